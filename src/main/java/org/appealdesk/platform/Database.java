@@ -1,0 +1,133 @@
+package org.appealdesk.platform;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import java.sql.Connection;
+import java.sql.SQLException;
+import javax.sql.DataSource;
+import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The system of record: a HikariCP pool over PostgreSQL, migrated by Flyway at open.
+ *
+ * <p>Work runs as a lambda inside one transaction ({@link #inTransaction}), JDBI-style. A
+ * serialization failure or deadlock is retried a bounded number of times with the whole lambda,
+ * so the lambda must be safe to run again: it may only touch the database through the connection
+ * it is given, never an aggregator or a queue (the outbox carries those).
+ */
+public final class Database implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(Database.class);
+
+    /** Attempts at a transaction that lost a serialization race before the error is surfaced. */
+    public static final int TRANSACTION_ATTEMPTS_MAX = 5;
+
+    private final HikariDataSource pool;
+
+    private Database(HikariDataSource pool) {
+        this.pool = pool;
+    }
+
+    /** Opens the pool and brings the schema up to date; refuses to start on a bad setting. */
+    public static Database open(DatabaseSettings settings) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(settings.jdbcUrl());
+        config.setUsername(settings.user());
+        config.setPassword(settings.password());
+        config.setMaximumPoolSize(settings.poolSizeMax());
+        config.setConnectionTimeout(settings.connectionTimeoutMs());
+        config.setAutoCommit(true);
+        config.setPoolName("appealdesk");
+        // Server-side prepared statements after first use keep the hot inserts cheap.
+        config.addDataSourceProperty("prepareThreshold", "1");
+        config.addDataSourceProperty("reWriteBatchedInserts", "true");
+        HikariDataSource pool = new HikariDataSource(config);
+        try {
+            Flyway.configure().dataSource(pool).locations("classpath:db/migration").load().migrate();
+        } catch (RuntimeException e) {
+            pool.close();
+            throw e;
+        }
+        log.info("database ready: pool of {} connections", settings.poolSizeMax());
+        return new Database(pool);
+    }
+
+    public DataSource dataSource() {
+        return pool;
+    }
+
+    /** Runs {@code work} in one transaction, committing on return and rolling back on any throw. */
+    public <T> T inTransaction(TransactionWork<T> work) {
+        SQLException last = null;
+        for (int attempt = 1; attempt <= TRANSACTION_ATTEMPTS_MAX; attempt++) {
+            try (Connection connection = pool.getConnection()) {
+                connection.setAutoCommit(false);
+                try {
+                    T result = work.run(connection);
+                    connection.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    rollbackQuietly(connection);
+                    if (e instanceof SQLException sql && isRetryable(sql)) {
+                        last = sql;
+                        continue;
+                    }
+                    throw e;
+                } finally {
+                    connection.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                if (!isRetryable(e)) {
+                    throw new DatabaseException("transaction failed: " + e.getMessage(), e);
+                }
+                last = e;
+            }
+        }
+        throw new DatabaseException("transaction lost " + TRANSACTION_ATTEMPTS_MAX + " serialization races in a row", last);
+    }
+
+    /** Runs {@code work} in a transaction that returns nothing. */
+    public void inTransactionVoid(TransactionVoidWork work) {
+        inTransaction(connection -> {
+            work.run(connection);
+            return null;
+        });
+    }
+
+    private static boolean isRetryable(SQLException e) {
+        String state = e.getSQLState();
+        return "40001".equals(state) || "40P01".equals(state);
+    }
+
+    private static void rollbackQuietly(Connection connection) {
+        try {
+            connection.rollback();
+        } catch (SQLException e) {
+            log.warn("rollback failed; the pool will discard the connection: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    @FunctionalInterface
+    public interface TransactionWork<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    @FunctionalInterface
+    public interface TransactionVoidWork {
+        void run(Connection connection) throws SQLException;
+    }
+
+    /** Broken infrastructure: the database could not do what was asked. */
+    public static final class DatabaseException extends RuntimeException {
+        public DatabaseException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package org.appealdesk.platform;
+
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * The embedded default: a real PostgreSQL (zonky's packaged binaries) whose data directory
+ * survives restarts, so `./appealdesk demo` keeps its ledger between runs.
+ *
+ * <p>Durability stays on (fsync and synchronous_commit are PostgreSQL's defaults): the demo
+ * must behave like production, including the cost of durable commits.
+ */
+public final class EmbeddedPostgresServer implements AutoCloseable {
+
+    private final EmbeddedPostgres postgres;
+
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
+        this.postgres = postgres;
+    }
+
+    /** Starts PostgreSQL on a free loopback port with its data under {@code dataDirectory}. */
+    public static EmbeddedPostgresServer start(Path dataDirectory) {
+        try {
+            Files.createDirectories(dataDirectory);
+            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+                    .setDataDirectory(dataDirectory)
+                    .setCleanDataDirectory(false)
+                    .setServerConfig("listen_addresses", "127.0.0.1")
+                    .setPGStartupWait(Duration.ofSeconds(60))
+                    .setServerConfig("max_connections", "200")
+                    .setServerConfig("shared_buffers", "256MB")
+                    .start();
+            return new EmbeddedPostgresServer(postgres);
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL did not start in " + dataDirectory, e);
+        }
+    }
+
+    /** Settings for the database the embedded server holds ("postgres", user "postgres"). */
+    public DatabaseSettings settings(int poolSizeMax) {
+        return new DatabaseSettings(postgres.getJdbcUrl("postgres", "postgres"), "postgres", "", poolSizeMax, 10_000);
+    }
+
+    public int port() {
+        return postgres.getPort();
+    }
+
+    @Override
+    public void close() {
+        try {
+            postgres.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("embedded PostgreSQL did not stop cleanly", e);
+        }
+    }
+}
