@@ -1,0 +1,65 @@
+package org.appealdesk.app;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import org.appealdesk.appeal.AppealCatalog;
+import org.appealdesk.appeal.AppealRegistry;
+import org.appealdesk.donation.ChargeEventService;
+import org.appealdesk.donation.ChargeSettings;
+import org.appealdesk.donation.Janitor;
+import org.appealdesk.donation.TextIntakeService;
+import org.appealdesk.donor.Donors;
+import org.appealdesk.ledger.Ledger;
+import org.appealdesk.ledger.LedgerVerifier;
+import org.appealdesk.platform.Database;
+import org.appealdesk.platform.GroupCommitter;
+import org.appealdesk.platform.PhoneVault;
+import org.appealdesk.totals.TotalsService;
+
+/**
+ * The core capabilities wired by hand, in one place (no container): everything the doors (SMPP,
+ * HTTP) plug into. The caller owns the database and closes the core before it.
+ */
+public final class Core implements AutoCloseable {
+
+    /** Group-commit settings for the two writers. */
+    public record Batching(GroupCommitter.Settings texts, GroupCommitter.Settings events) {
+        public static Batching defaults() {
+            return new Batching(
+                    new GroupCommitter.Settings("text-intake", 500, 20_000, Duration.ofMillis(2)),
+                    new GroupCommitter.Settings("charge-events", 500, 20_000, Duration.ofMillis(2)));
+        }
+    }
+
+    public final Database database;
+    public final AppealCatalog catalog;
+    public final Donors donors;
+    public final Ledger ledger;
+    public final TextIntakeService texts;
+    public final ChargeEventService events;
+    public final Janitor janitor;
+    public final TotalsService totals;
+    public final LedgerVerifier verifier;
+
+    public Core(Database database, AppealCatalog catalog, PhoneVault vault, ChargeSettings charging, Batching batching,
+                InstantSource clock, Duration totalsRefresh) {
+        this.database = database;
+        this.catalog = catalog;
+        AppealRegistry.sync(database, catalog, Instant.now());
+        this.donors = new Donors(vault);
+        this.ledger = new Ledger(database);
+        this.texts = new TextIntakeService(database, catalog, donors, charging, clock, batching.texts());
+        this.events = new ChargeEventService(database, catalog, donors, ledger, clock, batching.events());
+        this.janitor = new Janitor(database, events, charging, clock);
+        this.totals = new TotalsService(database, catalog, clock, totalsRefresh);
+        this.verifier = new LedgerVerifier(database);
+    }
+
+    @Override
+    public void close() {
+        totals.close();
+        texts.close();
+        events.close();
+    }
+}

@@ -1,0 +1,325 @@
+package org.appealdesk.donation;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import org.appealdesk.appeal.Appeal;
+import org.appealdesk.appeal.AppealCatalog;
+import org.appealdesk.donor.Donors;
+import org.appealdesk.platform.Database;
+import org.appealdesk.platform.GroupCommitter;
+import org.appealdesk.platform.Money;
+import org.appealdesk.platform.PhoneNumber;
+import org.appealdesk.platform.Sequences;
+import org.appealdesk.platform.Tokens;
+import org.appealdesk.platform.UkCalendar;
+import org.appealdesk.sms.InboundText;
+import org.appealdesk.sms.KeywordParser;
+import org.appealdesk.sms.Replies;
+import org.appealdesk.sms.TextCommand;
+import org.appealdesk.sms.TextIntake;
+
+/**
+ * Durable, idempotent intake of donors' texts, group-committed.
+ *
+ * <p>In one transaction per batch: each text is recorded once by (channel, donor, external id);
+ * a new text is parsed, and a gift within the caps becomes a donation with its charge parts and
+ * their billed messages in the outbox (request ids generated here, before anything is sent);
+ * everything else gets its free reply in the outbox. Only after that commit does the adapter
+ * acknowledge the network. Whenever in doubt, nothing is charged.
+ */
+public final class TextIntakeService implements TextIntake, AutoCloseable {
+
+    /** Length of the random part of a charge request id (the aggregator allows 80 characters). */
+    private static final int REQUEST_ID_RANDOM_LENGTH = 24;
+    /** Length of a Gift Aid link token: about 71 bits, unguessable. */
+    private static final int GIFT_AID_TOKEN_LENGTH = 12;
+
+    private final AppealCatalog catalog;
+    private final KeywordParser parser;
+    private final Donors donors;
+    private final ChargeSettings charging;
+    private final InstantSource clock;
+    private final GroupCommitter<InboundText, IntakeOutcome> committer;
+
+    public TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging,
+                             InstantSource clock, GroupCommitter.Settings batching) {
+        this.catalog = catalog;
+        this.parser = new KeywordParser(catalog);
+        this.donors = donors;
+        this.charging = charging;
+        this.clock = clock;
+        this.committer = new GroupCommitter<>(batching, database, this::record);
+    }
+
+    @Override
+    public CompletableFuture<IntakeOutcome> submit(InboundText text) {
+        return committer.submit(text);
+    }
+
+    /** One parsed, not-yet-duplicate text and where it stands in the batch. */
+    private record Parsed(int index, InboundText text, TextCommand command, long donorId, long inboundId) {
+    }
+
+    private List<IntakeOutcome> record(Connection connection, List<InboundText> texts) throws SQLException {
+        Instant now = clock.instant();
+        Map<PhoneNumber, Long> donorIds = donors.resolveAndLock(connection, texts.stream().map(InboundText::source).toList(), now);
+        long[] inboundIds = Sequences.reserve(connection, "inbound_message_id_seq", texts.size());
+        List<Parsed> parsed = new ArrayList<>(texts.size());
+        for (int i = 0; i < texts.size(); i++) {
+            InboundText text = texts.get(i);
+            parsed.add(new Parsed(i, text, parser.parse(text.destination(), text.body()), donorIds.get(text.source()), inboundIds[i]));
+        }
+        Set<Long> inserted = insertInbound(connection, parsed);
+        List<IntakeOutcome> outcomes = new ArrayList<>(texts.size());
+        List<Parsed> fresh = new ArrayList<>();
+        for (Parsed p : parsed) {
+            boolean isNew = inserted.contains(p.inboundId());
+            outcomes.add(isNew ? IntakeOutcome.RECORDED : IntakeOutcome.DUPLICATE);
+            if (isNew) {
+                fresh.add(p);
+            }
+        }
+        act(connection, fresh, now);
+        return outcomes;
+    }
+
+    /** Inserts every text; a redelivery (same channel, donor and external id) is skipped by the database. */
+    private static Set<Long> insertInbound(Connection connection, List<Parsed> parsed) throws SQLException {
+        int n = parsed.size();
+        Long[] ids = new Long[n];
+        String[] channels = new String[n];
+        String[] externalIds = new String[n];
+        Long[] donorIds = new Long[n];
+        String[] destinations = new String[n];
+        String[] bodies = new String[n];
+        String[] networks = new String[n];
+        String[] commands = new String[n];
+        Timestamp[] receivedAt = new Timestamp[n];
+        for (int i = 0; i < n; i++) {
+            Parsed p = parsed.get(i);
+            ids[i] = p.inboundId();
+            channels[i] = p.text().channel();
+            externalIds[i] = p.text().externalId();
+            donorIds[i] = p.donorId();
+            destinations[i] = p.text().destination();
+            // PostgreSQL text cannot hold NUL; a donor's stray control byte must not sink the batch.
+            bodies[i] = p.text().body().replace('\0', '\uFFFD');
+            networks[i] = p.text().network();
+            commands[i] = commandName(p.command());
+            receivedAt[i] = Timestamp.from(p.text().receivedAt());
+        }
+        Set<Long> inserted = new HashSet<>();
+        try (PreparedStatement insert = connection.prepareStatement(
+                "insert into inbound_message (id, channel, external_id, donor_id, destination, body, network, command, received_at)"
+                        + " select * from unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])"
+                        + " on conflict (channel, donor_id, external_id) do nothing returning id")) {
+            insert.setArray(1, connection.createArrayOf("bigint", ids));
+            insert.setArray(2, connection.createArrayOf("text", channels));
+            insert.setArray(3, connection.createArrayOf("text", externalIds));
+            insert.setArray(4, connection.createArrayOf("bigint", donorIds));
+            insert.setArray(5, connection.createArrayOf("text", destinations));
+            insert.setArray(6, connection.createArrayOf("text", bodies));
+            insert.setArray(7, connection.createArrayOf("text", networks));
+            insert.setArray(8, connection.createArrayOf("text", commands));
+            insert.setArray(9, connection.createArrayOf("timestamptz", receivedAt));
+            try (ResultSet rows = insert.executeQuery()) {
+                while (rows.next()) {
+                    inserted.add(rows.getLong(1));
+                }
+            }
+        }
+        return inserted;
+    }
+
+    private static String commandName(TextCommand command) {
+        return switch (command) {
+            case TextCommand.Donate d -> "DONATE";
+            case TextCommand.Stop s -> s.all() ? "STOP_ALL" : "STOP";
+            case TextCommand.OptOut o -> o.kind().name();
+            case TextCommand.Help h -> "HELP";
+            case TextCommand.AmountNotOffered a -> "AMOUNT_NOT_OFFERED";
+            case TextCommand.NotUnderstood n -> "NOT_UNDERSTOOD";
+        };
+    }
+
+    /** A donation about to be written, with its parts. */
+    private record NewDonation(Parsed source, Appeal appeal, Money amount, boolean noContact, String rejectedReason, List<ChargePart> parts) {
+    }
+
+    private void act(Connection connection, List<Parsed> fresh, Instant now) throws SQLException {
+        if (fresh.isEmpty()) {
+            return;
+        }
+        LocalDate today = UkCalendar.dayOf(now);
+        Map<Long, Money> spentToday = spentToday(connection, fresh, today);
+        List<NewDonation> donations = new ArrayList<>();
+        OutboxRows outbox = new OutboxRows();
+        for (Parsed p : fresh) {
+            String shortcode = p.text().destination();
+            String network = p.text().network();
+            switch (p.command()) {
+                case TextCommand.Donate donate -> {
+                    NewDonation donation = decide(p, donate, spentToday);
+                    donations.add(donation);
+                    if (donation.rejectedReason() != null) {
+                        outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.dailyCapReached(donate.appeal()), network);
+                    }
+                    recordConsent(connection, p, donate, now);
+                }
+                case TextCommand.Stop stop -> {
+                    donors.stop(connection, p.donorId(), p.inboundId(), now);
+                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.stopped(), network);
+                }
+                case TextCommand.OptOut optOut -> {
+                    donors.optOutOfContact(connection, p.donorId(), "*", optOut.kind().name(), p.inboundId(), now);
+                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.optedOut(), network);
+                }
+                case TextCommand.Help help -> {
+                    List<Appeal> appeals = catalog.appealsOn(shortcode);
+                    String reply = appeals.isEmpty() ? Replies.notRecognised() : Replies.help(appeals.getFirst());
+                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, reply, network);
+                }
+                case TextCommand.AmountNotOffered notOffered ->
+                        outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.howToDonate(notOffered.appeal(), shortcode), network);
+                case TextCommand.NotUnderstood notUnderstood -> {
+                    // Never guess which appeal was meant: only a shortcode with exactly one appeal
+                    // gets that appeal's instructions (DOMAIN.md, the 2014 near-miss keywords).
+                    List<Appeal> appeals = catalog.appealsOn(shortcode);
+                    String reply = appeals.size() == 1 ? Replies.howToDonate(appeals.getFirst(), shortcode) : Replies.notRecognised();
+                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, reply, network);
+                }
+            }
+        }
+        writeDonations(connection, donations, outbox, today, now);
+    }
+
+    /** Per-text maximum and per-number daily cap, counting this batch's earlier gifts too. */
+    private NewDonation decide(Parsed p, TextCommand.Donate donate, Map<Long, Money> spentToday) {
+        Appeal appeal = donate.appeal();
+        Money amount = donate.amount();
+        if (amount.isGreaterThan(appeal.maxPerText())) {
+            return new NewDonation(p, appeal, amount, donate.noContact(), "OVER_MAX_PER_TEXT", List.of());
+        }
+        Money spent = spentToday.getOrDefault(p.donorId(), Money.ZERO);
+        if (spent.plus(amount).isGreaterThan(appeal.dailyCapPerNumber())) {
+            return new NewDonation(p, appeal, amount, donate.noContact(), "DAILY_CAP", List.of());
+        }
+        spentToday.put(p.donorId(), spent.plus(amount));
+        return new NewDonation(p, appeal, amount, donate.noContact(), null,
+                ChargePlan.parts(amount, p.text().network(), charging.partMaxByNetwork()));
+    }
+
+    /** What each donor has given or has in flight today; pending and unknown count, to be safe. */
+    private static Map<Long, Money> spentToday(Connection connection, List<Parsed> fresh, LocalDate today) throws SQLException {
+        Map<Long, Money> spent = new HashMap<>();
+        Long[] donorIds = fresh.stream().filter(p -> p.command() instanceof TextCommand.Donate).map(Parsed::donorId).distinct().toArray(Long[]::new);
+        if (donorIds.length == 0) {
+            return spent;
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "select donor_id, sum(amount_pence) from donation where donor_id = any(?) and uk_day = ?"
+                        + " and state in ('CHARGING', 'CHARGED', 'UNKNOWN') group by donor_id")) {
+            Array ids = connection.createArrayOf("bigint", donorIds);
+            select.setArray(1, ids);
+            select.setObject(2, today);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    spent.put(rows.getLong(1), Money.ofPence(rows.getLong(2)));
+                }
+            }
+        }
+        return spent;
+    }
+
+    private void recordConsent(Connection connection, Parsed p, TextCommand.Donate donate, Instant now) throws SQLException {
+        String charity = donate.appeal().charity().name();
+        String keyword = "keyword to " + p.text().destination() + (donate.noContact() ? " (no contact)" : "");
+        if (donate.noContact()) {
+            donors.optOutOfContact(connection, p.donorId(), charity, keyword, p.inboundId(), now);
+        } else {
+            // Texting the plain keyword is the charity's opt-in only, never the publisher's.
+            donors.recordConsent(connection, p.donorId(), charity, true, keyword, p.inboundId(), now);
+        }
+    }
+
+    private void writeDonations(Connection connection, List<NewDonation> donations, OutboxRows outbox, LocalDate today, Instant now) throws SQLException {
+        long[] donationIds = Sequences.reserve(connection, "donation_id_seq", donations.size());
+        int partCount = donations.stream().mapToInt(d -> d.parts().size()).sum();
+        long[] partIds = Sequences.reserve(connection, "charge_part_id_seq", partCount);
+        List<int[]> partOutboxIndex = new ArrayList<>();
+        List<String> requestIds = new ArrayList<>();
+        for (NewDonation donation : donations) {
+            for (ChargePart part : donation.parts()) {
+                String requestId = "ad" + Tokens.random(REQUEST_ID_RANDOM_LENGTH);
+                requestIds.add(requestId);
+                partOutboxIndex.add(new int[]{outbox.billed(donation.source().donorId(), billingShortcode(donation),
+                        Replies.billedMessage(donation.appeal(), part.amount()), part.amount(), requestId, donation.source().text().network())});
+            }
+        }
+        long[] outboxIds = outbox.reserveIds(connection);
+        try (PreparedStatement insertDonation = connection.prepareStatement(
+                "insert into donation (id, appeal_slug, donor_id, inbound_id, channel, amount_pence, no_contact, network, state, reason, permanent, uk_day, created_at, gift_aid_token)"
+                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+             PreparedStatement insertPart = connection.prepareStatement(
+                     "insert into charge_part (id, donation_id, part_no, amount_pence, request_id, outbox_id, state) values (?, ?, ?, ?, ?, ?, 'PENDING')")) {
+            int partIndex = 0;
+            for (int i = 0; i < donations.size(); i++) {
+                NewDonation donation = donations.get(i);
+                Parsed source = donation.source();
+                boolean rejected = donation.rejectedReason() != null;
+                insertDonation.setLong(1, donationIds[i]);
+                insertDonation.setString(2, donation.appeal().slug());
+                insertDonation.setLong(3, source.donorId());
+                insertDonation.setLong(4, source.inboundId());
+                insertDonation.setString(5, source.text().channel());
+                insertDonation.setLong(6, donation.amount().pence());
+                insertDonation.setBoolean(7, donation.noContact());
+                insertDonation.setString(8, source.text().network());
+                insertDonation.setString(9, rejected ? "REJECTED" : "CHARGING");
+                insertDonation.setString(10, donation.rejectedReason());
+                insertDonation.setObject(11, rejected ? Boolean.TRUE : null);
+                insertDonation.setObject(12, today);
+                insertDonation.setTimestamp(13, Timestamp.from(now));
+                insertDonation.setString(14, rejected ? null : Tokens.random(GIFT_AID_TOKEN_LENGTH));
+                insertDonation.addBatch();
+                for (ChargePart part : donation.parts()) {
+                    insertPart.setLong(1, partIds[partIndex]);
+                    insertPart.setLong(2, donationIds[i]);
+                    insertPart.setInt(3, part.partNo());
+                    insertPart.setLong(4, part.amount().pence());
+                    insertPart.setString(5, requestIds.get(partIndex));
+                    insertPart.setLong(6, outboxIds[partOutboxIndex.get(partIndex)[0]]);
+                    insertPart.addBatch();
+                    partIndex++;
+                }
+            }
+            insertDonation.executeBatch();
+            insertPart.executeBatch();
+        }
+        outbox.write(connection, outboxIds, now);
+    }
+
+    /** Billed replies go from the shortcode the donor texted; the SMS adapter maps price to billing code. */
+    private static String billingShortcode(NewDonation donation) {
+        return donation.source().text().destination();
+    }
+
+    @Override
+    public void close() {
+        committer.close();
+    }
+}

@@ -1,0 +1,130 @@
+package org.appealdesk.donor;
+
+import java.nio.ByteBuffer;
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.appealdesk.platform.PhoneNumber;
+import org.appealdesk.platform.PhoneVault;
+import org.appealdesk.platform.Sequences;
+
+/**
+ * Pseudonymous donor identity. A donor row is found by the keyed hash of the phone number; the
+ * number itself is stored only encrypted. Everything else in the database refers to donor ids.
+ */
+public final class Donors {
+
+    private final PhoneVault vault;
+
+    public Donors(PhoneVault vault) {
+        this.vault = vault;
+    }
+
+    /**
+     * The donor id of every number, creating donors that are new, in one round trip or three.
+     * Also locks the donors' rows for the rest of the transaction, so two batches on different
+     * nodes cannot both spend the same donor's daily cap.
+     */
+    public Map<PhoneNumber, Long> resolveAndLock(Connection connection, List<PhoneNumber> numbers, Instant at) throws SQLException {
+        Map<ByteBuffer, PhoneNumber> byHash = new LinkedHashMap<>();
+        for (PhoneNumber number : numbers) {
+            byHash.putIfAbsent(ByteBuffer.wrap(vault.hash(number)), number);
+        }
+        Map<ByteBuffer, Long> ids = select(connection, byHash.keySet());
+        List<ByteBuffer> missing = byHash.keySet().stream().filter(hash -> !ids.containsKey(hash)).toList();
+        if (!missing.isEmpty()) {
+            insert(connection, missing, byHash, at);
+            ids.putAll(select(connection, missing));
+        }
+        Map<PhoneNumber, Long> result = new HashMap<>();
+        byHash.forEach((hash, number) -> result.put(number, ids.get(hash)));
+        return result;
+    }
+
+    private static Map<ByteBuffer, Long> select(Connection connection, java.util.Collection<ByteBuffer> hashes) throws SQLException {
+        Map<ByteBuffer, Long> ids = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "select id, phone_hash from donor where phone_hash = any(?) order by id for update")) {
+            select.setArray(1, byteaArray(connection, hashes));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    ids.put(ByteBuffer.wrap(rows.getBytes(2)), rows.getLong(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private void insert(Connection connection, List<ByteBuffer> hashes, Map<ByteBuffer, PhoneNumber> byHash, Instant at) throws SQLException {
+        long[] ids = Sequences.reserve(connection, "donor_id_seq", hashes.size());
+        try (PreparedStatement insert = connection.prepareStatement(
+                "insert into donor (id, phone_hash, phone_encrypted, created_at) values (?, ?, ?, ?) on conflict (phone_hash) do nothing")) {
+            for (int i = 0; i < hashes.size(); i++) {
+                ByteBuffer hash = hashes.get(i);
+                insert.setLong(1, ids[i]);
+                insert.setBytes(2, hash.array());
+                insert.setBytes(3, vault.encrypt(byHash.get(hash)));
+                insert.setTimestamp(4, Timestamp.from(at));
+                insert.addBatch();
+            }
+            insert.executeBatch();
+        }
+    }
+
+    private static Array byteaArray(Connection connection, java.util.Collection<ByteBuffer> hashes) throws SQLException {
+        List<byte[]> values = new ArrayList<>(hashes.size());
+        hashes.forEach(hash -> values.add(hash.array()));
+        return connection.createArrayOf("bytea", values.toArray(new byte[0][]));
+    }
+
+    /** STOP: no further messages of any kind. Recorded with its source, never overwritten. */
+    public void stop(Connection connection, long donorId, long inboundId, Instant at) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "update donor set stopped_at = coalesce(stopped_at, ?), no_contact_at = coalesce(no_contact_at, ?) where id = ?")) {
+            update.setTimestamp(1, Timestamp.from(at));
+            update.setTimestamp(2, Timestamp.from(at));
+            update.setLong(3, donorId);
+            update.executeUpdate();
+        }
+        recordConsent(connection, donorId, "*", false, "STOP", inboundId, at);
+    }
+
+    /** END / NOINFO / NOCALL or a no-contact keyword: no fundraising contact. */
+    public void optOutOfContact(Connection connection, long donorId, String organisation, String source, long inboundId, Instant at) throws SQLException {
+        try (PreparedStatement update = connection.prepareStatement(
+                "update donor set no_contact_at = coalesce(no_contact_at, ?) where id = ?")) {
+            update.setTimestamp(1, Timestamp.from(at));
+            update.setLong(2, donorId);
+            update.executeUpdate();
+        }
+        recordConsent(connection, donorId, organisation, false, source, inboundId, at);
+    }
+
+    /** One consent statement for one organisation (consent is per organisation, DOMAIN.md). */
+    public void recordConsent(Connection connection, long donorId, String organisation, boolean granted, String source, long inboundId, Instant at) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement(
+                "insert into contact_consent (donor_id, organisation, granted, source, inbound_id, stated_at) values (?, ?, ?, ?, ?, ?)")) {
+            insert.setLong(1, donorId);
+            insert.setString(2, organisation);
+            insert.setBoolean(3, granted);
+            insert.setString(4, source);
+            insert.setLong(5, inboundId);
+            insert.setTimestamp(6, Timestamp.from(at));
+            insert.executeUpdate();
+        }
+    }
+
+    /** Opens an encrypted number for sending; only the outbox sender needs this. */
+    public PhoneNumber open(byte[] encrypted) {
+        return vault.decrypt(encrypted);
+    }
+}

@@ -1,0 +1,174 @@
+package org.appealdesk.platform;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Group commit: many callers hand in one item each; one writer thread commits them together,
+ * up to {@code batchSizeMax} items per transaction, and completes each caller's future only after
+ * the commit. Durable commits cost one fsync each, so sharing them is what makes hundreds or
+ * thousands of acknowledged texts per second possible.
+ *
+ * <p>Hazard: one bad item must not sink its neighbours for ever. When a batch's transaction fails,
+ * each item is retried alone in its own transaction, so only the item that really fails completes
+ * exceptionally (and its adapter refuses it with a temporary error, so the network sends it again).
+ *
+ * <p>The queue is bounded ({@code queueCapacity}): when it is full, {@link #submit} fails at once
+ * instead of letting memory grow, which adapters turn into back-pressure on the network.
+ */
+public final class GroupCommitter<I, O> implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
+
+    /** The work for one batch: runs inside the transaction and returns one output per input, in order. */
+    @FunctionalInterface
+    public interface BatchWork<I, O> {
+        List<O> run(Connection connection, List<I> items) throws SQLException;
+    }
+
+    public record Settings(String name, int batchSizeMax, int queueCapacity, Duration lingerMax) {
+        public Settings {
+            if (batchSizeMax < 1 || batchSizeMax > 10_000) {
+                throw new IllegalArgumentException(name + ".batchSizeMax must be 1-10000, got " + batchSizeMax);
+            }
+            if (queueCapacity < batchSizeMax || queueCapacity > 1_000_000) {
+                throw new IllegalArgumentException(name + ".queueCapacity must be batchSizeMax-1000000, got " + queueCapacity);
+            }
+            if (lingerMax.isNegative() || lingerMax.toMillis() > 1_000) {
+                throw new IllegalArgumentException(name + ".lingerMax must be 0-1000 ms, got " + lingerMax);
+            }
+        }
+    }
+
+    private record Pending<I, O>(I item, CompletableFuture<O> result) {
+    }
+
+    private final Settings settings;
+    private final Database database;
+    private final BatchWork<I, O> work;
+    private final BlockingQueue<Pending<I, O>> queue;
+    private final Thread writer;
+    private volatile boolean running = true;
+
+    public GroupCommitter(Settings settings, Database database, BatchWork<I, O> work) {
+        this.settings = settings;
+        this.database = database;
+        this.work = work;
+        this.queue = new ArrayBlockingQueue<>(settings.queueCapacity());
+        this.writer = Thread.ofPlatform().name("group-commit-" + settings.name()).daemon().start(this::writeLoop);
+    }
+
+    /** Queues one item; the future completes after its batch commits, or fails with the reason. */
+    public CompletableFuture<O> submit(I item) {
+        CompletableFuture<O> result = new CompletableFuture<>();
+        if (!running) {
+            result.completeExceptionally(new RejectedExecutionException(settings.name() + " is closed"));
+        } else if (!queue.offer(new Pending<>(item, result))) {
+            result.completeExceptionally(new RejectedExecutionException(settings.name() + " queue is full (" + settings.queueCapacity() + " waiting)"));
+        }
+        return result;
+    }
+
+    public int queued() {
+        return queue.size();
+    }
+
+    private void writeLoop() {
+        List<Pending<I, O>> batch = new ArrayList<>(settings.batchSizeMax());
+        while (running || !queue.isEmpty()) {
+            try {
+                Pending<I, O> first = queue.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                fill(batch);
+                commit(batch);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                // A bug in the writer loop itself: fail the batch, keep the writer alive.
+                log.error("{}: batch of {} failed unexpectedly", settings.name(), batch.size(), e);
+                batch.forEach(p -> p.result().completeExceptionally(e));
+            } finally {
+                batch.clear();
+            }
+        }
+        failRemaining();
+    }
+
+    /** Takes what is queued now, then lingers briefly for more while the batch is small. */
+    private void fill(List<Pending<I, O>> batch) throws InterruptedException {
+        queue.drainTo(batch, settings.batchSizeMax() - batch.size());
+        long deadline = System.nanoTime() + settings.lingerMax().toNanos();
+        while (batch.size() < settings.batchSizeMax()) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            Pending<I, O> next = queue.poll(left, TimeUnit.NANOSECONDS);
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+            queue.drainTo(batch, settings.batchSizeMax() - batch.size());
+        }
+    }
+
+    private void commit(List<Pending<I, O>> batch) {
+        List<I> items = batch.stream().map(Pending::item).toList();
+        try {
+            List<O> outputs = database.inTransaction(connection -> work.run(connection, items));
+            complete(batch, outputs);
+        } catch (RuntimeException e) {
+            if (batch.size() == 1) {
+                log.warn("{}: item failed and will be refused: {}", settings.name(), e.toString());
+                batch.getFirst().result().completeExceptionally(e);
+                return;
+            }
+            log.warn("{}: batch of {} failed ({}); retrying each item alone", settings.name(), batch.size(), e.toString());
+            for (Pending<I, O> pending : batch) {
+                commit(new ArrayList<>(List.of(pending)));
+            }
+        }
+    }
+
+    private static <I, O> void complete(List<Pending<I, O>> batch, List<O> outputs) {
+        if (outputs.size() != batch.size()) {
+            throw new IllegalStateException("batch work returned " + outputs.size() + " results for " + batch.size() + " items");
+        }
+        for (int i = 0; i < batch.size(); i++) {
+            batch.get(i).result().complete(outputs.get(i));
+        }
+    }
+
+    private void failRemaining() {
+        Pending<I, O> pending;
+        while ((pending = queue.poll()) != null) {
+            pending.result().completeExceptionally(new RejectedExecutionException(settings.name() + " closed before commit"));
+        }
+    }
+
+    /** Stops taking items, commits what is queued (bounded wait), then stops the writer. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            writer.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        failRemaining();
+    }
+}

@@ -1,0 +1,198 @@
+package org.appealdesk.donation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import org.appealdesk.app.Core;
+import org.appealdesk.platform.Database;
+import org.appealdesk.platform.Money;
+import org.appealdesk.platform.PhoneNumber;
+import org.appealdesk.sms.ChargeReport;
+import org.appealdesk.sms.InboundText;
+import org.appealdesk.sms.OutboundMessage;
+import org.appealdesk.sms.TextIntake.IntakeOutcome;
+import org.appealdesk.support.Fixtures;
+import org.appealdesk.support.TestDatabase;
+import org.appealdesk.totals.AppealTotals;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The core from text to ledger on the real embedded PostgreSQL, with the network's answers given by hand. */
+class ChargingFlowTest {
+
+    private static final PhoneNumber ANNA = PhoneNumber.parse("447700900001");
+    private static final PhoneNumber BEN = PhoneNumber.parse("447700900002");
+    private static final PhoneNumber CARA = PhoneNumber.parse("447700900003");
+    private static final PhoneNumber DEV = PhoneNumber.parse("447700900004");
+
+    private Database database;
+    private Core core;
+
+    @BeforeEach
+    void start() {
+        database = TestDatabase.clean();
+        ChargeSettings charging = new ChargeSettings(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(30),
+                Map.of("three", Money.ofPounds(10)));
+        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), charging, Core.Batching.defaults(), InstantSource.system(), Duration.ofMillis(50));
+    }
+
+    @AfterEach
+    void stop() {
+        core.close();
+    }
+
+    private IntakeOutcome text(PhoneNumber from, String body, String externalId, String network) throws Exception {
+        return core.texts.submit(new InboundText("smpp", externalId, from, "70141", body, network, Instant.now())).get();
+    }
+
+    @Test
+    void giftsAreChargedOnceBookedWithOverflowAndVerified() throws Exception {
+        // Proves: valid gifts become charges with stored request ids, redelivered texts change nothing, unknown keywords are never charged,
+        // a split gift is charged when both parts are, the designated fund stops at its cap with surplus to overflow, and verify passes.
+        assertThat(text(ANNA, "SUN£5", "mo-1", "o2")).isEqualTo(IntakeOutcome.RECORDED);
+        assertThat(text(ANNA, "SUN£5", "mo-1", "o2")).isEqualTo(IntakeOutcome.DUPLICATE);
+        text(BEN, "sun 10", "mo-2", "ee");
+        text(CARA, "SUNN5", "mo-3", "ee");
+        text(DEV, "SUN 20", "mo-4", "three");
+
+        List<OutboundMessage> out = core.events.claim(100);
+        List<OutboundMessage> billed = out.stream().filter(OutboundMessage::isBilled).toList();
+        assertThat(billed).extracting(m -> m.price().pence()).containsExactlyInAnyOrder(500L, 1000L, 1000L, 1000L);
+        assertThat(billed).allSatisfy(m -> assertThat(m.requestId()).startsWith("ad").hasSizeLessThanOrEqualTo(80));
+        assertThat(out.stream().filter(m -> !m.isBilled()).map(OutboundMessage::destination)).containsExactly(CARA);
+
+        // Reports may overtake acceptances: deliver Ben's report first, then accept everything.
+        List<CompletableFuture<Void>> early = new ArrayList<>();
+        int n = 0;
+        for (OutboundMessage message : billed) {
+            String id = "msg-" + (n++);
+            if (message.destination().equals(BEN)) {
+                early.add(core.events.submit(new ChargeReport.Declined(id, Instant.now(), "INSUFFICIENT_FUNDS", false)));
+            }
+        }
+        for (CompletableFuture<Void> f : early) {
+            f.get();
+        }
+        n = 0;
+        for (OutboundMessage message : billed) {
+            core.events.accepted(message.id(), "msg-" + (n++));
+        }
+        n = 0;
+        for (OutboundMessage message : billed) {
+            String id = "msg-" + (n++);
+            if (!message.destination().equals(BEN)) {
+                core.events.submit(new ChargeReport.Delivered(id, Instant.now())).get();
+                core.events.submit(new ChargeReport.Delivered(id, Instant.now())).get(); // duplicate receipt
+            }
+        }
+
+        assertThat(stateOf(ANNA)).isEqualTo("CHARGED");
+        assertThat(stateOf(BEN)).isEqualTo("FAILED");
+        assertThat(stateOf(DEV)).isEqualTo("CHARGED");
+        assertThat(core.verifier.verify().passed()).isTrue();
+
+        core.totals.refreshNow();
+        AppealTotals totals = core.totals.totals("sun-ukraine").orElseThrow();
+        assertThat(totals.chargedPence()).isEqualTo(2_500);
+        assertThat(totals.donationCount()).isEqualTo(2);
+        assertThat(totals.fundPence()).containsEntry("ukraine-crisis", 1_000L).containsEntry("disaster-fund", 1_500L);
+        assertThat(totals.failedCount()).isEqualTo(1);
+
+        // Thank-yous for the two charged gifts and a safety-net text for Ben, all free.
+        List<OutboundMessage> replies = core.events.claim(100);
+        assertThat(replies).noneMatch(OutboundMessage::isBilled);
+        assertThat(replies.stream().filter(m -> m.text().startsWith("Thank you for giving"))).hasSize(2);
+        assertThat(replies.stream().filter(m -> m.destination().equals(BEN)).map(OutboundMessage::text)).singleElement().asString().contains("not been charged");
+    }
+
+    @Test
+    void theDailyCapRefusesBeforeCharging() throws Exception {
+        // Proves: a number that has £30 in flight today cannot start another gift; the over-cap text gets a free explanation and no charge.
+        text(ANNA, "SUN10", null, "o2");
+        text(ANNA, "SUN20", null, "o2");
+        text(ANNA, "SUN3", null, "o2");
+        List<OutboundMessage> out = core.events.claim(100);
+        assertThat(out.stream().filter(OutboundMessage::isBilled).map(m -> m.price().pence())).containsExactlyInAnyOrder(1000L, 2000L);
+        assertThat(out.stream().filter(m -> !m.isBilled()).map(OutboundMessage::text)).singleElement().asString().contains("limit");
+    }
+
+    @Test
+    void silenceBecomesUnknownNeverChargedAndALateReceiptSettlesIt() throws Exception {
+        // Proves: no submit response makes a charge UNKNOWN (uncounted, not re-sent); a late DELIVRD report then books it exactly once.
+        text(ANNA, "SUN5", "x1", "o2");
+        OutboundMessage charge = core.events.claim(10).getFirst();
+        core.events.noAnswer(charge.id());
+        assertThat(stateOf(ANNA)).isEqualTo("UNKNOWN");
+        assertThat(core.events.claim(10)).isEmpty();
+        core.totals.refreshNow();
+        assertThat(core.totals.totals("sun-ukraine").orElseThrow().chargedPence()).isZero();
+        assertThat(core.totals.totals("sun-ukraine").orElseThrow().unknownCount()).isEqualTo(1);
+
+        // The network did accept it after all: the receipt arrives but its message id was never recorded, so it waits.
+        core.events.submit(new ChargeReport.Delivered("lost-1", Instant.now())).get();
+        assertThat(stateOf(ANNA)).isEqualTo("UNKNOWN");
+        assertThat(core.verifier.verify().passed()).isTrue();
+    }
+
+    @Test
+    void theJanitorTurnsOverdueReportsIntoUnknownAndExpiresThem() throws Exception {
+        // Proves: with a clock moved past the report wait and the expiry, the janitor moves a silent part to UNKNOWN and then to not charged.
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
+        core.close();
+        ChargeSettings charging = new ChargeSettings(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(30), Map.of());
+        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), charging, Core.Batching.defaults(), clock, Duration.ofMillis(50));
+        text(ANNA, "SUN5", "j1", "o2");
+        OutboundMessage charge = core.events.claim(10).getFirst();
+        core.events.accepted(charge.id(), "m-j1");
+        clock.advance(Duration.ofSeconds(31));
+        assertThat(core.janitor.runOnce().reportsOverdue()).isEqualTo(1);
+        assertThat(stateOf(ANNA)).isEqualTo("UNKNOWN");
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(core.janitor.runOnce().unknownsExpired()).isEqualTo(1);
+        assertThat(stateOf(ANNA)).isEqualTo("FAILED");
+        // A receipt after expiry changes nothing: the part is final.
+        core.events.submit(new ChargeReport.Delivered("m-j1", clock.instant())).get();
+        assertThat(stateOf(ANNA)).isEqualTo("FAILED");
+        assertThat(core.verifier.verify().passed()).isTrue();
+    }
+
+    private String stateOf(PhoneNumber number) {
+        byte[] hash = Fixtures.vault().hash(number);
+        return database.inTransaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select d.state from donation d join donor o on o.id = d.donor_id where o.phone_hash = ? order by d.id desc limit 1")) {
+                select.setBytes(1, hash);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? row.getString(1) : null;
+                }
+            }
+        });
+    }
+
+    /** A clock the test moves by hand. */
+    static final class MutableClock implements InstantSource {
+        private volatile Instant now;
+
+        MutableClock(Instant start) {
+            now = start;
+        }
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}

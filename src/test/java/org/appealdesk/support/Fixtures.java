@@ -1,0 +1,40 @@
+package org.appealdesk.support;
+
+import java.util.List;
+import org.appealdesk.appeal.Appeal;
+import org.appealdesk.appeal.AppealCatalog;
+import org.appealdesk.appeal.Charity;
+import org.appealdesk.appeal.Fund;
+import org.appealdesk.appeal.TextRoute;
+import org.appealdesk.platform.Money;
+import org.appealdesk.platform.PhoneVault;
+
+/** The reference appeal and friends, built with the real constructors. */
+public final class Fixtures {
+
+    /** A fixed test key: tests never see a real number, and a fixed key keeps hashes stable. */
+    public static final String PHONE_KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY=";
+
+    private Fixtures() {
+    }
+
+    public static PhoneVault vault() {
+        return PhoneVault.fromBase64Key(PHONE_KEY);
+    }
+
+    /** "Text SUN3, SUN5 or SUN10 to 70141", 100% to the British Red Cross, designated fund capped at {@code capPounds}. */
+    public static Appeal referenceAppeal(long capPounds) {
+        return new Appeal("sun-ukraine", "The Sun Ukraine Appeal",
+                new Charity("British Red Cross", "220949", "0344 871 11 11"),
+                List.of(new TextRoute("70141", "SUN", null)),
+                List.of(Money.ofPounds(3), Money.ofPounds(5), Money.ofPounds(10), Money.ofPounds(20)),
+                Money.ofPounds(5), "NOINFO",
+                new Fund("ukraine-crisis", "Ukraine Crisis Appeal", Money.ofPounds(capPounds)),
+                new Fund("disaster-fund", "Disaster Fund", null),
+                Money.ofPounds(20), Money.ofPounds(30), true, "http://127.0.0.1:8080");
+    }
+
+    public static AppealCatalog catalog(long capPounds) {
+        return new AppealCatalog(List.of(referenceAppeal(capPounds)));
+    }
+}

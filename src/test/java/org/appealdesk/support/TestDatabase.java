@@ -1,0 +1,54 @@
+package org.appealdesk.support;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Statement;
+import org.appealdesk.platform.Database;
+import org.appealdesk.platform.EmbeddedPostgresServer;
+
+/**
+ * One embedded PostgreSQL per test JVM (starting one per class would cost a second or more each),
+ * migrated once. Tests call {@link #clean()} to start from empty tables.
+ */
+public final class TestDatabase {
+
+    private static EmbeddedPostgresServer server;
+    private static Database database;
+
+    private TestDatabase() {
+    }
+
+    public static synchronized Database database() {
+        if (database == null) {
+            try {
+                Path directory = Files.createTempDirectory("appealdesk-test-pg");
+                server = EmbeddedPostgresServer.start(directory);
+                database = Database.open(server.settings(16));
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                    database.close();
+                    server.close();
+                }));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return database;
+    }
+
+    public static synchronized EmbeddedPostgresServer server() {
+        database();
+        return server;
+    }
+
+    /** Empties every table (the ledger's append-only triggers guard update and delete, not truncate). */
+    public static Database clean() {
+        Database db = database();
+        db.inTransactionVoid(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("truncate posting, journal, account, ledger_head, charge_report, outbox, charge_part, donation,"
+                        + " inbound_message, contact_consent, donor, appeal restart identity cascade");
+            }
+        });
+        return db;
+    }
+}
