@@ -112,7 +112,7 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
 
     @Override
     public void accepted(long outboxId, String networkMessageId) {
-        await(committer.submit(new ChargeEvent.Accepted(outboxId, networkMessageId)));
+        await(committer.submit(new ChargeEvent.Accepted(outboxId, canonicalId(networkMessageId))));
     }
 
     @Override
@@ -132,7 +132,16 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
 
     @Override
     public CompletableFuture<Void> submit(ChargeReport report) {
-        return committer.submit(new ChargeEvent.Reported(report)).thenApply(applied -> null);
+        ChargeReport canonical = switch (report) {
+            case ChargeReport.Delivered d -> new ChargeReport.Delivered(canonicalId(d.networkMessageId()), d.reportedAt());
+            case ChargeReport.Declined d -> new ChargeReport.Declined(canonicalId(d.networkMessageId()), d.reportedAt(), d.reason(), d.permanent());
+        };
+        return committer.submit(new ChargeEvent.Reported(canonical)).thenApply(applied -> null);
+    }
+
+    /** SMSCs write hex ids in either case (docs/SMPP.md): ids are stored and matched in lower case. */
+    private static String canonicalId(String networkMessageId) {
+        return networkMessageId.strip().toLowerCase(java.util.Locale.ROOT);
     }
 
     /** For the janitor: submits an event and waits for its commit. */

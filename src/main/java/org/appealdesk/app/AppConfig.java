@@ -1,0 +1,209 @@
+package org.appealdesk.app;
+
+import com.fasterxml.jackson.core.json.JsonReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import org.appealdesk.appeal.Appeal;
+import org.appealdesk.appeal.AppealCatalog;
+import org.appealdesk.appeal.Charity;
+import org.appealdesk.appeal.Fund;
+import org.appealdesk.appeal.TextRoute;
+import org.appealdesk.donation.ChargeSettings;
+import org.appealdesk.platform.Money;
+import org.appealdesk.sms.smpp.SmppSettings;
+import org.appealdesk.web.HttpSettings;
+
+/**
+ * The configuration file (JSON with comments), read into validated records. Any bad or missing
+ * setting stops start-up with an {@link IllegalArgumentException} naming the setting, e.g.
+ * "appeals[0].maxPerText: must be £0.01-£40, got £50". Frozen once read.
+ *
+ * @param databaseUrl "embedded" or a jdbc:postgresql: URL
+ */
+public record AppConfig(
+        String databaseUrl,
+        String databaseUser,
+        String databasePassword,
+        int databasePoolSize,
+        HttpSettings http,
+        String phoneKeyEnvironmentVariable,
+        List<SmppSettings> smsc,
+        ChargeSettings charging,
+        AppealCatalog catalog) {
+
+    public static final String EMBEDDED = "embedded";
+    public static final int SMSC_CONNECTIONS_MAX = 8;
+
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .enable(JsonReadFeature.ALLOW_JAVA_COMMENTS)
+            .enable(JsonReadFeature.ALLOW_TRAILING_COMMA)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    public boolean embeddedDatabase() {
+        return EMBEDDED.equals(databaseUrl);
+    }
+
+    public static AppConfig read(Path file, Function<String, String> environment) {
+        JsonNode root;
+        try {
+            root = JSON.readTree(Files.readString(file));
+        } catch (IOException e) {
+            throw new IllegalArgumentException("cannot read configuration " + file + ": " + e.getMessage());
+        }
+        if (root == null || !root.isObject()) {
+            throw new IllegalArgumentException("configuration " + file + " must hold a JSON object");
+        }
+        return parse(root, environment);
+    }
+
+    static AppConfig parse(JsonNode root, Function<String, String> environment) {
+        JsonNode database = required(root, "database");
+        String url = text(database, "database.url");
+        if (!EMBEDDED.equals(url) && !url.startsWith("jdbc:postgresql:")) {
+            throw new IllegalArgumentException("database.url must be \"embedded\" or a jdbc:postgresql: URL");
+        }
+        int poolSize = database.path("poolSize").asInt(16);
+        if (poolSize < 2 || poolSize > org.appealdesk.platform.DatabaseSettings.POOL_SIZE_LIMIT) {
+            throw new IllegalArgumentException("database.poolSize must be 2-" + org.appealdesk.platform.DatabaseSettings.POOL_SIZE_LIMIT + ", got " + poolSize);
+        }
+        String passwordVariable = optionalText(database, "passwordEnvironmentVariable", null);
+        String password = passwordVariable == null ? "" : environment.apply(passwordVariable);
+        JsonNode httpNode = required(root, "http");
+        HttpSettings http = setting("http", () -> new HttpSettings(text(httpNode, "http.host"), integer(httpNode, "http.port")));
+        List<SmppSettings> smsc = new ArrayList<>();
+        JsonNode smscNodes = root.path("smsc");
+        if (!smscNodes.isArray() || smscNodes.size() > SMSC_CONNECTIONS_MAX) {
+            throw new IllegalArgumentException("smsc: must be a list of at most " + SMSC_CONNECTIONS_MAX + " SMSC connections");
+        }
+        for (int i = 0; i < smscNodes.size(); i++) {
+            JsonNode node = smscNodes.get(i);
+            smsc.add(setting("smsc[" + i + "]", () -> {
+                try {
+                    return JSON.treeToValue(node, SmppSettings.class);
+                } catch (IOException e) {
+                    throw new IllegalArgumentException(rootCauseMessage(e));
+                }
+            }));
+        }
+        ChargeSettings charging = setting("charging", () -> charging(required(root, "charging")));
+        List<Appeal> appeals = new ArrayList<>();
+        JsonNode appealNodes = root.path("appeals");
+        if (!appealNodes.isArray() || appealNodes.isEmpty()) {
+            throw new IllegalArgumentException("appeals: at least one appeal is required");
+        }
+        for (int i = 0; i < appealNodes.size(); i++) {
+            JsonNode node = appealNodes.get(i);
+            appeals.add(setting("appeals[" + i + "]", () -> appeal(node)));
+        }
+        AppealCatalog catalog = setting("appeals", () -> new AppealCatalog(appeals));
+        return new AppConfig(url, optionalText(database, "user", "postgres"), password == null ? "" : password,
+                poolSize, http, text(root, "phoneKeyEnvironmentVariable"), List.copyOf(smsc), charging, catalog);
+    }
+
+    private static ChargeSettings charging(JsonNode node) {
+        Map<String, Money> splits = new HashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = node.path("splits").fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> field = fields.next();
+            splits.put(field.getKey(), pounds(field.getValue(), "splits." + field.getKey()));
+        }
+        return new ChargeSettings(
+                Duration.ofSeconds(node.path("reportWaitSeconds").asLong(600)),
+                Duration.ofSeconds(node.path("unknownExpirySeconds").asLong(270_000)),
+                Duration.ofSeconds(node.path("claimTimeoutSeconds").asLong(120)),
+                splits);
+    }
+
+    private static Appeal appeal(JsonNode node) {
+        JsonNode charity = required(node, "charity");
+        List<TextRoute> routes = new ArrayList<>();
+        for (JsonNode route : node.path("routes")) {
+            routes.add(new TextRoute(text(route, "shortcode"), text(route, "keyword"),
+                    route.hasNonNull("fixedPrice") ? pounds(route.get("fixedPrice"), "fixedPrice") : null));
+        }
+        List<Money> prices = new ArrayList<>();
+        for (JsonNode price : node.path("prices")) {
+            prices.add(pounds(price, "prices"));
+        }
+        return new Appeal(text(node, "slug"), text(node, "title"),
+                new Charity(text(charity, "charity.name"), text(charity, "charity.registeredNumber"), text(charity, "charity.helpline")),
+                routes, prices, pounds(required(node, "defaultPrice"), "defaultPrice"), text(node, "noContactSuffix"),
+                fund(required(node, "designated")), fund(required(node, "overflow")),
+                pounds(required(node, "maxPerText"), "maxPerText"), pounds(required(node, "dailyCapPerNumber"), "dailyCapPerNumber"),
+                node.path("fullAmountToCharity").asBoolean(false), text(node, "publicBaseUrl"));
+    }
+
+    private static Fund fund(JsonNode node) {
+        return new Fund(text(node, "slug"), text(node, "name"), node.hasNonNull("cap") ? pounds(node.get("cap"), "cap") : null);
+    }
+
+    private static Money pounds(JsonNode node, String name) {
+        try {
+            return Money.parsePounds(node.asText());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
+        }
+    }
+
+    private static JsonNode required(JsonNode parent, String name) {
+        JsonNode node = parent.get(name.substring(name.lastIndexOf('.') + 1));
+        if (node == null || node.isNull()) {
+            throw new IllegalArgumentException(name + " is missing");
+        }
+        return node;
+    }
+
+    private static String text(JsonNode parent, String name) {
+        JsonNode node = required(parent, name);
+        if (!node.isTextual()) {
+            throw new IllegalArgumentException(name + " must be text");
+        }
+        return node.asText();
+    }
+
+    private static String optionalText(JsonNode parent, String name, String fallback) {
+        JsonNode node = parent.get(name);
+        return node == null || node.isNull() ? fallback : node.asText();
+    }
+
+    private static int integer(JsonNode parent, String name) {
+        JsonNode node = required(parent, name);
+        if (!node.canConvertToInt()) {
+            throw new IllegalArgumentException(name + " must be a whole number");
+        }
+        return node.asInt();
+    }
+
+    /** Runs a parse step, prefixing any error with where in the file it happened. */
+    private static <T> T setting(String where, java.util.function.Supplier<T> step) {
+        try {
+            return step.get();
+        } catch (IllegalArgumentException e) {
+            String message = e.getMessage();
+            throw new IllegalArgumentException(message != null && message.startsWith(where) ? message : where + ": " + message, e);
+        }
+    }
+
+    private static String rootCauseMessage(Throwable e) {
+        Throwable cause = e;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        String message = cause.getMessage();
+        int newline = message == null ? -1 : message.indexOf('\n');
+        return newline > 0 ? message.substring(0, newline) : String.valueOf(message);
+    }
+}

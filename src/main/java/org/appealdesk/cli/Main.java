@@ -1,0 +1,29 @@
+package org.appealdesk.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** `./appealdesk COMMAND`: the one entry point. Commands are wired in this one place. */
+@Command(name = "appealdesk", mixinStandardHelpOptions = true, version = "appealdesk 0.1.0",
+        description = "Charity appeals funded by text message and web donations.",
+        subcommands = {DemoCommand.class, ServeCommand.class, VerifyCommand.class})
+public final class Main implements Runnable {
+
+    public static void main(String[] args) {
+        CommandLine commandLine = new CommandLine(new Main());
+        // Bad settings are operating errors, not bugs: print one clear line, no stack trace.
+        commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof IllegalArgumentException) {
+                cmd.getErr().println("appealdesk: " + e.getMessage());
+                return 2;
+            }
+            throw e;
+        });
+        System.exit(commandLine.execute(args));
+    }
+
+    @Override
+    public void run() {
+        new CommandLine(this).usage(System.out);
+    }
+}

@@ -1,0 +1,339 @@
+package org.appealdesk.sim;
+
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.appealdesk.platform.PhoneNumber;
+import org.jsmpp.PDUStringException;
+import org.jsmpp.SMPPConstant;
+import org.jsmpp.bean.BroadcastSm;
+import org.jsmpp.bean.CancelBroadcastSm;
+import org.jsmpp.bean.CancelSm;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.OptionalParameters;
+import org.jsmpp.bean.QueryBroadcastSm;
+import org.jsmpp.bean.QuerySm;
+import org.jsmpp.bean.ReplaceSm;
+import org.jsmpp.bean.SubmitMulti;
+import org.jsmpp.bean.SubmitSm;
+import org.jsmpp.extra.ProcessRequestException;
+import org.jsmpp.session.BroadcastSmResult;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.QueryBroadcastSmResult;
+import org.jsmpp.session.QuerySmResult;
+import org.jsmpp.session.SMPPServerSession;
+import org.jsmpp.session.ServerMessageReceiverListener;
+import org.jsmpp.session.Session;
+import org.jsmpp.session.SubmitMultiResult;
+import org.jsmpp.session.SubmitSmResult;
+import org.jsmpp.util.MessageId;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's side of submit_sm: reads the price by whichever billing signal the ESME used,
+ * decides each charge's fate from the seed, bills the donor, and schedules the receipt.
+ *
+ * <p>The rule that matters most: a charge is keyed by its request id, and once the SMSC has
+ * accepted it (answered with a message id) it is settled forever. A second submit with the same
+ * request id gets the same message id back, the receipt again, and never a second bill. A request
+ * id whose earlier attempt was refused or never answered was not accepted, so a resubmit is a new
+ * attempt for the same charge (same message id, new draw), still billed at most once.
+ *
+ * <p>Runs on jSMPP's PDU processor threads: it never blocks, and a charge's state changes under
+ * that charge's own lock only.
+ */
+final class ChargeDesk implements ServerMessageReceiverListener {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ChargeDesk.class);
+
+    /** Distinct charges remembered for de-duplication; past this, submits are refused as queue full. */
+    static final int CHARGES_MAX = GroundTruth.CHARGES_MAX;
+    /** A key that can never collide with an ESME's request id, for billed submits that lack one. */
+    static final String NO_REQUEST_ID = "~no-request-id~#";
+    /** ESME_RINVOPTPARAMVAL: a price TLV that is not a positive decimal. */
+    static final int STATUS_INVALID_TLV_VALUE = 0xC4;
+    private static final int RECEIPT_REQUESTED_MASK = 0x03;
+
+    private final SimSettings settings;
+    private final GroundTruth truth;
+    private final Courier courier;
+    private final MessageIds ids;
+    private final InstantSource clock;
+    private final ConcurrentHashMap<String, Charge> charges = new ConcurrentHashMap<>();
+    private final Map<SMPPServerSession, QuietSubmitRespSender> senders = new ConcurrentHashMap<>();
+    private final AtomicLong submits = new AtomicLong();
+    private final AtomicLong anonymousCharges = new AtomicLong();
+    private final AtomicLong freeReceipts = new AtomicLong();
+
+    /** One charge as the SMSC knows it; guarded by its own monitor. */
+    private static final class Charge {
+        final PhoneNumber donor;
+        final long pence;
+        String messageId;
+        int attempts;
+        int resends;
+        boolean accepted;
+        Delivery.Receipt receipt;
+
+        Charge(PhoneNumber donor, long pence) {
+            this.donor = donor;
+            this.pence = pence;
+        }
+    }
+
+    ChargeDesk(SimSettings settings, GroundTruth truth, Courier courier, MessageIds ids, InstantSource clock) {
+        this.settings = settings;
+        this.truth = truth;
+        this.courier = courier;
+        this.ids = ids;
+        this.clock = clock;
+    }
+
+    void register(SMPPServerSession session, QuietSubmitRespSender sender) {
+        senders.put(session, sender);
+    }
+
+    void forget(SMPPServerSession session) {
+        senders.remove(session);
+    }
+
+    @Override
+    public SubmitSmResult onAcceptSubmitSm(SubmitSm submit, SMPPServerSession session) throws ProcessRequestException {
+        Long price = priceOf(submit);
+        truth.submitReceived(price == null ? 0 : price);
+        long number = submits.getAndIncrement();
+        if (Draws.unit(settings.seed(), Draws.THROTTLE, number) < settings.throttleProbability()) {
+            truth.throttled();
+            throw new ProcessRequestException("throttled", SMPPConstant.STAT_ESME_RTHROTTLED);
+        }
+        PhoneNumber donor = destinationOf(submit);
+        String text = bodyOf(submit);
+        if (price == null) {
+            return free(submit, donor, text);
+        }
+        return billed(submit, session, donor, price, text);
+    }
+
+    private SubmitSmResult free(SubmitSm submit, PhoneNumber donor, String text) throws ProcessRequestException {
+        truth.freeMessage(donor);
+        String messageId = ids.nextMessageId();
+        if ((submit.getRegisteredDelivery() & RECEIPT_REQUESTED_MASK) == 1) {
+            String key = "free#" + freeReceipts.incrementAndGet();
+            courier.sendReceipt(receipt(messageId, donor, submit, ChargeOutcome.DELIVERED, text, key), receiptDelayMs(key));
+        }
+        return result(messageId);
+    }
+
+    private SubmitSmResult billed(SubmitSm submit, SMPPServerSession session, PhoneNumber donor, long pence, String text)
+            throws ProcessRequestException {
+        String requestId = requestIdOf(submit);
+        boolean hasRequestId = requestId != null;
+        String key = hasRequestId ? requestId : NO_REQUEST_ID + anonymousCharges.incrementAndGet();
+        if (charges.size() >= CHARGES_MAX && !charges.containsKey(key)) {
+            LOG.warn("{} charges remembered: refusing new ones as queue full", CHARGES_MAX);
+            throw new ProcessRequestException("charge table full", SMPPConstant.STAT_ESME_RMSGQFUL);
+        }
+        Charge charge = charges.computeIfAbsent(key, k -> new Charge(donor, pence));
+        synchronized (charge) {
+            if (!charge.donor.equals(donor) || charge.pence != pence) {
+                // The same request id for another donor or price is an ESME bug; charging either would be a guess.
+                truth.malformed();
+                LOG.warn("request id {} resubmitted with another donor or price ({} then {} pence): refused", key, charge.pence, pence);
+                throw new ProcessRequestException("request id reused for a different charge", ChargeOutcome.REFUSED_COMMAND_STATUS);
+            }
+            truth.billedSubmit(key, hasRequestId, donor, pence);
+            if (charge.accepted) {
+                return again(key, charge);
+            }
+            int attempt = charge.attempts++;
+            ChargeOutcome outcome = settings.failureMix().pick(Draws.unit(settings.seed(), Draws.OUTCOME, key + "#" + attempt));
+            if (charge.messageId == null) {
+                charge.messageId = ids.nextMessageId();
+            }
+            truth.chargeAttempt(key, charge.messageId, outcome);
+            switch (outcome.kind()) {
+                case REFUSED -> throw new ProcessRequestException("charge refused", ChargeOutcome.REFUSED_COMMAND_STATUS);
+                case NO_RESPONSE -> silence(session, submit.getSequenceNumber(), key);
+                case NO_RECEIPT -> charge.accepted = true;
+                case RECEIPTED -> {
+                    charge.accepted = true;
+                    if (outcome.bills()) {
+                        truth.billed(key, donor, pence);
+                    }
+                    charge.receipt = receipt(charge.messageId, donor, submit, outcome, text, key);
+                    courier.sendReceipt(charge.receipt, receiptDelayMs(key));
+                }
+            }
+            return result(charge.messageId);
+        }
+    }
+
+    /** A settled charge submitted again: same id, its receipt again, no new bill. */
+    private SubmitSmResult again(String key, Charge charge) throws ProcessRequestException {
+        if (charge.receipt != null) {
+            charge.resends++;
+            courier.sendReceipt(charge.receipt.asDuplicate(), receiptDelayMs(key + "#again" + charge.resends));
+        }
+        return result(charge.messageId);
+    }
+
+    private void silence(SMPPServerSession session, int sequenceNumber, String key) throws ProcessRequestException {
+        QuietSubmitRespSender sender = senders.get(session);
+        if (sender == null || !sender.silence(sequenceNumber)) {
+            // Answering would turn "no response" into "accepted"; refusing with a system error is the honest fallback.
+            LOG.error("cannot withhold the submit_sm_resp for request id {} (sender {}): answering ESME_RSYSERR", key, sender == null ? "missing" : "full");
+            throw new ProcessRequestException("cannot withhold response", SMPPConstant.STAT_ESME_RSYSERR);
+        }
+    }
+
+    /** Keeps only the receipt's 20 quoted characters of the text: a settled charge is remembered forever. */
+    private Delivery.Receipt receipt(String messageId, PhoneNumber donor, SubmitSm submit, ChargeOutcome outcome, String text, String key) {
+        return new Delivery.Receipt(ids.receiptIdOf(messageId), donor, null, submit.getSourceAddr(), outcome, clock.instant(), ReceiptText.quoted(text), key, false, 0);
+    }
+
+    /** Normal receipts come within receiptDelayMsMax; late ones between that and lateReceiptDelayMsMax. */
+    private long receiptDelayMs(String key) {
+        double unit = Draws.unit(settings.seed(), Draws.RECEIPT_DELAY, key);
+        if (Draws.unit(settings.seed(), Draws.LATE_RECEIPT, key) < settings.lateReceiptProbability()) {
+            long span = settings.lateReceiptDelayMsMax() - settings.receiptDelayMsMax() + 1;
+            return settings.receiptDelayMsMax() + Draws.below(unit, span);
+        }
+        return Draws.below(unit, settings.receiptDelayMsMax() + 1);
+    }
+
+    /**
+     * The price in pence, or null for a free message. The three signals are read together; if
+     * two disagree the submit is refused.
+     */
+    Long priceOf(SubmitSm submit) throws ProcessRequestException {
+        List<Long> prices = new ArrayList<>(3);
+        String tlv = tlvText(submit, settings.priceTag());
+        if (tlv != null) {
+            long pence;
+            try {
+                pence = Long.parseLong(tlv);
+            } catch (NumberFormatException e) {
+                pence = -1;
+            }
+            if (pence <= 0 || pence > SimSettings.PRICE_PENCE_MAX) {
+                truth.malformed();
+                throw new ProcessRequestException("price TLV '" + tlv + "' is not 1-" + SimSettings.PRICE_PENCE_MAX + " pence", STATUS_INVALID_TLV_VALUE);
+            }
+            prices.add(pence);
+        }
+        if (submit.getServiceType() != null) {
+            Long byServiceType = settings.billing().penceByServiceType().get(submit.getServiceType());
+            if (byServiceType != null) {
+                prices.add(byServiceType);
+            }
+        }
+        if (submit.getSourceAddr() != null) {
+            Long byShortcode = settings.billing().penceByBillingShortcode().get(submit.getSourceAddr());
+            if (byShortcode != null) {
+                prices.add(byShortcode);
+            }
+        }
+        if (prices.stream().distinct().count() > 1) {
+            truth.malformed();
+            throw new ProcessRequestException("conflicting prices " + prices, ChargeOutcome.REFUSED_COMMAND_STATUS);
+        }
+        return prices.isEmpty() ? null : prices.getFirst();
+    }
+
+    private PhoneNumber destinationOf(SubmitSm submit) throws ProcessRequestException {
+        try {
+            return PhoneNumber.parse(submit.getDestAddress());
+        } catch (IllegalArgumentException e) {
+            truth.malformed();
+            throw new ProcessRequestException("destination is not a phone number", SMPPConstant.STAT_ESME_RINVDSTADR);
+        }
+    }
+
+    private String requestIdOf(SubmitSm submit) {
+        String requestId = tlvText(submit, settings.requestIdTag());
+        return requestId == null || requestId.isEmpty() ? null : requestId;
+    }
+
+    /** A vendor TLV as ASCII text, with a C-string's trailing NUL removed; null when absent or the tag is off. */
+    static String tlvText(SubmitSm submit, int tag) {
+        if (tag == 0) {
+            return null;
+        }
+        OptionalParameter parameter = submit.getOptionalParameter((short) tag);
+        if (!(parameter instanceof OptionalParameter.OctetString octets)) {
+            return null;
+        }
+        String text = new String(octets.getValue(), StandardCharsets.US_ASCII);
+        int nul = text.indexOf('\0');
+        return (nul >= 0 ? text.substring(0, nul) : text).strip();
+    }
+
+    private static String bodyOf(SubmitSm submit) {
+        byte[] body = submit.getShortMessage();
+        if (body == null || body.length == 0) {
+            OptionalParameter payload = submit.getOptionalParameter(OptionalParameter.Tag.MESSAGE_PAYLOAD);
+            body = payload instanceof OptionalParameter.OctetString octets ? octets.getValue() : new byte[0];
+        }
+        return TextCoding.of(submit.getDataCoding()).decode(Objects.requireNonNullElse(body, new byte[0]));
+    }
+
+    private static SubmitSmResult result(String messageId) throws ProcessRequestException {
+        try {
+            return new SubmitSmResult(new MessageId(messageId), OptionalParameters.EMPTY_OPTIONAL_PARAMETERS);
+        } catch (PDUStringException e) {
+            throw new ProcessRequestException("message id '" + messageId + "' rejected by jSMPP", SMPPConstant.STAT_ESME_RSYSERR, e);
+        }
+    }
+
+    @Override
+    public SubmitMultiResult onAcceptSubmitMulti(SubmitMulti submitMulti, SMPPServerSession source) throws ProcessRequestException {
+        throw unsupported("submit_multi");
+    }
+
+    @Override
+    public QuerySmResult onAcceptQuerySm(QuerySm querySm, SMPPServerSession source) throws ProcessRequestException {
+        throw unsupported("query_sm");
+    }
+
+    @Override
+    public void onAcceptReplaceSm(ReplaceSm replaceSm, SMPPServerSession source) throws ProcessRequestException {
+        throw unsupported("replace_sm");
+    }
+
+    @Override
+    public void onAcceptCancelSm(CancelSm cancelSm, SMPPServerSession source) throws ProcessRequestException {
+        throw unsupported("cancel_sm");
+    }
+
+    @Override
+    public BroadcastSmResult onAcceptBroadcastSm(BroadcastSm broadcastSm, SMPPServerSession source) throws ProcessRequestException {
+        throw unsupported("broadcast_sm");
+    }
+
+    @Override
+    public void onAcceptCancelBroadcastSm(CancelBroadcastSm cancelBroadcastSm, SMPPServerSession source) throws ProcessRequestException {
+        throw unsupported("cancel_broadcast_sm");
+    }
+
+    @Override
+    public QueryBroadcastSmResult onAcceptQueryBroadcastSm(QueryBroadcastSm queryBroadcastSm, SMPPServerSession source) throws ProcessRequestException {
+        throw unsupported("query_broadcast_sm");
+    }
+
+    @Override
+    public DataSmResult onAcceptDataSm(DataSm dataSm, Session source) throws ProcessRequestException {
+        throw unsupported("data_sm");
+    }
+
+    /** The contract uses submit_sm only; anything else is answered "invalid command". */
+    private static ProcessRequestException unsupported(String command) {
+        return new ProcessRequestException(command + " is not part of the Appealdesk contract", SMPPConstant.STAT_ESME_RINVCMDID);
+    }
+}

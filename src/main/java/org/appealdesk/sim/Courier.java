@@ -1,0 +1,371 @@
+package org.appealdesk.sim;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.SynchronousQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.jsmpp.InvalidResponseException;
+import org.jsmpp.PDUException;
+import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.NumberingPlanIndicator;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.bean.RawDataCoding;
+import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.TypeOfNumber;
+import org.jsmpp.extra.NegativeResponseException;
+import org.jsmpp.extra.ResponseTimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers MOs and receipts to the ESME with deliver_sm until each is acknowledged. One dispatcher
+ * thread takes deliveries in order from a bounded queue and hands each to a sender thread once a
+ * bound session has a free window slot (round robin); the sender blocks in jSMPP until the
+ * deliver_sm_resp or the response timeout. A refusal, a timeout or a broken session sends the same
+ * delivery again after a capped exponential delay, to whichever session is bound then, so texts
+ * survive an ESME restart.
+ *
+ * <p>Hazard: everything is bounded ({@link #READY_MAX}, {@link #SCHEDULED_MAX},
+ * {@link #ATTEMPTS_MAX}); a delivery that hits a bound is dropped and counted in the ledger, never
+ * queued without limit. A delivery counts as outstanding from creation until acknowledged or
+ * dropped, which is what {@link SimulatedSmsc#awaitQuiet} waits on.
+ */
+final class Courier implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Courier.class);
+
+    /** Deliveries due now, waiting for a window slot. */
+    static final int READY_MAX = 200_000;
+    /** Deliveries waiting for their time (receipt delays, redelivery backoff, duplicates). */
+    static final int SCHEDULED_MAX = 500_000;
+    /** New traffic may fill the ready queue only this far per window slot, leaving room for retries and receipts. */
+    static final int TRAFFIC_BACKLOG_PER_WINDOW_SLOT = 8;
+    static final int TRAFFIC_BACKLOG_MIN = 64;
+    /** A delivery refused or unanswered this many times is given up (and counted as dropped). */
+    static final int ATTEMPTS_MAX = 100;
+    /** Redelivery backoff stops doubling here (unless the configured first delay is already longer). */
+    static final long REDELIVERY_DELAY_MS_CAP = 5_000;
+    /** A network duplicate of an MO follows the original within this long. */
+    static final long DUPLICATE_MO_DELAY_MS_MAX = 2_000;
+    /** SMPP 3.4 short_message holds 254 octets; longer bodies go in message_payload. */
+    static final int SHORT_MESSAGE_OCTETS_MAX = 254;
+    private static final long DISPATCH_WAIT_MS = 50;
+    private static final long CLOSE_WAIT_MS = 2_000;
+
+    private final SimSettings settings;
+    private final SessionPool pool;
+    private final GroundTruth truth;
+    private final ScheduledExecutorService timers;
+    private final InstantSource clock;
+    private final LinkedBlockingDeque<Delivery> ready = new LinkedBlockingDeque<>(READY_MAX);
+    private final AtomicInteger scheduled = new AtomicInteger();
+    private final AtomicLong outstanding = new AtomicLong();
+    private final AtomicLong dropsWarned = new AtomicLong();
+    private final int trafficBacklogMax;
+    private final ThreadPoolExecutor senders;
+    private final Thread dispatcher;
+    private volatile boolean running = true;
+
+    Courier(SimSettings settings, SessionPool pool, GroundTruth truth, ScheduledExecutorService timers, InstantSource clock) {
+        this.settings = settings;
+        this.pool = pool;
+        this.truth = truth;
+        this.timers = timers;
+        this.clock = clock;
+        this.trafficBacklogMax = Math.max(TRAFFIC_BACKLOG_MIN, settings.windowSize() * TRAFFIC_BACKLOG_PER_WINDOW_SLOT);
+        // Window slots bound the concurrent sends, so the pool never needs more threads than slots.
+        AtomicInteger threadCount = new AtomicInteger();
+        this.senders = new ThreadPoolExecutor(0, SessionPool.SESSIONS_MAX * settings.windowSize(), 30, TimeUnit.SECONDS,
+                new SynchronousQueue<>(), r -> daemon(r, "sim-deliver-" + threadCount.incrementAndGet()));
+        this.dispatcher = daemon(this::dispatchLoop, "sim-dispatch");
+    }
+
+    void start() {
+        dispatcher.start();
+    }
+
+    long outstanding() {
+        return outstanding.get();
+    }
+
+    boolean isRunning() {
+        return running;
+    }
+
+    /** Whether new traffic may be handed over now without growing the backlog past its bound. */
+    boolean hasTrafficRoom() {
+        return running && ready.size() < trafficBacklogMax;
+    }
+
+    /** A new genuine text: due now. */
+    void sendText(Delivery.Mo mo) {
+        outstanding.incrementAndGet();
+        enqueue(mo);
+    }
+
+    /** A new receipt, due after {@code delayMs}. */
+    void sendReceipt(Delivery.Receipt receipt, long delayMs) {
+        outstanding.incrementAndGet();
+        truth.receiptCreated();
+        later(receipt, delayMs);
+    }
+
+    private void enqueue(Delivery delivery) {
+        if (!ready.offer(delivery)) {
+            warnDrop("ready queue full at " + READY_MAX + " deliveries", delivery);
+            drop(delivery);
+        }
+    }
+
+    private void later(Delivery delivery, long delayMs) {
+        if (delayMs <= 0) {
+            enqueue(delivery);
+            return;
+        }
+        if (scheduled.incrementAndGet() > SCHEDULED_MAX) {
+            scheduled.decrementAndGet();
+            warnDrop(SCHEDULED_MAX + " deliveries already scheduled", delivery);
+            drop(delivery);
+            return;
+        }
+        try {
+            timers.schedule(() -> {
+                scheduled.decrementAndGet();
+                enqueue(delivery);
+            }, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Only while closing: the delivery dies with the simulator.
+            scheduled.decrementAndGet();
+            drop(delivery);
+        }
+    }
+
+    private void dispatchLoop() {
+        Delivery held = null;
+        while (running) {
+            try {
+                if (held == null) {
+                    held = ready.poll(DISPATCH_WAIT_MS, TimeUnit.MILLISECONDS);
+                    if (held == null) {
+                        continue;
+                    }
+                }
+                SessionPool.Bound bound = pool.acquireReceiver(DISPATCH_WAIT_MS);
+                if (bound == null) {
+                    continue; // nobody bound, or every window full: keep holding it
+                }
+                Delivery delivery = held;
+                held = null;
+                dispatched(delivery);
+                try {
+                    senders.execute(() -> send(bound, delivery));
+                } catch (RejectedExecutionException e) {
+                    pool.release(bound);
+                    drop(delivery);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (RuntimeException e) {
+                LOG.warn("dispatcher carries on after an error", e);
+            }
+        }
+        if (held != null) {
+            drop(held);
+        }
+    }
+
+    private void dispatched(Delivery delivery) {
+        switch (delivery) {
+            case Delivery.Mo mo -> {
+                truth.moDispatched(mo);
+                mo.run().dispatched(mo);
+            }
+            case Delivery.Receipt receipt -> truth.receiptDispatched(receipt);
+        }
+    }
+
+    private void send(SessionPool.Bound bound, Delivery delivery) {
+        long started = System.nanoTime();
+        boolean acked = false;
+        boolean timedOut = false;
+        try {
+            switch (delivery) {
+                case Delivery.Mo mo -> writeMo(bound, mo);
+                case Delivery.Receipt receipt -> writeReceipt(bound, receipt);
+            }
+            acked = true;
+        } catch (NegativeResponseException e) {
+            LOG.debug("{} refused by {} with 0x{}", kind(delivery), bound.label(), Integer.toHexString(e.getCommandStatus()));
+        } catch (ResponseTimeoutException e) {
+            timedOut = true;
+        } catch (PDUException e) {
+            // The simulator built a PDU jSMPP will not encode: a bug, and sending it again cannot help.
+            LOG.error("cannot encode {}: dropping it", kind(delivery), e);
+            pool.release(bound);
+            drop(delivery);
+            return;
+        } catch (IOException | InvalidResponseException | RuntimeException e) {
+            LOG.debug("{} not delivered on {}: {}", kind(delivery), bound.label(), e.toString());
+        }
+        pool.release(bound);
+        if (acked) {
+            acked(delivery, System.nanoTime() - started);
+        } else {
+            failed(delivery, timedOut);
+        }
+    }
+
+    private void writeMo(SessionPool.Bound bound, Delivery.Mo mo) throws PDUException, ResponseTimeoutException,
+            InvalidResponseException, NegativeResponseException, IOException {
+        TextMessage text = mo.text();
+        byte[] body = text.template().encoded();
+        List<OptionalParameter> tlvs = new ArrayList<>(3);
+        if (settings.sendMoIds() && settings.moIdTag() != 0) {
+            tlvs.add(new OptionalParameter.COctetString((short) settings.moIdTag(), text.moId()));
+        }
+        if (settings.networkTag() != 0 && text.network() != null) {
+            tlvs.add(new OptionalParameter.COctetString((short) settings.networkTag(), text.network()));
+        }
+        byte[] shortMessage = body;
+        if (body.length > SHORT_MESSAGE_OCTETS_MAX) {
+            tlvs.add(new OptionalParameter.Message_payload(body));
+            shortMessage = new byte[0];
+        }
+        bound.session().deliverShortMessage(null,
+                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, text.donor().digits(),
+                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, text.shortcode(),
+                new ESMClass(), (byte) 0, (byte) 0, new RegisteredDelivery(0),
+                new RawDataCoding((byte) text.template().dataCoding().dataCoding()), shortMessage,
+                tlvs.toArray(OptionalParameter[]::new));
+    }
+
+    private void writeReceipt(SessionPool.Bound bound, Delivery.Receipt receipt) throws PDUException, ResponseTimeoutException,
+            InvalidResponseException, NegativeResponseException, IOException {
+        String text = ReceiptText.format(receipt.receiptId(), receipt.outcome(), receipt.submittedAt(), clock.instant(), receipt.originalText());
+        List<OptionalParameter> tlvs = new ArrayList<>(3);
+        tlvs.add(new OptionalParameter.Receipted_message_id(receipt.receiptId()));
+        tlvs.add(new OptionalParameter.Message_state((byte) receipt.outcome().messageState()));
+        if (settings.networkTag() != 0 && receipt.network() != null) {
+            tlvs.add(new OptionalParameter.COctetString((short) settings.networkTag(), receipt.network()));
+        }
+        bound.session().deliverShortMessage(null,
+                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, receipt.donor().digits(),
+                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, receipt.from(),
+                new ESMClass(0x04), (byte) 0, (byte) 0, new RegisteredDelivery(0),
+                new RawDataCoding((byte) 0), text.getBytes(StandardCharsets.US_ASCII),
+                tlvs.toArray(OptionalParameter[]::new));
+    }
+
+    /**
+     * A follow-up (network duplicate) is made outstanding before the acknowledged delivery stops
+     * being so, so {@link #outstanding()} never touches zero in between.
+     */
+    private void acked(Delivery delivery, long elapsedNanos) {
+        switch (delivery) {
+            case Delivery.Mo mo -> {
+                truth.moAcked(mo);
+                mo.run().acked(mo, elapsedNanos);
+                // Keyed by run and sequence, not moId: ids vary with the salt, duplicates must not.
+                String key = mo.run().index() + "-" + mo.text().sequence();
+                if (!mo.duplicate() && Draws.unit(settings.seed(), Draws.DUPLICATE_MO, key) < settings.duplicateMoProbability()) {
+                    outstanding.incrementAndGet();
+                    long delayMs = Draws.below(Draws.unit(settings.seed(), Draws.DUPLICATE_MO_DELAY, key), DUPLICATE_MO_DELAY_MS_MAX) + 1;
+                    later(new Delivery.Mo(mo.text(), true, 0, mo.run()), delayMs);
+                }
+            }
+            case Delivery.Receipt receipt -> {
+                truth.receiptAcked();
+                if (!receipt.duplicate() && Draws.unit(settings.seed(), Draws.DUPLICATE_RECEIPT, receipt.drawKey()) < settings.duplicateReceiptProbability()) {
+                    long delayMs = Draws.below(Draws.unit(settings.seed(), Draws.RECEIPT_DELAY, receipt.drawKey() + "#duplicate"), settings.receiptDelayMsMax() + 1);
+                    sendReceipt(receipt.asDuplicate(), delayMs);
+                }
+            }
+        }
+        outstanding.decrementAndGet();
+    }
+
+    private void failed(Delivery delivery, boolean timedOut) {
+        if (delivery instanceof Delivery.Mo mo) {
+            truth.moFailed(timedOut);
+            mo.run().failed(mo, timedOut);
+        }
+        if (!running) {
+            drop(delivery);
+            return;
+        }
+        if (delivery.attempt() + 1 >= ATTEMPTS_MAX) {
+            warnDrop("given up after " + ATTEMPTS_MAX + " attempts", delivery);
+            drop(delivery);
+            return;
+        }
+        later(delivery.nextAttempt(), redeliveryDelayMs(delivery.attempt()));
+    }
+
+    long redeliveryDelayMs(int attempt) {
+        long first = settings.redeliveryDelayMs();
+        long cap = Math.max(REDELIVERY_DELAY_MS_CAP, first);
+        return Math.min(cap, first << Math.min(attempt, 20));
+    }
+
+    /** Logs the 1st, 2nd, 4th, 8th... drop with the running count: an overload must not flood the log. */
+    private void warnDrop(String why, Delivery delivery) {
+        long count = dropsWarned.incrementAndGet();
+        if ((count & (count - 1)) == 0) {
+            LOG.warn("{}: dropping {} ({} dropped so far for a bound)", why, kind(delivery), count);
+        }
+    }
+
+    private void drop(Delivery delivery) {
+        outstanding.decrementAndGet();
+        switch (delivery) {
+            case Delivery.Mo mo -> {
+                truth.moDropped(mo);
+                mo.run().dropped(mo);
+            }
+            case Delivery.Receipt receipt -> truth.receiptDropped();
+        }
+    }
+
+    private static String kind(Delivery delivery) {
+        return switch (delivery) {
+            case Delivery.Mo mo -> (mo.duplicate() ? "duplicate MO " : "MO ") + mo.text().moId() + " attempt " + mo.attempt();
+            case Delivery.Receipt receipt -> (receipt.duplicate() ? "duplicate receipt " : "receipt ") + receipt.receiptId() + " attempt " + receipt.attempt();
+        };
+    }
+
+    private static Thread daemon(Runnable task, String name) {
+        Thread thread = new Thread(task, name);
+        thread.setDaemon(true);
+        return thread;
+    }
+
+    /** Stops dispatching; what is still queued is dropped (counted) once the senders have finished. */
+    @Override
+    public void close() {
+        running = false;
+        try {
+            dispatcher.join(CLOSE_WAIT_MS);
+            senders.shutdown();
+            if (!senders.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
+                LOG.warn("{} deliver_sm still in flight after {} ms; interrupting", senders.getActiveCount(), CLOSE_WAIT_MS);
+                senders.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Delivery left;
+        while ((left = ready.poll()) != null) {
+            drop(left);
+        }
+    }
+}

@@ -1,0 +1,278 @@
+package org.appealdesk.sms.smpp;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+import org.appealdesk.platform.PhoneNumber;
+import org.appealdesk.sms.ChargeReport;
+import org.appealdesk.sms.InboundText;
+import org.appealdesk.sms.ReportIntake;
+import org.appealdesk.sms.TextCodec;
+import org.appealdesk.sms.TextIntake;
+import org.appealdesk.sms.smpp.SmppMetrics.MoResult;
+import org.appealdesk.sms.smpp.SmppMetrics.ReceiptResult;
+import org.jsmpp.SMPPConstant;
+import org.jsmpp.bean.AlertNotification;
+import org.jsmpp.bean.DataSm;
+import org.jsmpp.bean.DeliverSm;
+import org.jsmpp.bean.OptionalParameter;
+import org.jsmpp.extra.ProcessRequestException;
+import org.jsmpp.session.DataSmResult;
+import org.jsmpp.session.MessageReceiverListener;
+import org.jsmpp.session.Session;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Turns each deliver_sm into an {@link InboundText} or a {@link ChargeReport}, hands it to the core
+ * and returns only once the core has committed it: jSMPP sends deliver_sm_resp when this listener
+ * returns, so returning early would acknowledge a text that a crash could still lose.
+ *
+ * <p>Hazard: every deliver_sm waiting for its commit holds one of jSMPP's PDU processor threads
+ * ({@link SmppSettings#receiveConcurrencyPerBind()}), and submit_sm_resp PDUs are processed by the
+ * same pool. The wait is bounded by {@link SmppSettings#commitWaitMsMax()}; past it the SMSC gets
+ * ESME_RX_T_APPN and delivers again later.
+ *
+ * <p>Answers: committed → ESME_ROK; not committed in time, or the core failed → ESME_RX_T_APPN
+ * (temporary, the SMSC retries); a text whose source is not a phone number, or a receipt with no
+ * readable message id or state → ESME_RX_P_APPN (permanent: retrying cannot help, and a
+ * permanent error shows up in the aggregator's logs where a silent ESME_ROK would hide it; such a
+ * charge stays UNKNOWN until the janitor resolves it). Phone numbers are never logged.
+ */
+final class InboundHandler implements MessageReceiverListener {
+
+    private static final Logger log = LoggerFactory.getLogger(InboundHandler.class);
+
+    static final String CHANNEL = "smpp";
+    private static final int ESM_MESSAGE_TYPE_MASK = 0x3C;
+    private static final int ESM_DEFAULT_MESSAGE = 0x00;
+    private static final int ESM_DELIVERY_RECEIPT = 0x04;
+    private static final int ESM_INTERMEDIATE_NOTIFICATION = 0x20;
+    private static final int ESM_UDHI = 0x40;
+    private static final short TAG_RECEIPTED_MESSAGE_ID = 0x001E;
+    private static final short TAG_MESSAGE_PAYLOAD = 0x0424;
+    private static final short TAG_MESSAGE_STATE = 0x0427;
+    /** Longest vendor TLV string read; longer values are cut (an MO id longer than 80 is hashed). */
+    static final int TLV_STRING_LENGTH_MAX = 256;
+
+    private final SmppSettings settings;
+    private final TextIntake texts;
+    private final ReportIntake reports;
+    private final InstantSource clock;
+    private final SmppMetrics metrics;
+
+    InboundHandler(SmppSettings settings, TextIntake texts, ReportIntake reports, InstantSource clock, SmppMetrics metrics) {
+        this.settings = settings;
+        this.texts = texts;
+        this.reports = reports;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    @Override
+    public void onAcceptDeliverSm(DeliverSm deliverSm) throws ProcessRequestException {
+        int messageType = deliverSm.getEsmClass() & ESM_MESSAGE_TYPE_MASK;
+        switch (messageType) {
+            case ESM_DEFAULT_MESSAGE -> acceptText(deliverSm);
+            case ESM_DELIVERY_RECEIPT, ESM_INTERMEDIATE_NOTIFICATION -> acceptReceipt(deliverSm);
+            default -> {
+                // SME acknowledgements and the like: nothing to record, and nothing to resend.
+                metrics.ignoredDeliverSm();
+                log.debug("deliver_sm with esm_class 0x{} acknowledged and ignored", Integer.toHexString(deliverSm.getEsmClass() & 0xFF));
+            }
+        }
+    }
+
+    @Override
+    public void onAcceptAlertNotification(AlertNotification alertNotification) {
+        log.debug("alert_notification ignored");
+    }
+
+    @Override
+    public DataSmResult onAcceptDataSm(DataSm dataSm, Session source) throws ProcessRequestException {
+        // The contract (docs/SMPP.md) sends texts and receipts as deliver_sm only.
+        throw new ProcessRequestException("data_sm is not accepted; send deliver_sm", SMPPConstant.STAT_ESME_RX_R_APPN);
+    }
+
+    private void acceptText(DeliverSm deliverSm) throws ProcessRequestException {
+        metrics.moReceived();
+        PhoneNumber source;
+        try {
+            source = PhoneNumber.parse(deliverSm.getSourceAddr());
+        } catch (IllegalArgumentException e) {
+            metrics.mo(MoResult.INVALID_SOURCE);
+            String sourceAddr = deliverSm.getSourceAddr();
+            log.warn("Text refused with ESME_RX_P_APPN: source_addr is not a phone number (ton {}, {} characters)",
+                    deliverSm.getSourceAddrTon(), sourceAddr == null ? 0 : sourceAddr.length());
+            throw new ProcessRequestException("source_addr is not a phone number", SMPPConstant.STAT_ESME_RX_P_APPN);
+        }
+        String moId = tlvString(deliverSm, settings.moIdTag());
+        String network = tlvString(deliverSm, settings.networkTag());
+        InboundText text = new InboundText(
+                CHANNEL,
+                externalId(moId),
+                source,
+                deliverSm.getDestAddress() == null ? "" : deliverSm.getDestAddress().strip(),
+                TextCodec.decode(deliverSm.getDataCoding() & 0xFF, userData(deliverSm)),
+                network == null ? null : network.toLowerCase(Locale.ROOT),
+                clock.instant());
+        TextIntake.IntakeOutcome outcome;
+        try {
+            outcome = awaitCommit(() -> texts.submit(text), "Text " + (moId == null ? "without MO id" : moId));
+        } catch (ProcessRequestException e) {
+            metrics.mo(MoResult.COMMIT_FAILED);
+            throw e;
+        }
+        metrics.mo(outcome == TextIntake.IntakeOutcome.DUPLICATE ? MoResult.DUPLICATE : MoResult.RECORDED);
+    }
+
+    private void acceptReceipt(DeliverSm deliverSm) throws ProcessRequestException {
+        byte[] userData = userData(deliverSm);
+        // Appendix B text is ASCII; Latin-1 maps every byte, so nothing here can fail to decode.
+        DeliveryReceiptText receipt = DeliveryReceiptText.parse(new String(userData, StandardCharsets.ISO_8859_1));
+        String receiptId = tlvString(deliverSm, TAG_RECEIPTED_MESSAGE_ID);
+        if (receiptId == null) {
+            receiptId = receipt.id();
+        }
+        ReceiptState state = messageState(deliverSm);
+        if (state == null) {
+            state = ReceiptState.fromStat(receipt.stat());
+        }
+        if (receiptId == null || state == null) {
+            metrics.receipt(ReceiptResult.UNREADABLE);
+            log.warn("Receipt refused with ESME_RX_P_APPN: {} ({} bytes, esm_class 0x{}, data_coding 0x{}); its charge stays UNKNOWN for the janitor",
+                    receiptId == null ? "no message id" : "no known state (stat '" + printable(receipt.stat()) + "')",
+                    userData.length, Integer.toHexString(deliverSm.getEsmClass() & 0xFF), Integer.toHexString(deliverSm.getDataCoding() & 0xFF));
+            throw new ProcessRequestException("receipt without a readable message id or state", SMPPConstant.STAT_ESME_RX_P_APPN);
+        }
+        if (!state.isFinal()) {
+            metrics.receipt(ReceiptResult.INTERMEDIATE);
+            log.debug("Intermediate receipt {} for message {} acknowledged", state, receiptId);
+            return;
+        }
+        String messageId = settings.receiptIdFormat().toSubmitForm(receiptId, settings.messageIdWidth(), settings.messageIdUpperCase());
+        ChargeReport report = report(messageId, state, receipt.err(), clock.instant());
+        try {
+            awaitCommit(() -> reports.submit(report), "Receipt for message " + messageId);
+        } catch (ProcessRequestException e) {
+            metrics.receipt(ReceiptResult.COMMIT_FAILED);
+            throw e;
+        }
+        metrics.receipt(state == ReceiptState.DELIVERED ? ReceiptResult.DELIVERED : ReceiptResult.DECLINED);
+    }
+
+    private ChargeReport report(String messageId, ReceiptState state, String err, Instant now) {
+        if (state == ReceiptState.DELIVERED) {
+            return new ChargeReport.Delivered(messageId, now);
+        }
+        ErrorCodeMap.DeclineReason reason = settings.errorCodes().lookup(err);
+        return new ChargeReport.Declined(messageId, now, reason.reason(), reason.permanent());
+    }
+
+    /** Waits, bounded, for the core's commit; anything but a commit in time is a temporary refusal. */
+    private <T> T awaitCommit(Supplier<CompletableFuture<T>> submit, String what) throws ProcessRequestException {
+        long started = System.nanoTime();
+        try {
+            CompletableFuture<T> future = submit.get();
+            if (future == null) {
+                throw new IllegalStateException("intake returned no future");
+            }
+            return future.get(settings.commitWaitMsMax(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            log.warn("{} not committed within commitWaitMsMax {} ms; answered ESME_RX_T_APPN so the SMSC sends it again",
+                    what, settings.commitWaitMsMax());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            log.warn("{} interrupted while waiting for its commit; answered ESME_RX_T_APPN", what);
+        } catch (ExecutionException e) {
+            log.warn("{} could not be committed; answered ESME_RX_T_APPN so the SMSC sends it again", what, e.getCause());
+        } catch (RuntimeException e) {
+            log.warn("{} could not be handed to the core; answered ESME_RX_T_APPN so the SMSC sends it again", what, e);
+        } finally {
+            metrics.commitWait.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+        }
+        throw new ProcessRequestException("not committed", SMPPConstant.STAT_ESME_RX_T_APPN);
+    }
+
+    private static ReceiptState messageState(DeliverSm deliverSm) {
+        OptionalParameter parameter = deliverSm.getOptionalParameter(TAG_MESSAGE_STATE);
+        if (parameter instanceof OptionalParameter.Byte value) {
+            return ReceiptState.fromMessageState(value.getValue() & 0xFF);
+        }
+        return null;
+    }
+
+    /** The message body: short_message, else the message_payload TLV, without a user data header. */
+    static byte[] userData(DeliverSm deliverSm) {
+        byte[] body = deliverSm.getShortMessage();
+        if ((body == null || body.length == 0)
+                && deliverSm.getOptionalParameter(TAG_MESSAGE_PAYLOAD) instanceof OptionalParameter.OctetString payload) {
+            body = payload.getValue();
+        }
+        if (body == null) {
+            return new byte[0];
+        }
+        if ((deliverSm.getEsmClass() & ESM_UDHI) != 0 && body.length > 0) {
+            // A concatenated part: skip the header (its first byte is its length). Parts are not
+            // reassembled; keywords fit one message.
+            int headerLength = 1 + (body[0] & 0xFF);
+            return headerLength >= body.length ? new byte[0] : Arrays.copyOfRange(body, headerLength, body.length);
+        }
+        return body;
+    }
+
+    /**
+     * A vendor TLV as text: trailing NULs dropped (some SMSCs send C-octet strings, some do not),
+     * read as ASCII/Latin-1, stripped; null when the tag is 0, absent, or blank.
+     */
+    static String tlvString(DeliverSm deliverSm, int tag) {
+        if (tag == 0) {
+            return null;
+        }
+        if (!(deliverSm.getOptionalParameter((short) tag) instanceof OptionalParameter.OctetString parameter)) {
+            return null;
+        }
+        byte[] value = parameter.getValue();
+        int length = Math.min(value.length, TLV_STRING_LENGTH_MAX);
+        while (length > 0 && value[length - 1] == 0) {
+            length--;
+        }
+        String text = new String(value, 0, length, StandardCharsets.ISO_8859_1).strip();
+        return text.isEmpty() ? null : text;
+    }
+
+    /**
+     * The MO id as the core's external id. One longer than the core keeps is replaced by its
+     * SHA-256, so that a redelivery still maps to the same id instead of being refused or cut short
+     * into a collision.
+     */
+    static String externalId(String moId) {
+        if (moId == null || moId.length() <= InboundText.EXTERNAL_ID_LENGTH_MAX) {
+            return moId;
+        }
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(moId.getBytes(StandardCharsets.ISO_8859_1));
+            return "sha256:" + HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static String printable(String text) {
+        if (text == null) {
+            return "";
+        }
+        String cut = text.length() > 16 ? text.substring(0, 16) : text;
+        return cut.replaceAll("[^A-Za-z0-9_]", "?");
+    }
+}

@@ -1,0 +1,64 @@
+package org.appealdesk.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.appealdesk.platform.Money;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AppConfigTest {
+
+    private static final Path REFERENCE = Path.of("config/reference-appeal.json");
+
+    private static AppConfig readWith(Path directory, String from, String to) throws IOException {
+        String text = Files.readString(REFERENCE);
+        assertThat(text).contains(from);
+        Path file = directory.resolve("config.json");
+        Files.writeString(file, text.replace(from, to));
+        return AppConfig.read(file, Map.of("APPEALDESK_DB_PASSWORD", "pw")::get);
+    }
+
+    @Test
+    void theShippedReferenceConfigurationIsTheReferenceAppeal() {
+        // Proves: the example config reads cleanly and says what the seed promises: SUN to 70141, £3/£5/£10, British Red Cross, capped fund with overflow.
+        AppConfig config = AppConfig.read(REFERENCE, Map.<String, String>of()::get);
+        var appeal = config.catalog().bySlug("sun-ukraine").orElseThrow();
+        assertThat(appeal.routes()).singleElement().satisfies(route -> {
+            assertThat(route.shortcode()).isEqualTo("70141");
+            assertThat(route.keyword()).isEqualTo("SUN");
+        });
+        assertThat(appeal.prices()).contains(Money.ofPounds(3), Money.ofPounds(5), Money.ofPounds(10));
+        assertThat(appeal.charity().name()).isEqualTo("British Red Cross");
+        assertThat(appeal.designated().cap()).isEqualTo(Money.ofPounds(250_000));
+        assertThat(appeal.overflow().slug()).isEqualTo("disaster-fund");
+        assertThat(appeal.maxPerText()).isEqualTo(Money.ofPounds(20));
+        assertThat(appeal.dailyCapPerNumber()).isEqualTo(Money.ofPounds(30));
+        assertThat(config.embeddedDatabase()).isTrue();
+        assertThat(config.smsc()).hasSize(1);
+        assertThat(config.charging().partMaxByNetwork()).containsEntry("three", Money.ofPounds(10));
+    }
+
+    @Test
+    void badSettingsStopStartUpNamingTheSetting(@TempDir Path directory) {
+        // Proves: a wrong value is refused with a message that names where it is, including the legal £40 ceiling.
+        assertThatThrownBy(() -> readWith(directory, "\"maxPerText\": \"20\"", "\"maxPerText\": \"50\""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("appeals[0]").hasMessageContaining("maxPerText");
+        assertThatThrownBy(() -> readWith(directory, "\"dailyCapPerNumber\": \"30\"", "\"dailyCapPerNumber\": \"41\""))
+                .hasMessageContaining("dailyCapPerNumber");
+        assertThatThrownBy(() -> readWith(directory, "\"windowSize\": 100", "\"windowSize\": 0"))
+                .hasMessageContaining("smsc[0]").hasMessageContaining("windowSize");
+        assertThatThrownBy(() -> readWith(directory, "\"port\": 8080", "\"port\": 70000"))
+                .hasMessageContaining("http.port");
+        assertThatThrownBy(() -> readWith(directory, "\"reportWaitSeconds\": 600", "\"reportWaitSeconds\": 0"))
+                .hasMessageContaining("charging");
+        assertThatThrownBy(() -> readWith(directory, "\"keyword\": \"SUN\"", "\"keyword\": \"sun 5\""))
+                .hasMessageContaining("keyword");
+        assertThatThrownBy(() -> readWith(directory, "\"url\": \"embedded\"", "\"url\": \"mysql://x\""))
+                .hasMessageContaining("database");
+    }
+}

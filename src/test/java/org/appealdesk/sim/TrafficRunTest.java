@@ -1,0 +1,69 @@
+package org.appealdesk.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(60)
+class TrafficRunTest {
+
+    @Test
+    void aSlowEsmeMakesTheOpenLoopRecordLagInsteadOfQueueingWithoutBound() throws Exception {
+        // Proves that when the ESME acknowledges slower than texts arrive, the schedule falls behind by a recorded lag and every text is still delivered.
+        SimSettings settings = SimSettings.perfect(41).withWindowSize(2);
+        try (SimulatedSmsc smsc = SimulatedSmsc.start(settings);
+             TestEsme esme = TestEsme.bind(smsc).answering(mo -> {
+                 sleep(10);
+                 return 0;
+             })) {
+            TrafficRun run = smsc.play(TrafficPlan.referenceAppeal(5_000, 200));
+            assertThat(run.awaitAcked(Duration.ofSeconds(30))).as(run.toString()).isTrue();
+            assertThat(run.lagMsMax()).as("behind schedule").isGreaterThan(100);
+            assertThat(run.scheduleLagMicros().getTotalCount()).isEqualTo(200);
+            assertThat(run.ackLatencyMicros().getValueAtPercentile(50)).isGreaterThanOrEqualTo(10_000);
+            assertThat(run.endReason()).isEqualTo("count reached");
+        }
+    }
+
+    @Test
+    void stopEndsGenerationAndDurationBoundsARun() throws Exception {
+        // Proves stop() ends a long run at once and a run with a duration ends on its own when the duration is up.
+        try (SimulatedSmsc smsc = SimulatedSmsc.start(SimSettings.perfect(42)); TestEsme esme = TestEsme.bind(smsc)) {
+            TrafficRun endless = smsc.play(TrafficPlan.referenceAppeal(50, Duration.ofHours(1)));
+            assertThat(esme.nextMo(TestEsme.WAIT)).isNotNull();
+            endless.stop();
+            assertThat(endless.isDone()).isTrue();
+            assertThat(endless.endReason()).isEqualTo("stopped");
+
+            TrafficRun short_ = smsc.play(TrafficPlan.referenceAppeal(100, Duration.ofMillis(300)));
+            assertThat(Eventually.holds(Duration.ofSeconds(5), short_::isDone)).isTrue();
+            assertThat(short_.endReason()).isEqualTo("duration reached");
+            assertThat(short_.awaitAcked(TestEsme.WAIT)).isTrue();
+            assertThat(short_.generated()).isBetween(5L, 80L);
+        }
+    }
+
+    @Test
+    void textsWaitForAnEsmeAndAwaitSentTimesOutMeanwhile() throws Exception {
+        // Proves texts played before any bind wait (bounded) and awaitSent reports false until an ESME is there to take them.
+        try (SimulatedSmsc smsc = SimulatedSmsc.start(SimSettings.perfect(43))) {
+            TrafficRun run = smsc.play(TrafficPlan.referenceAppeal(1_000, 20));
+            assertThat(run.awaitSent(Duration.ofMillis(300))).isFalse();
+            assertThat(run.generated()).isEqualTo(20);
+            try (TestEsme esme = TestEsme.bind(smsc)) {
+                assertThat(run.awaitSent(TestEsme.WAIT)).isTrue();
+                assertThat(run.awaitAcked(TestEsme.WAIT)).isTrue();
+            }
+        }
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

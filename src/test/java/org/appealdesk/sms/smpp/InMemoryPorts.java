@@ -1,0 +1,139 @@
+package org.appealdesk.sms.smpp;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.appealdesk.sms.ChargeReport;
+import org.appealdesk.sms.InboundText;
+import org.appealdesk.sms.OutboundMessage;
+import org.appealdesk.sms.Outbox;
+import org.appealdesk.sms.ReportIntake;
+import org.appealdesk.sms.TextIntake;
+
+/**
+ * In-memory stand-ins for the core's ports (not the component under test): each hands the test
+ * what the adapter gave it, and lets the test decide when and how the "commit" completes.
+ */
+final class InMemoryPorts {
+
+    private InMemoryPorts() {
+    }
+
+    /** A text the adapter submitted, with the future the test completes to "commit" it. */
+    record PendingText(InboundText text, CompletableFuture<TextIntake.IntakeOutcome> commit) {
+    }
+
+    record PendingReport(ChargeReport report, CompletableFuture<Void> commit) {
+    }
+
+    static final class Texts implements TextIntake {
+        private final BlockingQueue<PendingText> submitted = new LinkedBlockingQueue<>();
+        private volatile boolean commitAtOnce;
+
+        /** Every later text commits immediately as RECORDED. */
+        Texts committingAtOnce() {
+            commitAtOnce = true;
+            return this;
+        }
+
+        @Override
+        public CompletableFuture<IntakeOutcome> submit(InboundText text) {
+            CompletableFuture<IntakeOutcome> commit = new CompletableFuture<>();
+            if (commitAtOnce) {
+                commit.complete(IntakeOutcome.RECORDED);
+            }
+            submitted.add(new PendingText(text, commit));
+            return commit;
+        }
+
+        PendingText next(Duration timeout) throws InterruptedException {
+            return submitted.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+
+    static final class Reports implements ReportIntake {
+        private final BlockingQueue<PendingReport> submitted = new LinkedBlockingQueue<>();
+
+        @Override
+        public CompletableFuture<Void> submit(ChargeReport report) {
+            // Receipts commit at once here; the deliver_sm_resp ordering is proven with texts.
+            CompletableFuture<Void> commit = CompletableFuture.completedFuture(null);
+            submitted.add(new PendingReport(report, commit));
+            return commit;
+        }
+
+        ChargeReport next(Duration timeout) throws InterruptedException {
+            PendingReport pending = submitted.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            return pending == null ? null : pending.report();
+        }
+
+        int waiting() {
+            return submitted.size();
+        }
+    }
+
+    /** One call the adapter made to the outbox. */
+    sealed interface OutboxCall {
+        long outboxId();
+    }
+
+    record Accepted(long outboxId, String networkMessageId) implements OutboxCall {
+    }
+
+    record Refused(long outboxId, String errorCode, boolean permanent) implements OutboxCall {
+    }
+
+    record NoAnswer(long outboxId) implements OutboxCall {
+    }
+
+    record RetryLater(long outboxId, Duration delay) implements OutboxCall {
+    }
+
+    static final class Messages implements Outbox {
+        private final Deque<OutboundMessage> due = new ArrayDeque<>();
+        private final BlockingQueue<OutboxCall> calls = new LinkedBlockingQueue<>();
+
+        synchronized void add(OutboundMessage message) {
+            due.add(message);
+        }
+
+        @Override
+        public synchronized List<OutboundMessage> claim(int countMax) {
+            List<OutboundMessage> claimed = new ArrayList<>();
+            while (claimed.size() < countMax && !due.isEmpty()) {
+                claimed.add(due.poll());
+            }
+            return claimed;
+        }
+
+        @Override
+        public void accepted(long outboxId, String networkMessageId) {
+            calls.add(new Accepted(outboxId, networkMessageId));
+        }
+
+        @Override
+        public void refused(long outboxId, String errorCode, boolean permanent) {
+            calls.add(new Refused(outboxId, errorCode, permanent));
+        }
+
+        @Override
+        public void noAnswer(long outboxId) {
+            calls.add(new NoAnswer(outboxId));
+        }
+
+        @Override
+        public void retryLater(long outboxId, Duration delay) {
+            calls.add(new RetryLater(outboxId, delay));
+        }
+
+        OutboxCall next(Duration timeout) throws InterruptedException {
+            return calls.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        }
+    }
+}
