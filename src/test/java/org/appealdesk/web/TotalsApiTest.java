@@ -39,7 +39,7 @@ class TotalsApiTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private Core core;
     private WebServer web;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeEach
     void start() {
@@ -60,7 +60,7 @@ class TotalsApiTest {
 
     private void chargeFivePounds() throws Exception {
         core.texts.submit(new InboundText("smpp", "w1", PhoneNumber.parse("447700900111"), "70141", "SUN5", "o2", Instant.now())).get();
-        OutboundMessage charge = core.events.claim(10).getFirst();
+        OutboundMessage charge = core.events.claim(10).stream().filter(m -> m.isBilled() && m.price().pence() == 500).findFirst().orElseThrow();
         core.events.accepted(charge.id(), "web-1");
         core.events.submit(new ChargeReport.Delivered("web-1", Instant.now())).get(5, TimeUnit.SECONDS);
     }
@@ -88,8 +88,9 @@ class TotalsApiTest {
     void theStreamSendsFreshTotalsAfterACharge() throws Exception {
         // Proves: a client on the server-sent-event stream receives the current totals at once and new totals after a charge, without polling.
         BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
-        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri("/api/appeals/sun-ukraine/totals/stream")).build(),
+        HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri("/api/appeals/sun-ukraine/totals/stream")).header("Accept", "text/event-stream").build(),
                 HttpResponse.BodyHandlers.ofInputStream());
+        assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
         Thread reader = Thread.ofVirtual().start(() -> {
             try (BufferedReader lines = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
