@@ -48,6 +48,18 @@ class TextToDonateEndToEndTest {
     }
 
     private void runAndCheck(long seed) throws Exception {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs = new ch.qos.logback.core.read.ListAppender<>();
+        logs.start();
+        root.addAppender(logs);
+        try {
+            runAndCheck(seed, logs);
+        } finally {
+            root.detachAppender(logs);
+        }
+    }
+
+    private void runAndCheck(long seed, ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs) throws Exception {
         Database database = TestDatabase.clean();
         SimSettings simSettings = SimSettings.defaults(seed).toBuilder().lateReceiptDelayMsMax(3_000).build();
         try (SimulatedSmsc smsc = SimulatedSmsc.start(simSettings)) {
@@ -106,6 +118,19 @@ class TextToDonateEndToEndTest {
                         .isEqualTo(EndToEndSupport.count(database, "select count(*) from donation where state = 'CHARGED'"));
                 assertThat(totals.get("unknownCount").asLong() + totals.get("pendingCount").asLong())
                         .isEqualTo(EndToEndSupport.count(database, "select count(*) from donation where state in ('UNKNOWN', 'CHARGING')"));
+                // No donor's number reached a log line, and none is stored outside its encrypted column.
+                assertThat(logs.list).isNotEmpty();
+                java.util.Set<String> numbers = new java.util.HashSet<>();
+                truth.donors().keySet().forEach(number -> numbers.add(number.digits()));
+                for (ch.qos.logback.classic.spi.ILoggingEvent event : logs.list) {
+                    String line = event.getFormattedMessage() + (event.getThrowableProxy() == null ? "" : event.getThrowableProxy().getMessage());
+                    java.util.regex.Matcher digits = java.util.regex.Pattern.compile("\\d{10,15}").matcher(line);
+                    while (digits.find()) {
+                        assertThat(numbers).as("log line leaks a donor's number: " + event.getLoggerName()).doesNotContain(digits.group());
+                    }
+                }
+                assertThat(EndToEndSupport.count(database, "select count(*) from donor where phone_encrypted is null")).isZero();
+
                 assertThat(EndToEndSupport.count(database, "select count(*) from donation where amount_pence = 2000 and state = 'CHARGED' and network = 'three'"
                         + " and id in (select donation_id from charge_part group by donation_id having count(*) = 2)")).as("split £20 gifts charged").isPositive();
             }
