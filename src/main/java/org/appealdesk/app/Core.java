@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import org.appealdesk.appeal.AppealCatalog;
 import org.appealdesk.appeal.AppealRegistry;
+import org.appealdesk.donation.CardGifts;
 import org.appealdesk.donation.ChargeEventService;
 import org.appealdesk.donation.ChargeSettings;
 import org.appealdesk.donation.Janitor;
@@ -39,6 +40,7 @@ public final class Core implements AutoCloseable {
     public final TextIntakeService texts;
     public final ChargeEventService events;
     public final Janitor janitor;
+    public final CardGifts cardGifts;
     public final TotalsService totals;
     public final LedgerVerifier verifier;
 
@@ -52,6 +54,7 @@ public final class Core implements AutoCloseable {
         this.texts = new TextIntakeService(database, catalog, donors, charging, clock, batching.texts());
         this.events = new ChargeEventService(database, catalog, donors, ledger, clock, batching.events());
         this.janitor = new Janitor(database, events, charging, clock);
+        this.cardGifts = new CardGifts(database, events, clock);
         this.totals = new TotalsService(database, catalog, clock, totalsRefresh);
         this.verifier = new LedgerVerifier(database);
     }

@@ -33,6 +33,10 @@ sealed interface ChargeEvent {
     record UnknownExpired(long partId) implements ChargeEvent {
     }
 
+    /** A payment provider's verified outcome for a card gift's part, found by its request id. */
+    record ProviderOutcome(String requestId, boolean succeeded, String reason, boolean permanent) implements ChargeEvent {
+    }
+
     /** Janitor: a message was claimed for sending and never reported back (the sender died). */
     record ClaimAbandoned(long outboxId) implements ChargeEvent {
     }

@@ -168,14 +168,14 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     private static final class Loaded {
         final long id;
         final Appeal appeal;
-        final long donorId;
+        final Long donorId;
         final String network;
         final String shortcode;
         final String giftAidToken;
         final long[] partIds;
         DonationLifecycle.Snapshot snapshot;
 
-        Loaded(long id, Appeal appeal, long donorId, String network, String shortcode, String giftAidToken, long[] partIds, DonationLifecycle.Snapshot snapshot) {
+        Loaded(long id, Appeal appeal, Long donorId, String network, String shortcode, String giftAidToken, long[] partIds, DonationLifecycle.Snapshot snapshot) {
             this.id = id;
             this.appeal = appeal;
             this.donorId = donorId;
@@ -232,6 +232,8 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
             case ChargeEvent.ReportOverdue overdue -> applyToPart(batch, partById(batch, overdue.partId()), new PartEvent.Unanswered(0));
             case ChargeEvent.UnknownExpired expired -> applyToPart(batch, partById(batch, expired.partId()), new PartEvent.Expired(0));
             case ChargeEvent.ClaimAbandoned abandoned -> onClaimAbandoned(batch, abandoned.outboxId());
+            case ChargeEvent.ProviderOutcome outcome -> applyToPart(batch, partBy(batch, "request_id = ?", outcome.requestId()),
+                    outcome.succeeded() ? new PartEvent.Charged(0) : new PartEvent.Declined(0, outcome.reason(), outcome.permanent()));
         };
     }
 
@@ -445,7 +447,7 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
                         }
                     }
                 }
-                loaded = new Loaded(donationId, appeal, row.getLong(2), row.getString(3), shortcode, row.getString(7),
+                loaded = new Loaded(donationId, appeal, (Long) row.getObject(2), row.getString(3), shortcode, row.getString(7),
                         partIds.stream().mapToLong(Long::longValue).toArray(), new DonationLifecycle.Snapshot(state, parts));
             }
         }
@@ -523,12 +525,18 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
             case DonationLifecycle.Effect.BookPartialCharge partial ->
                     batch.bookingsByAppeal.computeIfAbsent(donation.appeal.slug(), k -> new ArrayList<>()).add(new Booking(donation, partial));
             case DonationLifecycle.Effect.ThankDonor thank -> {
+                if (donation.donorId == null) {
+                    return; // a card gift without a phone number is thanked on the web page
+                }
                 String link = donation.appeal.publicBaseUrl() + "/g/" + donation.giftAidToken;
                 batch.outbox.free(donation.donorId, OutboxRows.Kind.THANK_YOU, donation.shortcode,
                         Replies.thankYou(donation.appeal, donation.snapshot.total(), link), donation.network);
             }
-            case DonationLifecycle.Effect.TellDonorNotCharged notCharged ->
+            case DonationLifecycle.Effect.TellDonorNotCharged notCharged -> {
+                if (donation.donorId != null) {
                     batch.outbox.free(donation.donorId, OutboxRows.Kind.REPLY, donation.shortcode, Replies.notCharged(donation.appeal), donation.network);
+                }
+            }
         }
     }
 
