@@ -95,6 +95,8 @@ final class DemoCommand implements Callable<Integer> {
                     run.sent(), seconds, run.sent() / seconds, run.acked());
             Summary.read(application.database).print(out);
             out.println("Peak memory (RSS high-water mark): " + PeakMemory.describe());
+            out.println("Group commit: " + application.core.texts.stats());
+            out.println("Group commit: " + application.core.events.stats());
             exitCode = Summary.printVerification(application.core.verifier.verify(), out) ? 0 : 1;
         } finally {
             application.close();

@@ -168,6 +168,7 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         Map<Long, Money> spentToday = spentToday(connection, fresh, today);
         List<NewDonation> donations = new ArrayList<>();
         OutboxRows outbox = new OutboxRows();
+        List<Donors.ConsentStatement> consents = new ArrayList<>();
         for (Parsed p : fresh) {
             String shortcode = p.text().destination();
             String network = p.text().network();
@@ -178,14 +179,16 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
                     if (donation.rejectedReason() != null) {
                         outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.dailyCapReached(donate.appeal()), network);
                     }
-                    recordConsent(connection, p, donate, now);
+                    consents.add(consentOf(p, donate));
                 }
                 case TextCommand.Stop stop -> {
-                    donors.stop(connection, p.donorId(), p.inboundId(), now);
+                    consents.add(new Donors.ConsentStatement(p.donorId(), "*", false, stop.all() ? "STOP ALL" : "STOP", p.inboundId(),
+                            Donors.ConsentStatement.Effect.STOP));
                     outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.stopped(), network);
                 }
                 case TextCommand.OptOut optOut -> {
-                    donors.optOutOfContact(connection, p.donorId(), "*", optOut.kind().name(), p.inboundId(), now);
+                    consents.add(new Donors.ConsentStatement(p.donorId(), "*", false, optOut.kind().name(), p.inboundId(),
+                            Donors.ConsentStatement.Effect.NO_CONTACT));
                     outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.optedOut(), network);
                 }
                 case TextCommand.Help help -> {
@@ -204,6 +207,7 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
                 }
             }
         }
+        donors.record(connection, consents, now);
         writeDonations(connection, donations, outbox, today, now);
     }
 
@@ -245,15 +249,12 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         return spent;
     }
 
-    private void recordConsent(Connection connection, Parsed p, TextCommand.Donate donate, Instant now) throws SQLException {
+    /** Texting the plain keyword is the charity's opt-in only, never the publisher's; KEYWORDNOINFO opts out. */
+    private static Donors.ConsentStatement consentOf(Parsed p, TextCommand.Donate donate) {
         String charity = donate.appeal().charity().name();
-        String keyword = "keyword to " + p.text().destination() + (donate.noContact() ? " (no contact)" : "");
-        if (donate.noContact()) {
-            donors.optOutOfContact(connection, p.donorId(), charity, keyword, p.inboundId(), now);
-        } else {
-            // Texting the plain keyword is the charity's opt-in only, never the publisher's.
-            donors.recordConsent(connection, p.donorId(), charity, true, keyword, p.inboundId(), now);
-        }
+        String source = "keyword to " + p.text().destination() + (donate.noContact() ? " (no contact)" : "");
+        return new Donors.ConsentStatement(p.donorId(), charity, !donate.noContact(), source, p.inboundId(),
+                donate.noContact() ? Donors.ConsentStatement.Effect.NO_CONTACT : Donors.ConsentStatement.Effect.NONE);
     }
 
     private void writeDonations(Connection connection, List<NewDonation> donations, OutboxRows outbox, LocalDate today, Instant now) throws SQLException {
@@ -316,6 +317,11 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
     /** Billed replies go from the shortcode the donor texted; the SMS adapter maps price to billing code. */
     private static String billingShortcode(NewDonation donation) {
         return donation.source().text().destination();
+    }
+
+    /** The group committer's figures: batches, items per batch, time per commit. */
+    public GroupCommitter.Stats stats() {
+        return committer.stats();
     }
 
     @Override

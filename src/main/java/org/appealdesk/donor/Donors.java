@@ -86,40 +86,61 @@ public final class Donors {
         return connection.createArrayOf("bytea", values.toArray(new byte[0][]));
     }
 
-    /** STOP: no further messages of any kind. Recorded with its source, never overwritten. */
-    public void stop(Connection connection, long donorId, long inboundId, Instant at) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "update donor set stopped_at = coalesce(stopped_at, ?), no_contact_at = coalesce(no_contact_at, ?) where id = ?")) {
-            update.setTimestamp(1, Timestamp.from(at));
-            update.setTimestamp(2, Timestamp.from(at));
-            update.setLong(3, donorId);
-            update.executeUpdate();
-        }
-        recordConsent(connection, donorId, "*", false, "STOP", inboundId, at);
+    /**
+     * One statement a donor made about contact, for one organisation ("*" for all). Statements are
+     * rows, never overwritten: the audit trail of consent.
+     *
+     * @param effect what it does to the donor: STOP ends all messages, NO_CONTACT ends fundraising
+     *               contact, NONE records a yes without changing the donor row
+     */
+    public record ConsentStatement(long donorId, String organisation, boolean granted, String source, long inboundId, Effect effect) {
+        public enum Effect { STOP, NO_CONTACT, NONE }
     }
 
-    /** END / NOINFO / NOCALL or a no-contact keyword: no fundraising contact. */
-    public void optOutOfContact(Connection connection, long donorId, String organisation, String source, long inboundId, Instant at) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "update donor set no_contact_at = coalesce(no_contact_at, ?) where id = ?")) {
-            update.setTimestamp(1, Timestamp.from(at));
-            update.setLong(2, donorId);
-            update.executeUpdate();
+    /** Records a batch's consent statements and applies their effects, in three statements at most. */
+    public void record(Connection connection, List<ConsentStatement> statements, Instant at) throws SQLException {
+        if (statements.isEmpty()) {
+            return;
         }
-        recordConsent(connection, donorId, organisation, false, source, inboundId, at);
-    }
-
-    /** One consent statement for one organisation (consent is per organisation, DOMAIN.md). */
-    public void recordConsent(Connection connection, long donorId, String organisation, boolean granted, String source, long inboundId, Instant at) throws SQLException {
+        List<Long> stopped = new ArrayList<>();
+        List<Long> noContact = new ArrayList<>();
         try (PreparedStatement insert = connection.prepareStatement(
                 "insert into contact_consent (donor_id, organisation, granted, source, inbound_id, stated_at) values (?, ?, ?, ?, ?, ?)")) {
-            insert.setLong(1, donorId);
-            insert.setString(2, organisation);
-            insert.setBoolean(3, granted);
-            insert.setString(4, source);
-            insert.setLong(5, inboundId);
-            insert.setTimestamp(6, Timestamp.from(at));
-            insert.executeUpdate();
+            for (ConsentStatement statement : statements) {
+                insert.setLong(1, statement.donorId());
+                insert.setString(2, statement.organisation());
+                insert.setBoolean(3, statement.granted());
+                insert.setString(4, statement.source());
+                insert.setLong(5, statement.inboundId());
+                insert.setTimestamp(6, Timestamp.from(at));
+                insert.addBatch();
+                switch (statement.effect()) {
+                    case STOP -> stopped.add(statement.donorId());
+                    case NO_CONTACT -> noContact.add(statement.donorId());
+                    case NONE -> {
+                    }
+                }
+            }
+            insert.executeBatch();
+        }
+        // STOP also ends fundraising contact; both keep the first moment they were said.
+        Timestamp now = Timestamp.from(at);
+        if (!stopped.isEmpty()) {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "update donor set stopped_at = coalesce(stopped_at, ?), no_contact_at = coalesce(no_contact_at, ?) where id = any(?)")) {
+                update.setTimestamp(1, now);
+                update.setTimestamp(2, now);
+                update.setArray(3, connection.createArrayOf("bigint", stopped.toArray(new Long[0])));
+                update.executeUpdate();
+            }
+        }
+        if (!noContact.isEmpty()) {
+            try (PreparedStatement update = connection.prepareStatement(
+                    "update donor set no_contact_at = coalesce(no_contact_at, ?) where id = any(?)")) {
+                update.setTimestamp(1, now);
+                update.setArray(2, connection.createArrayOf("bigint", noContact.toArray(new Long[0])));
+                update.executeUpdate();
+            }
         }
     }
 

@@ -59,6 +59,32 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
     private final BlockingQueue<Pending<I, O>> queue;
     private final Thread writer;
     private volatile boolean running = true;
+    // Written only by the writer thread; read by anyone for statistics (a torn read is harmless).
+    private volatile long batches;
+    private volatile long items;
+    private volatile long commitNanos;
+    private volatile long batchSizeLargest;
+
+    /** What the writer has done so far: for logs, benchmarks and finding the bottleneck. */
+    public record Stats(String name, long batches, long items, long commitNanos, long batchSizeLargest, int queued) {
+        public double itemsPerBatch() {
+            return batches == 0 ? 0 : (double) items / batches;
+        }
+
+        public double commitMsPerBatch() {
+            return batches == 0 ? 0 : commitNanos / 1e6 / batches;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%s: %d items in %d batches (%.1f per batch, largest %d), %.2f ms per batch, %d queued",
+                    name, items, batches, itemsPerBatch(), batchSizeLargest, commitMsPerBatch(), queued);
+        }
+    }
+
+    public Stats stats() {
+        return new Stats(settings.name(), batches, items, commitNanos, batchSizeLargest, queue.size());
+    }
 
     public GroupCommitter(Settings settings, Database database, BatchWork<I, O> work) {
         this.settings = settings;
@@ -127,9 +153,14 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
     }
 
     private void commit(List<Pending<I, O>> batch) {
-        List<I> items = batch.stream().map(Pending::item).toList();
+        List<I> inputs = batch.stream().map(Pending::item).toList();
         try {
-            List<O> outputs = database.inTransaction(connection -> work.run(connection, items));
+            long started = System.nanoTime();
+            List<O> outputs = database.inTransaction(connection -> work.run(connection, inputs));
+            commitNanos += System.nanoTime() - started;
+            batches++;
+            items += inputs.size();
+            batchSizeLargest = Math.max(batchSizeLargest, inputs.size());
             complete(batch, outputs);
         } catch (RuntimeException e) {
             if (batch.size() == 1) {

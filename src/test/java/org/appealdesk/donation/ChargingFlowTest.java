@@ -165,6 +165,55 @@ class ChargingFlowTest {
         assertThat(core.verifier.verify().passed()).isTrue();
     }
 
+    @Test
+    void stopAndNoContactAreRecordedPerOrganisationAndConfirmedFree() throws Exception {
+        // Proves: STOP ends all messages and is confirmed free; SUNNOINFO5 gives but opts out of contact; a plain SUN5 is the
+        // charity's opt-in only (never the publisher's); each statement is kept as an audit row.
+        text(ANNA, "STOP", "c1", "o2");
+        text(BEN, "SUNNOINFO5", "c2", "o2");
+        text(CARA, "sun5", "c3", "o2");
+        assertThat(donorColumn(ANNA, "stopped_at")).isNotNull();
+        assertThat(donorColumn(ANNA, "no_contact_at")).isNotNull();
+        assertThat(donorColumn(BEN, "stopped_at")).isNull();
+        assertThat(donorColumn(BEN, "no_contact_at")).isNotNull();
+        assertThat(donorColumn(CARA, "no_contact_at")).isNull();
+        assertThat(consents(CARA)).containsExactly("British Red Cross=true");
+        assertThat(consents(BEN)).containsExactly("British Red Cross=false");
+        assertThat(consents(ANNA)).containsExactly("*=false");
+        List<OutboundMessage> out = core.events.claim(10);
+        assertThat(out.stream().filter(m -> m.destination().equals(ANNA)).map(OutboundMessage::text)).singleElement().asString().contains("no more messages");
+        assertThat(out.stream().filter(m -> m.destination().equals(BEN)).map(OutboundMessage::isBilled)).containsExactly(true);
+    }
+
+    private Object donorColumn(PhoneNumber number, String column) {
+        byte[] hash = Fixtures.vault().hash(number);
+        return database.inTransaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select " + column + " from donor where phone_hash = ?")) {
+                select.setBytes(1, hash);
+                try (ResultSet row = select.executeQuery()) {
+                    return row.next() ? row.getObject(1) : "no donor";
+                }
+            }
+        });
+    }
+
+    private List<String> consents(PhoneNumber number) {
+        byte[] hash = Fixtures.vault().hash(number);
+        return database.inTransaction(connection -> {
+            List<String> rows = new ArrayList<>();
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select c.organisation, c.granted from contact_consent c join donor d on d.id = c.donor_id where d.phone_hash = ? order by c.stated_at")) {
+                select.setBytes(1, hash);
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        rows.add(row.getString(1) + "=" + row.getBoolean(2));
+                    }
+                }
+            }
+            return rows;
+        });
+    }
+
     private String stateOf(PhoneNumber number) {
         byte[] hash = Fixtures.vault().hash(number);
         return database.inTransaction(connection -> {

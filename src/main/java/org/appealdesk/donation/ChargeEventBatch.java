@@ -1,0 +1,609 @@
+package org.appealdesk.donation;
+
+import java.sql.Array;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import org.appealdesk.appeal.Appeal;
+import org.appealdesk.appeal.AppealCatalog;
+import org.appealdesk.platform.Money;
+import org.appealdesk.sms.ChargeReport;
+import org.appealdesk.sms.Replies;
+
+/**
+ * One group-committed batch of {@link ChargeEvent}s, applied in bulk: a fixed number of SQL
+ * statements per batch (arrays in, arrays out) whatever its size, because a statement per event
+ * made the single events writer the pipeline's bottleneck (about ten round trips per event).
+ *
+ * <p>The phases: (1) move outbox rows and store reports, set-wise; (2) find every charge part the
+ * batch touches and link accepted message ids to their parts; (3) lock the donations involved in
+ * id order (so concurrent writers cannot deadlock on each other) and load them with their parts;
+ * (4) apply the lifecycle in memory, event by event in arrival order; (5) write back the changed
+ * parts, the donation compare-and-sets, the replies and the ledger journals.
+ *
+ * <p>Order tolerance: a report may overtake the acceptance of its message (it waits in
+ * charge_report until the part is linked), duplicates of a report are counted and ignored, and
+ * the lifecycle ignores events for parts already final, so every interleaving books money once.
+ */
+final class ChargeEventBatch {
+
+    private final Connection connection;
+    private final Instant now;
+    private final AppealCatalog catalog;
+    private final List<ChargeEvent> events;
+
+    /** Per event: whether it changed anything (for callers' logs and metrics). */
+    private final boolean[] changed;
+    /** Outbox rows moved out of SENDING by this batch, by the kind of event that moved them. */
+    private final Set<Long> outboxMoved = new HashSet<>();
+    /** Reports stored for the first time by this batch, by network message id. */
+    private final Set<String> reportsNew = new HashSet<>();
+    /** Reports waiting for their part (stored earlier or now), by network message id. */
+    private final Map<String, ChargeReport> reportsWaiting = new HashMap<>();
+    /** Reports applied by this batch (each at most once). */
+    private final Set<String> reportsApplied = new HashSet<>();
+    /** Charge parts touched by the batch, found by each key an event may carry. */
+    private final Map<Long, PartRef> partByOutbox = new HashMap<>();
+    private final Map<String, PartRef> partByMessageId = new HashMap<>();
+    private final Map<Long, PartRef> partById = new HashMap<>();
+    private final Map<String, PartRef> partByRequestId = new HashMap<>();
+    /** Locked donations with their current snapshot. */
+    private final Map<Long, LoadedDonation> donations = new TreeMap<>();
+    private final Map<Long, DonationState> donationStateBefore = new HashMap<>();
+    private final Map<Long, ChargePart> partsChanged = new LinkedHashMap<>();
+
+    final OutboxRows replies = new OutboxRows();
+    final List<LedgerBookings.Booking> bookings = new ArrayList<>();
+
+    /** Which donation and part a row belongs to. */
+    record PartRef(long partId, long donationId, int partNo, Long outboxId, String networkMessageId, String requestId) {
+    }
+
+    ChargeEventBatch(Connection connection, Instant now, AppealCatalog catalog, List<ChargeEvent> events) {
+        this.connection = connection;
+        this.now = now;
+        this.catalog = catalog;
+        this.events = events;
+        this.changed = new boolean[events.size()];
+    }
+
+    /** Runs every phase; returns, per event, whether it changed anything. */
+    List<Boolean> apply() throws SQLException {
+        moveOutboxRows();
+        storeReports();
+        findParts();
+        lockDonations();
+        for (int i = 0; i < events.size(); i++) {
+            changed[i] = applyInMemory(events.get(i));
+        }
+        writeParts();
+        writeDonations();
+        markReportsApplied();
+        List<Boolean> result = new ArrayList<>(events.size());
+        for (boolean c : changed) {
+            result.add(c);
+        }
+        return result;
+    }
+
+    // ---- phase 1: outbox rows and reports ----------------------------------------------------
+
+    private void moveOutboxRows() throws SQLException {
+        List<Long> sentIds = new ArrayList<>();
+        List<String> sentMessageIds = new ArrayList<>();
+        List<Long> finishedIds = new ArrayList<>();
+        List<String> finishedStates = new ArrayList<>();
+        List<String> finishedErrors = new ArrayList<>();
+        List<Long> retryIds = new ArrayList<>();
+        List<Timestamp> retryAt = new ArrayList<>();
+        for (ChargeEvent event : events) {
+            switch (event) {
+                case ChargeEvent.Accepted a -> {
+                    sentIds.add(a.outboxId());
+                    sentMessageIds.add(a.networkMessageId());
+                }
+                case ChargeEvent.Refused r -> {
+                    finishedIds.add(r.outboxId());
+                    finishedStates.add("REFUSED");
+                    finishedErrors.add(r.errorCode());
+                }
+                case ChargeEvent.NoAnswer n -> {
+                    finishedIds.add(n.outboxId());
+                    finishedStates.add("UNKNOWN");
+                    finishedErrors.add("no submit response");
+                }
+                case ChargeEvent.RetryLater r -> {
+                    retryIds.add(r.outboxId());
+                    retryAt.add(Timestamp.from(now.plus(r.delay())));
+                }
+                case ChargeEvent.ClaimAbandoned c -> {
+                    // Decided per row below: a billed message becomes UNKNOWN, a free one goes again.
+                }
+                case ChargeEvent.Reported r -> {
+                }
+                case ChargeEvent.ReportOverdue o -> {
+                }
+                case ChargeEvent.UnknownExpired e -> {
+                }
+                case ChargeEvent.ProviderOutcome p -> {
+                }
+            }
+        }
+        abandonClaims();
+        outboxMoved.addAll(updateReturningIds(sentIds.size(),
+                "update outbox o set state = 'SENT', network_message_id = u.message_id from unnest(?::bigint[], ?::text[]) u(id, message_id)"
+                        + " where o.id = u.id and o.state = 'SENDING' returning o.id",
+                longs(sentIds), texts(sentMessageIds)));
+        outboxMoved.addAll(updateReturningIds(finishedIds.size(),
+                "update outbox o set state = u.state, error = u.error from unnest(?::bigint[], ?::text[], ?::text[]) u(id, state, error)"
+                        + " where o.id = u.id and o.state = 'SENDING' returning o.id",
+                longs(finishedIds), texts(finishedStates), texts(finishedErrors)));
+        outboxMoved.addAll(updateReturningIds(retryIds.size(),
+                "update outbox o set state = 'PENDING', due_at = u.due_at from unnest(?::bigint[], ?::timestamptz[]) u(id, due_at)"
+                        + " where o.id = u.id and o.state = 'SENDING' returning o.id",
+                longs(retryIds), connection.createArrayOf("timestamptz", retryAt.toArray())));
+    }
+
+    /** Claims abandoned by a dead sender: billed rows become UNKNOWN (maybe sent), free rows are due again. */
+    private void abandonClaims() throws SQLException {
+        List<Long> abandoned = new ArrayList<>();
+        for (ChargeEvent event : events) {
+            if (event instanceof ChargeEvent.ClaimAbandoned c) {
+                abandoned.add(c.outboxId());
+            }
+        }
+        if (abandoned.isEmpty()) {
+            return;
+        }
+        outboxMoved.addAll(updateReturningIds(abandoned.size(),
+                "update outbox set state = case when kind = 'CHARGE' then 'UNKNOWN' else 'PENDING' end,"
+                        + " due_at = ?, error = case when kind = 'CHARGE' then 'claim abandoned' else error end"
+                        + " where id = any(?) and state = 'SENDING' returning id",
+                Timestamp.from(now), longs(abandoned)));
+    }
+
+    /** Stores each report once by message id; repeats (in this batch or before) only count. */
+    private void storeReports() throws SQLException {
+        Map<String, ChargeReport> first = new LinkedHashMap<>();
+        Map<String, Integer> repeats = new HashMap<>();
+        for (ChargeEvent event : events) {
+            if (event instanceof ChargeEvent.Reported r) {
+                if (first.putIfAbsent(r.report().networkMessageId(), r.report()) != null) {
+                    repeats.merge(r.report().networkMessageId(), 1, Integer::sum);
+                }
+            }
+        }
+        if (first.isEmpty()) {
+            return;
+        }
+        int n = first.size();
+        String[] ids = new String[n];
+        Boolean[] delivered = new Boolean[n];
+        String[] reasons = new String[n];
+        Boolean[] permanent = new Boolean[n];
+        Timestamp[] reportedAt = new Timestamp[n];
+        Integer[] repeatCounts = new Integer[n];
+        int i = 0;
+        for (ChargeReport report : first.values()) {
+            ids[i] = report.networkMessageId();
+            switch (report) {
+                case ChargeReport.Delivered d -> {
+                    delivered[i] = true;
+                    reasons[i] = null;
+                    permanent[i] = null;
+                }
+                case ChargeReport.Declined d -> {
+                    delivered[i] = false;
+                    reasons[i] = d.reason();
+                    permanent[i] = d.permanent();
+                }
+            }
+            reportedAt[i] = Timestamp.from(report.reportedAt());
+            repeatCounts[i] = repeats.getOrDefault(report.networkMessageId(), 0);
+            i++;
+        }
+        try (PreparedStatement insert = connection.prepareStatement(
+                "insert into charge_report (network_message_id, delivered, reason, permanent, reported_at, received_at, repeats)"
+                        + " select u.id, u.delivered, u.reason, u.permanent, u.reported_at, ?, u.repeats"
+                        + " from unnest(?::text[], ?::boolean[], ?::text[], ?::boolean[], ?::timestamptz[], ?::int[]) u(id, delivered, reason, permanent, reported_at, repeats)"
+                        + " on conflict (network_message_id) do update set repeats = charge_report.repeats + excluded.repeats + 1"
+                        + " returning network_message_id, (xmax = 0)")) {
+            insert.setTimestamp(1, Timestamp.from(now));
+            insert.setArray(2, connection.createArrayOf("text", ids));
+            insert.setArray(3, connection.createArrayOf("boolean", delivered));
+            insert.setArray(4, connection.createArrayOf("text", reasons));
+            insert.setArray(5, connection.createArrayOf("boolean", permanent));
+            insert.setArray(6, connection.createArrayOf("timestamptz", reportedAt));
+            insert.setArray(7, connection.createArrayOf("integer", repeatCounts));
+            try (ResultSet rows = insert.executeQuery()) {
+                while (rows.next()) {
+                    if (rows.getBoolean(2)) {
+                        String id = rows.getString(1);
+                        reportsNew.add(id);
+                        reportsWaiting.put(id, first.get(id));
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- phase 2: the parts the batch touches -------------------------------------------------
+
+    private void findParts() throws SQLException {
+        List<Long> outboxIds = new ArrayList<>();
+        List<String> messageIds = new ArrayList<>();
+        List<Long> partIds = new ArrayList<>();
+        List<String> requestIds = new ArrayList<>();
+        List<Long> linkOutboxIds = new ArrayList<>();
+        List<String> linkMessageIds = new ArrayList<>();
+        for (ChargeEvent event : events) {
+            switch (event) {
+                case ChargeEvent.Accepted a -> {
+                    if (outboxMoved.contains(a.outboxId())) {
+                        outboxIds.add(a.outboxId());
+                        linkOutboxIds.add(a.outboxId());
+                        linkMessageIds.add(a.networkMessageId());
+                        messageIds.add(a.networkMessageId());
+                    }
+                }
+                case ChargeEvent.Refused r -> outboxIds.add(r.outboxId());
+                case ChargeEvent.NoAnswer n -> outboxIds.add(n.outboxId());
+                case ChargeEvent.ClaimAbandoned c -> outboxIds.add(c.outboxId());
+                case ChargeEvent.RetryLater r -> {
+                }
+                case ChargeEvent.Reported r -> messageIds.add(r.report().networkMessageId());
+                case ChargeEvent.ReportOverdue o -> partIds.add(o.partId());
+                case ChargeEvent.UnknownExpired e -> partIds.add(e.partId());
+                case ChargeEvent.ProviderOutcome p -> requestIds.add(p.requestId());
+            }
+        }
+        if (!linkOutboxIds.isEmpty()) {
+            try (PreparedStatement link = connection.prepareStatement(
+                    "update charge_part p set network_message_id = u.message_id from unnest(?::bigint[], ?::text[]) u(outbox_id, message_id)"
+                            + " where p.outbox_id = u.outbox_id and p.network_message_id is null")) {
+                link.setArray(1, longs(linkOutboxIds));
+                link.setArray(2, texts(linkMessageIds));
+                link.executeUpdate();
+            }
+        }
+        if (outboxIds.isEmpty() && messageIds.isEmpty() && partIds.isEmpty() && requestIds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "select id, donation_id, part_no, outbox_id, network_message_id, request_id from charge_part"
+                        + " where outbox_id = any(?) or network_message_id = any(?) or id = any(?) or request_id = any(?)")) {
+            select.setArray(1, longs(outboxIds));
+            select.setArray(2, texts(messageIds));
+            select.setArray(3, longs(partIds));
+            select.setArray(4, texts(requestIds));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    PartRef ref = new PartRef(rows.getLong(1), rows.getLong(2), rows.getInt(3), (Long) rows.getObject(4), rows.getString(5), rows.getString(6));
+                    partById.put(ref.partId(), ref);
+                    if (ref.outboxId() != null) {
+                        partByOutbox.put(ref.outboxId(), ref);
+                    }
+                    if (ref.networkMessageId() != null) {
+                        partByMessageId.put(ref.networkMessageId(), ref);
+                    }
+                    partByRequestId.put(ref.requestId(), ref);
+                }
+            }
+        }
+        loadWaitingReports(linkMessageIds);
+    }
+
+    /** Reports that arrived before their message's acceptance, now that the acceptance links them. */
+    private void loadWaitingReports(List<String> acceptedMessageIds) throws SQLException {
+        if (acceptedMessageIds.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "select network_message_id, delivered, reason, permanent, reported_at from charge_report"
+                        + " where network_message_id = any(?) and applied_at is null")) {
+            select.setArray(1, texts(acceptedMessageIds));
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    String id = rows.getString(1);
+                    Instant at = rows.getTimestamp(5).toInstant();
+                    reportsWaiting.putIfAbsent(id, rows.getBoolean(2)
+                            ? new ChargeReport.Delivered(id, at)
+                            : new ChargeReport.Declined(id, at, rows.getString(3), rows.getBoolean(4)));
+                }
+            }
+        }
+    }
+
+    // ---- phase 3: lock and load the donations --------------------------------------------------
+
+    private void lockDonations() throws SQLException {
+        Set<Long> ids = new HashSet<>();
+        partById.values().forEach(ref -> ids.add(ref.donationId()));
+        if (ids.isEmpty()) {
+            return;
+        }
+        Array idArray = connection.createArrayOf("bigint", ids.toArray(new Long[0]));
+        Map<Long, List<ChargePart>> parts = new HashMap<>();
+        Map<Long, Object[]> rowsById = new HashMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "select d.id, d.appeal_slug, d.donor_id, d.network, d.state, d.reason, d.permanent, d.gift_aid_token, i.destination"
+                        + " from donation d left join inbound_message i on i.id = d.inbound_id where d.id = any(?) order by d.id for update of d")) {
+            select.setArray(1, idArray);
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    rowsById.put(row.getLong(1), new Object[]{row.getString(2), row.getObject(3), row.getString(4), row.getString(5),
+                            row.getString(6), row.getObject(7), row.getString(8), row.getString(9)});
+                }
+            }
+        }
+        try (PreparedStatement select = connection.prepareStatement(
+                "select donation_id, part_no, amount_pence, state, reason, permanent from charge_part where donation_id = any(?) order by donation_id, part_no")) {
+            select.setArray(1, idArray);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    parts.computeIfAbsent(rows.getLong(1), k -> new ArrayList<>()).add(new ChargePart(rows.getInt(2), Money.ofPence(rows.getLong(3)),
+                            PartState.valueOf(rows.getString(4)), rows.getString(5), rows.getBoolean(6)));
+                }
+            }
+        }
+        for (Map.Entry<Long, Object[]> entry : rowsById.entrySet()) {
+            Object[] row = entry.getValue();
+            String slug = (String) row[0];
+            Appeal appeal = catalog.bySlug(slug).orElseThrow(() -> new IllegalStateException("donation " + entry.getKey() + " is for appeal " + slug + " which is not configured"));
+            DonationState state = DonationState.fromRow((String) row[3], (String) row[4], (Boolean) row[5]);
+            String shortcode = row[7] != null ? (String) row[7] : appeal.routes().getFirst().shortcode();
+            Long donorId = row[1] == null ? null : ((Number) row[1]).longValue();
+            donations.put(entry.getKey(), new LoadedDonation(entry.getKey(), appeal, donorId, (String) row[2], shortcode, (String) row[6],
+                    new DonationLifecycle.Snapshot(state, parts.getOrDefault(entry.getKey(), List.of()))));
+            donationStateBefore.put(entry.getKey(), state);
+        }
+    }
+
+    // ---- phase 4: the lifecycle, in memory ----------------------------------------------------
+
+    private boolean applyInMemory(ChargeEvent event) {
+        return switch (event) {
+            case ChargeEvent.Accepted a -> {
+                if (!outboxMoved.contains(a.outboxId())) {
+                    yield false; // a stale or repeated answer for a row no longer being sent
+                }
+                PartRef part = partByOutbox.get(a.outboxId());
+                if (part == null) {
+                    yield true; // a free message: nothing more to do
+                }
+                step(part, new PartEvent.Submitted(part.partNo()));
+                ChargeReport waiting = reportsWaiting.get(a.networkMessageId());
+                if (waiting != null) {
+                    applyReport(part, waiting);
+                }
+                yield true;
+            }
+            case ChargeEvent.Refused r -> outboxMoved.contains(r.outboxId()) && stepIfBilled(r.outboxId(),
+                    part -> new PartEvent.Declined(part.partNo(), "SUBMIT_REFUSED_" + r.errorCode(), r.permanent()));
+            case ChargeEvent.NoAnswer n -> outboxMoved.contains(n.outboxId()) && stepIfBilled(n.outboxId(),
+                    part -> new PartEvent.Unanswered(part.partNo()));
+            case ChargeEvent.ClaimAbandoned c -> outboxMoved.contains(c.outboxId()) && (partByOutbox.get(c.outboxId()) == null
+                    || stepIfBilled(c.outboxId(), part -> new PartEvent.Unanswered(part.partNo())));
+            case ChargeEvent.RetryLater r -> outboxMoved.contains(r.outboxId());
+            case ChargeEvent.Reported r -> {
+                String id = r.report().networkMessageId();
+                PartRef part = partByMessageId.get(id);
+                // Only a report stored for the first time counts; it waits if its part is not linked yet.
+                yield reportsNew.contains(id) && part != null && applyReport(part, reportsWaiting.get(id));
+            }
+            case ChargeEvent.ReportOverdue o -> step(partById.get(o.partId()), partNo -> new PartEvent.Unanswered(partNo));
+            case ChargeEvent.UnknownExpired e -> step(partById.get(e.partId()), partNo -> new PartEvent.Expired(partNo));
+            case ChargeEvent.ProviderOutcome p -> step(partByRequestId.get(p.requestId()), partNo -> p.succeeded()
+                    ? new PartEvent.Charged(partNo) : new PartEvent.Declined(partNo, p.reason(), p.permanent()));
+        };
+    }
+
+    private boolean stepIfBilled(long outboxId, java.util.function.Function<PartRef, PartEvent> event) {
+        PartRef part = partByOutbox.get(outboxId);
+        return part != null && step(part, event.apply(part));
+    }
+
+    private boolean step(PartRef part, java.util.function.IntFunction<PartEvent> event) {
+        return part != null && step(part, event.apply(part.partNo()));
+    }
+
+    /** Applies a report once; a report already applied by this batch (or before) changes nothing. */
+    private boolean applyReport(PartRef part, ChargeReport report) {
+        if (!reportsApplied.add(report.networkMessageId())) {
+            return false;
+        }
+        PartEvent event = switch (report) {
+            case ChargeReport.Delivered d -> new PartEvent.Charged(part.partNo());
+            case ChargeReport.Declined d -> new PartEvent.Declined(part.partNo(), d.reason(), d.permanent());
+        };
+        return step(part, event);
+    }
+
+    private boolean step(PartRef ref, PartEvent event) {
+        LoadedDonation donation = donations.get(ref.donationId());
+        if (donation == null) {
+            throw new IllegalStateException("charge part " + ref.partId() + " points at missing donation " + ref.donationId());
+        }
+        return switch (DonationLifecycle.apply(donation.snapshot, event)) {
+            case DonationLifecycle.Step.Ignored ignored -> false;
+            case DonationLifecycle.Step.Moved moved -> {
+                donation.snapshot = moved.next();
+                partsChanged.put(ref.partId(), moved.next().parts().get(ref.partNo() - 1));
+                for (DonationLifecycle.Effect effect : moved.effects()) {
+                    queueEffect(donation, effect);
+                }
+                yield true;
+            }
+        };
+    }
+
+    private void queueEffect(LoadedDonation donation, DonationLifecycle.Effect effect) {
+        switch (effect) {
+            case DonationLifecycle.Effect.BookCharge book -> bookings.add(new LedgerBookings.Booking(donation, book));
+            case DonationLifecycle.Effect.BookPartialCharge partial -> bookings.add(new LedgerBookings.Booking(donation, partial));
+            case DonationLifecycle.Effect.ThankDonor thank -> {
+                if (donation.donorId() != null) { // a card gift without a phone number is thanked on the web page
+                    String link = donation.appeal().publicBaseUrl() + "/g/" + donation.giftAidToken();
+                    replies.free(donation.donorId(), OutboxRows.Kind.THANK_YOU, donation.shortcode(),
+                            Replies.thankYou(donation.appeal(), donation.snapshot.total(), link), donation.network());
+                }
+            }
+            case DonationLifecycle.Effect.TellDonorNotCharged notCharged -> {
+                if (donation.donorId() != null) {
+                    replies.free(donation.donorId(), OutboxRows.Kind.REPLY, donation.shortcode(), Replies.notCharged(donation.appeal()), donation.network());
+                }
+            }
+        }
+    }
+
+    // ---- phase 5: write back -----------------------------------------------------------------
+
+    private void writeParts() throws SQLException {
+        if (partsChanged.isEmpty()) {
+            return;
+        }
+        int n = partsChanged.size();
+        Long[] ids = new Long[n];
+        String[] states = new String[n];
+        String[] reasons = new String[n];
+        Boolean[] permanent = new Boolean[n];
+        int i = 0;
+        for (Map.Entry<Long, ChargePart> entry : partsChanged.entrySet()) {
+            ChargePart part = entry.getValue();
+            ids[i] = entry.getKey();
+            states[i] = part.state().name();
+            reasons[i] = part.reason();
+            permanent[i] = part.state() == PartState.DECLINED ? part.permanent() : null;
+            i++;
+        }
+        try (PreparedStatement update = connection.prepareStatement(
+                "update charge_part p set state = u.state, reason = u.reason, permanent = u.permanent,"
+                        + " submitted_at = case when u.state = 'SUBMITTED' then ? else p.submitted_at end,"
+                        + " unknown_at = case when u.state = 'UNKNOWN' then ? else p.unknown_at end,"
+                        + " resolved_at = case when u.state in ('CHARGED', 'DECLINED') then ? else p.resolved_at end"
+                        + " from unnest(?::bigint[], ?::text[], ?::text[], ?::boolean[]) u(id, state, reason, permanent) where p.id = u.id")) {
+            Timestamp at = Timestamp.from(now);
+            update.setTimestamp(1, at);
+            update.setTimestamp(2, at);
+            update.setTimestamp(3, at);
+            update.setArray(4, connection.createArrayOf("bigint", ids));
+            update.setArray(5, connection.createArrayOf("text", states));
+            update.setArray(6, connection.createArrayOf("text", reasons));
+            update.setArray(7, connection.createArrayOf("boolean", permanent));
+            int updated = update.executeUpdate();
+            if (updated != n) {
+                throw new IllegalStateException("updated " + updated + " of " + n + " charge parts");
+            }
+        }
+    }
+
+    /** Compare-and-set of every donation whose state moved: each row must still hold its old state. */
+    private void writeDonations() throws SQLException {
+        List<LoadedDonation> moved = donations.values().stream()
+                .filter(d -> !DonationState.code(d.snapshot.state()).equals(DonationState.code(donationStateBefore.get(d.id())))).toList();
+        if (moved.isEmpty()) {
+            return;
+        }
+        int n = moved.size();
+        Long[] ids = new Long[n];
+        String[] from = new String[n];
+        String[] to = new String[n];
+        String[] reasons = new String[n];
+        Boolean[] permanent = new Boolean[n];
+        Boolean[] resolved = new Boolean[n];
+        for (int i = 0; i < n; i++) {
+            LoadedDonation donation = moved.get(i);
+            DonationState next = donation.snapshot.state();
+            ids[i] = donation.id();
+            from[i] = DonationState.code(donationStateBefore.get(donation.id()));
+            to[i] = DonationState.code(next);
+            switch (next) {
+                case DonationState.Failed failed -> {
+                    reasons[i] = failed.reason();
+                    permanent[i] = failed.permanent();
+                }
+                case DonationState.Rejected rejected -> {
+                    reasons[i] = rejected.reason();
+                    permanent[i] = true;
+                }
+                case DonationState.Charging c -> {
+                }
+                case DonationState.Charged c -> {
+                }
+                case DonationState.Unknown u -> {
+                }
+            }
+            resolved[i] = next instanceof DonationState.Charged || next instanceof DonationState.Failed;
+        }
+        try (PreparedStatement cas = connection.prepareStatement(
+                "update donation d set state = u.to_state, reason = u.reason, permanent = u.permanent,"
+                        + " resolved_at = case when u.resolved then ?::timestamptz else null end"
+                        + " from unnest(?::bigint[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::boolean[]) u(id, from_state, to_state, reason, permanent, resolved)"
+                        + " where d.id = u.id and d.state = u.from_state")) {
+            cas.setTimestamp(1, Timestamp.from(now));
+            cas.setArray(2, connection.createArrayOf("bigint", ids));
+            cas.setArray(3, connection.createArrayOf("text", from));
+            cas.setArray(4, connection.createArrayOf("text", to));
+            cas.setArray(5, connection.createArrayOf("text", reasons));
+            cas.setArray(6, connection.createArrayOf("boolean", permanent));
+            cas.setArray(7, connection.createArrayOf("boolean", resolved));
+            int updated = cas.executeUpdate();
+            if (updated != n) {
+                // The rows are locked by this transaction, so a lost compare-and-set is a bug elsewhere.
+                throw new IllegalStateException("compare-and-set moved " + updated + " of " + n + " donations");
+            }
+        }
+    }
+
+    private void markReportsApplied() throws SQLException {
+        if (reportsApplied.isEmpty()) {
+            return;
+        }
+        try (PreparedStatement mark = connection.prepareStatement(
+                "update charge_report set applied_at = ? where network_message_id = any(?) and applied_at is null")) {
+            mark.setTimestamp(1, Timestamp.from(now));
+            mark.setArray(2, connection.createArrayOf("text", reportsApplied.toArray(new String[0])));
+            mark.executeUpdate();
+        }
+    }
+
+    // ---- small helpers -----------------------------------------------------------------------
+
+    /** Runs an update that returns the ids it moved; skipped when it has no rows to move. */
+    private Set<Long> updateReturningIds(int rowCount, String sql, Object... parameters) throws SQLException {
+        Set<Long> ids = new HashSet<>();
+        if (rowCount == 0) {
+            return ids;
+        }
+        try (PreparedStatement update = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                update.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet rows = update.executeQuery()) {
+                while (rows.next()) {
+                    ids.add(rows.getLong(1));
+                }
+            }
+        }
+        return ids;
+    }
+
+    private Array longs(List<Long> values) throws SQLException {
+        return connection.createArrayOf("bigint", values.toArray(new Long[0]));
+    }
+
+    private Array texts(List<String> values) throws SQLException {
+        return connection.createArrayOf("text", values.toArray(new String[0]));
+    }
+}
