@@ -16,6 +16,9 @@ import java.time.Duration;
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
+    /** System property that loads pg_stat_statements into the embedded server, for profiling runs. */
+    public static final String STATEMENT_STATISTICS_PROPERTY = "appealdesk.pgStatStatements";
+
     private final EmbeddedPostgres postgres;
 
     private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
@@ -26,7 +29,12 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     public static EmbeddedPostgresServer start(Path dataDirectory) {
         try {
             Files.createDirectories(dataDirectory);
-            EmbeddedPostgres postgres = EmbeddedPostgres.builder()
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
+            if (Boolean.getBoolean(STATEMENT_STATISTICS_PROPERTY)) {
+                // Per-statement timings for finding bottlenecks (see BENCHMARKS.md); off by default.
+                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+            }
+            EmbeddedPostgres postgres = builder
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
                     .setServerConfig("listen_addresses", "127.0.0.1")

@@ -43,12 +43,20 @@ public final class TotalsService implements AutoCloseable {
     private final Thread refresher;
     private volatile boolean open = true;
 
+    /**
+     * How often the in-flight and failure counts are re-read. They come from the donation table,
+     * which costs more to count than the ledger costs to follow, and they are not money.
+     */
+    public static final long STATE_COUNTS_REFRESH_NANOS = 1_000_000_000L;
+
     /** Sums so far for one appeal; touched only by the refreshing thread (or under its lock). */
     private static final class Running {
         long lastJournalId;
         long chargedPence;
         long donationCount;
         final Map<String, Long> fundPence = new HashMap<>();
+        long[] stateCounts;
+        long stateCountsReadAt;
     }
 
     public TotalsService(Database database, AppealCatalog catalog, InstantSource clock, Duration interval) {
@@ -76,7 +84,7 @@ public final class TotalsService implements AutoCloseable {
         while (open) {
             try {
                 Thread.sleep(interval);
-                refreshNow();
+                refresh(false);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -87,13 +95,17 @@ public final class TotalsService implements AutoCloseable {
         }
     }
 
-    /** Brings every appeal's figures up to date with the committed ledger. */
-    public synchronized void refreshNow() {
+    /** Brings every appeal's figures, counts included, up to date with what is committed now. */
+    public void refreshNow() {
+        refresh(true);
+    }
+
+    private synchronized void refresh(boolean countsToo) {
         database.inTransactionVoid(connection -> {
             for (Appeal appeal : catalog.all()) {
                 Running sums = running.computeIfAbsent(appeal.slug(), slug -> new Running());
                 boolean ledgerMoved = readNewPostings(connection, appeal.slug(), sums);
-                AppealTotals next = snapshot(connection, appeal, sums);
+                AppealTotals next = snapshot(connection, appeal, sums, countsToo);
                 AppealTotals previous = latest.put(appeal.slug(), next);
                 if (ledgerMoved || previous == null || !sameFigures(previous, next)) {
                     subscribers.forEach(subscriber -> subscriber.accept(next));
@@ -142,7 +154,22 @@ public final class TotalsService implements AutoCloseable {
         return sums.lastJournalId != before;
     }
 
-    private AppealTotals snapshot(Connection connection, Appeal appeal, Running sums) throws SQLException {
+    private AppealTotals snapshot(Connection connection, Appeal appeal, Running sums, boolean countsToo) throws SQLException {
+        if (countsToo || sums.stateCounts == null || System.nanoTime() - sums.stateCountsReadAt >= STATE_COUNTS_REFRESH_NANOS) {
+            sums.stateCounts = stateCounts(connection, appeal);
+            sums.stateCountsReadAt = System.nanoTime();
+        }
+        Map<String, Long> funds = new HashMap<>();
+        funds.put(appeal.designated().slug(), 0L);
+        funds.put(appeal.overflow().slug(), 0L);
+        funds.putAll(sums.fundPence);
+        long[] counts = sums.stateCounts;
+        return new AppealTotals(appeal.slug(), sums.chargedPence, sums.donationCount, funds, counts[0], counts[1], counts[2], counts[3],
+                sums.lastJournalId, clock.instant());
+    }
+
+    /** Donations charging, unknown, failed and rejected, in that order. */
+    private static long[] stateCounts(Connection connection, Appeal appeal) throws SQLException {
         long pending = 0;
         long unknown = 0;
         long failed = 0;
@@ -164,12 +191,7 @@ public final class TotalsService implements AutoCloseable {
                 }
             }
         }
-        Map<String, Long> funds = new HashMap<>();
-        funds.put(appeal.designated().slug(), 0L);
-        funds.put(appeal.overflow().slug(), 0L);
-        funds.putAll(sums.fundPence);
-        return new AppealTotals(appeal.slug(), sums.chargedPence, sums.donationCount, funds, pending, unknown, failed, rejected,
-                sums.lastJournalId, clock.instant());
+        return new long[]{pending, unknown, failed, rejected};
     }
 
     private static boolean sameFigures(AppealTotals a, AppealTotals b) {
