@@ -70,10 +70,11 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         Instant now = clock.instant();
         List<OutboundMessage> claimed = new ArrayList<>();
         List<Long> unsendable = new ArrayList<>();
+        // Ordered by due_at alone, so the partial index outbox_due serves the order; ties go in any order.
         database.inTransactionVoid(connection -> {
             try (PreparedStatement claim = connection.prepareStatement(
                     "with claimed as (update outbox set state = 'SENDING', claimed_at = ?, attempts = attempts + 1"
-                            + " where id in (select id from outbox where state = 'PENDING' and due_at <= ? order by due_at, id limit ? for update skip locked)"
+                            + " where id in (select id from outbox where state = 'PENDING' and due_at <= ? order by due_at limit ? for update skip locked)"
                             + " returning id, donor_id, shortcode, body, price_pence, request_id, network)"
                             + " select c.id, c.shortcode, c.body, c.price_pence, c.request_id, c.network, d.phone_encrypted"
                             + " from claimed c join donor d on d.id = c.donor_id order by c.id")) {

@@ -19,8 +19,12 @@ import org.slf4j.LoggerFactory;
  * UNKNOWN parts that outlived the charge's time to live (taken as not charged; settlement
  * reconciliation catches the rare network that billed anyway).
  *
- * <p>Runs on one node at a time: a session advisory lock is tried before each pass, and a node
- * that does not get it skips the pass. An unlocked janitor is how a peer double-charged.
+ * <p>One node looks at a time: a transaction advisory lock is tried before each look, and a node
+ * that does not get it skips the pass. What the janitor finds it hands to the charge-event
+ * committer as ordinary events, whose lifecycle ignores anything already resolved, so even two
+ * passes finding the same part change it once. The janitor never sends anything: a part it gives
+ * up on is declined, never charged again (an unlocked janitor that re-sent is how a peer
+ * double-charged).
  */
 public final class Janitor {
 

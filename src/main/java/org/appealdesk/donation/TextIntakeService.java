@@ -267,7 +267,8 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
             for (ChargePart part : donation.parts()) {
                 String requestId = "ad" + Tokens.random(REQUEST_ID_RANDOM_LENGTH);
                 requestIds.add(requestId);
-                partOutboxIndex.add(new int[]{outbox.billed(donation.source().donorId(), billingShortcode(donation),
+                // The billed reply goes from the shortcode the donor texted; the SMS adapter maps its price to a billing code.
+                partOutboxIndex.add(new int[]{outbox.billed(donation.source().donorId(), donation.source().text().destination(),
                         Replies.billedMessage(donation.appeal(), part.amount()), part.amount(), requestId, donation.source().text().network())});
             }
         }
@@ -312,11 +313,6 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
             insertPart.executeBatch();
         }
         outbox.write(connection, outboxIds, now);
-    }
-
-    /** Billed replies go from the shortcode the donor texted; the SMS adapter maps price to billing code. */
-    private static String billingShortcode(NewDonation donation) {
-        return donation.source().text().destination();
     }
 
     /** The group committer's figures: batches, items per batch, time per commit. */
