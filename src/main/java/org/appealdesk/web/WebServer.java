@@ -1,6 +1,8 @@
 package org.appealdesk.web;
 
 import io.javalin.Javalin;
+import io.javalin.http.BadRequestResponse;
+import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 import io.javalin.http.NotFoundResponse;
 import io.javalin.http.sse.SseClient;
@@ -9,11 +11,14 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.appealdesk.appeal.Appeal;
 import org.appealdesk.appeal.AppealCatalog;
+import org.appealdesk.settle.Refunds;
+import org.appealdesk.settle.Settlement;
 import org.appealdesk.totals.AppealTotals;
 import org.appealdesk.totals.TotalsService;
 import org.slf4j.Logger;
@@ -41,7 +46,32 @@ public final class WebServer implements AutoCloseable {
         this.unsubscribe = unsubscribe;
     }
 
+    /** More routes, wired from outside this class (web giving's pages), registered before the server starts. */
+    public interface Routes {
+        void register(Javalin app);
+    }
+
     public static WebServer start(HttpSettings settings, AppealCatalog catalog, TotalsService totals, PrometheusMeterRegistry metrics) {
+        return start(settings, catalog, totals, metrics, List.of());
+    }
+
+    public static WebServer start(HttpSettings settings, AppealCatalog catalog, TotalsService totals, PrometheusMeterRegistry metrics,
+                                  List<Routes> more) {
+        return start(settings, catalog, totals, metrics, null, null, more);
+    }
+
+    /**
+     * With the settle service: the public 100% report, and (when {@code staffToken} is given) the
+     * staff API for refunds and donation histories, which needs {@code Authorization: Bearer TOKEN}.
+     *
+     * @param staffToken from {@link #STAFF_TOKEN_ENVIRONMENT_VARIABLE}; null turns the staff API off
+     */
+    public static WebServer start(HttpSettings settings, AppealCatalog catalog, TotalsService totals, PrometheusMeterRegistry metrics,
+                                  Settlement settle, String staffToken, List<Routes> more) {
+        if (staffToken != null && staffToken.strip().length() < STAFF_TOKEN_CHARS_MIN) {
+            throw new IllegalArgumentException(STAFF_TOKEN_ENVIRONMENT_VARIABLE + " must be at least " + STAFF_TOKEN_CHARS_MIN
+                    + " characters (make one with: head -c 32 /dev/urandom | base64)");
+        }
         String page = resource("web/totals.html");
         WebServer[] self = new WebServer[1];
         Javalin app = Javalin.create(config -> {
@@ -73,11 +103,27 @@ public final class WebServer implements AutoCloseable {
             client.keepAlive();
             client.sendEvent("totals", totalsJson(current));
         });
+        if (settle != null) {
+            app.get("/api/appeals/{slug}/report", ctx -> {
+                requireAppeal(catalog, ctx.pathParam("slug"));
+                ctx.json(settle.reports.report(ctx.pathParam("slug")).orElseThrow(() -> new NotFoundResponse("no appeal called '" + ctx.pathParam("slug") + "'"))
+                        .toJson());
+            });
+            app.post("/api/donations/{id}/refund", ctx -> refund(ctx, settle, staffToken));
+            app.get("/api/donations/{id}", ctx -> {
+                requireStaff(ctx, staffToken);
+                long id = donationId(ctx);
+                ctx.json(settle.history(id).orElseThrow(() -> new NotFoundResponse("no donation " + id)).toJson());
+            });
+        }
         app.exception(NotFoundResponse.class, (e, ctx) -> ctx.status(404).json(Map.of("error", e.getMessage())));
+        app.exception(BadRequestResponse.class, (e, ctx) -> ctx.status(400).json(Map.of("error", e.getMessage())));
+        app.exception(StaffOnly.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> {
             log.error("request {} {} failed", ctx.method(), ctx.path(), e);
             ctx.status(500).json(Map.of("error", "internal error"));
         });
+        more.forEach(routes -> routes.register(app));
         Runnable unsubscribe = totals.subscribe(next -> self[0].push(next));
         self[0] = new WebServer(app, unsubscribe);
         app.start(settings.host(), settings.port());
@@ -99,6 +145,74 @@ public final class WebServer implements AutoCloseable {
                     stream.client().sendEvent("totals", json);
                 }
             }
+        }
+    }
+
+    /** The environment variable holding the staff API's bearer token; unset turns the staff API off. */
+    public static final String STAFF_TOKEN_ENVIRONMENT_VARIABLE = "APPEALDESK_STAFF_TOKEN";
+    public static final int STAFF_TOKEN_CHARS_MIN = 32;
+
+    /** A staff request without the right token: 401 (wrong or missing) or 403 (the staff API is off). */
+    private static final class StaffOnly extends RuntimeException {
+        final int status;
+
+        StaffOnly(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    private static void requireStaff(Context ctx, String staffToken) {
+        if (staffToken == null) {
+            throw new StaffOnly(403, "the staff API is off: set " + STAFF_TOKEN_ENVIRONMENT_VARIABLE);
+        }
+        String header = ctx.header("Authorization");
+        byte[] given = (header != null && header.startsWith("Bearer ") ? header.substring(7).strip() : "").getBytes(StandardCharsets.UTF_8);
+        // Constant-time comparison: the time taken says nothing about how much of a guess was right.
+        if (!java.security.MessageDigest.isEqual(given, staffToken.strip().getBytes(StandardCharsets.UTF_8))) {
+            throw new StaffOnly(401, "staff API: send Authorization: Bearer <" + STAFF_TOKEN_ENVIRONMENT_VARIABLE + ">");
+        }
+    }
+
+    private static long donationId(Context ctx) {
+        try {
+            long id = Long.parseLong(ctx.pathParam("id"));
+            if (id > 0) {
+                return id;
+            }
+        } catch (NumberFormatException e) {
+            // falls through
+        }
+        throw new BadRequestResponse("a donation id is a positive whole number");
+    }
+
+    /** The staff refund request's body. */
+    record RefundRequest(String reason, String by) {
+    }
+
+    /** POST /api/donations/{id}/refund {"reason": "...", "by": "..."}: 201 with the refunds and the history, 409 when nothing is left to refund. */
+    private static void refund(Context ctx, Settlement settle, String staffToken) {
+        requireStaff(ctx, staffToken);
+        long id = donationId(ctx);
+        RefundRequest request;
+        try {
+            request = ctx.bodyAsClass(RefundRequest.class);
+        } catch (Exception e) { // Jackson's parse errors arrive undeclared (Javalin is Kotlin)
+            throw new BadRequestResponse("the body must be JSON: {\"reason\": \"...\", \"by\": \"...\"}");
+        }
+        if (request == null || request.reason() == null || request.reason().isBlank() || request.by() == null || request.by().isBlank()
+                || request.reason().length() > Refunds.TEXT_CHARS_MAX || request.by().length() > Refunds.TEXT_CHARS_MAX) {
+            throw new BadRequestResponse("reason and by are required, each at most " + Refunds.TEXT_CHARS_MAX + " characters");
+        }
+        switch (settle.refunds.refundDonation(id, request.by(), request.reason())) {
+            case Refunds.Outcome.Refunded refunded -> ctx.status(201).json(Map.of(
+                    "donation", id,
+                    "refundedPence", refunded.amountPence(),
+                    "refunds", refunded.refunds().stream().map(r -> Map.of("refund", r.refundId(), "part", r.partId(), "amountPence", r.amountPence(),
+                            "fromSettledPence", r.fromSettledPence())).toList(),
+                    "history", settle.history(id).orElseThrow().toJson()));
+            case Refunds.Outcome.NothingToRefund nothing -> ctx.status(409).json(Map.of("error", "nothing to refund: " + nothing.why()));
+            case Refunds.Outcome.NoSuchDonation none -> throw new NotFoundResponse("no donation " + id);
         }
     }
 

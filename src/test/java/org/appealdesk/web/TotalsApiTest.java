@@ -45,7 +45,8 @@ class TotalsApiTest {
     void start() {
         core = new Core(TestDatabase.clean(), Fixtures.catalog(1_000), Fixtures.vault(), ChargeSettings.defaults(), Core.Batching.defaults(),
                 InstantSource.system(), Duration.ofMillis(100));
-        web = WebServer.start(new HttpSettings("127.0.0.1", 0), core.catalog, core.totals, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT));
+        web = WebServer.start(new HttpSettings("127.0.0.1", 0), core.catalog, core.totals, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
+                core.settle, null, java.util.List.of());
     }
 
     @AfterEach
