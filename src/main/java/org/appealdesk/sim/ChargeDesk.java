@@ -66,6 +66,7 @@ final class ChargeDesk implements ServerMessageReceiverListener {
     private final Courier courier;
     private final MessageIds ids;
     private final InstantSource clock;
+    private final ThankYouMatcher thanks;
     private final ConcurrentHashMap<String, Charge> charges = new ConcurrentHashMap<>();
     private final Map<SMPPServerSession, QuietSubmitRespSender> senders = new ConcurrentHashMap<>();
     private final AtomicLong submits = new AtomicLong();
@@ -88,8 +89,9 @@ final class ChargeDesk implements ServerMessageReceiverListener {
         }
     }
 
-    ChargeDesk(SimSettings settings, GroundTruth truth, Courier courier, MessageIds ids, InstantSource clock) {
+    ChargeDesk(SimSettings settings, GroundTruth truth, Courier courier, MessageIds ids, InstantSource clock, ThankYouMatcher thanks) {
         this.settings = settings;
+        this.thanks = thanks;
         this.truth = truth;
         this.courier = courier;
         this.ids = ids;
@@ -123,6 +125,7 @@ final class ChargeDesk implements ServerMessageReceiverListener {
 
     private SubmitSmResult free(SubmitSm submit, PhoneNumber donor, String text) throws ProcessRequestException {
         truth.freeMessage(donor);
+        thanks.freeMessage(donor, System.nanoTime());
         String messageId = ids.nextMessageId();
         if ((submit.getRegisteredDelivery() & RECEIPT_REQUESTED_MASK) == 1) {
             String key = "free#" + freeReceipts.incrementAndGet();
@@ -158,6 +161,9 @@ final class ChargeDesk implements ServerMessageReceiverListener {
                 charge.messageId = ids.nextMessageId();
             }
             truth.chargeAttempt(key, charge.messageId, outcome);
+            if (attempt == 0) {
+                thanks.firstChargeAttempt(donor, pence, outcome.bills());
+            }
             switch (outcome.kind()) {
                 case REFUSED -> throw new ProcessRequestException("charge refused", ChargeOutcome.REFUSED_COMMAND_STATUS);
                 case NO_RESPONSE -> silence(session, submit.getSequenceNumber(), key);

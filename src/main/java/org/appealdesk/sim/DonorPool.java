@@ -6,15 +6,19 @@ import java.util.SplittableRandom;
 import org.appealdesk.platform.PhoneNumber;
 
 /**
- * The simulated donors: {@code size} distinct numbers 4477009xxxxx (Ofcom's drama range, never a
- * real subscriber) chosen from the seed, each on one network. The same seed and size give the same
+ * The simulated donors: {@code size} distinct numbers 447700xxxxxx (UK mobile numbers in the 07700
+ * range, which holds Ofcom's drama numbers; they only ever travel over loopback to the platform,
+ * which stores them encrypted) chosen from the seed, each on one network. The same seed and size give the same
  * donors on the same networks.
  */
 final class DonorPool {
 
-    /** 4477009 followed by five digits: 100,000 possible numbers. */
-    static final int NUMBERS_MAX = 100_000;
-    private static final String PREFIX = "4477009";
+    /**
+     * 447700 followed by six digits: a million possible numbers, so a national-peak benchmark
+     * (600,000 texts in a minute) is not throttled by the per-number daily cap.
+     */
+    static final int NUMBERS_MAX = 1_000_000;
+    private static final String PREFIX = "447700";
 
     /** One simulated phone. */
     record Donor(PhoneNumber number, String network) {
@@ -44,7 +48,7 @@ final class DonorPool {
             int chosen = suffixes[j];
             suffixes[j] = suffixes[i];
             suffixes[i] = chosen;
-            String digits = PREFIX + String.format("%05d", chosen);
+            String digits = PREFIX + String.format("%06d", chosen);
             donors[i] = new Donor(new PhoneNumber(digits), networks.get(pick(cumulative, random.nextDouble())));
         }
         return new DonorPool(donors);

@@ -52,6 +52,7 @@ public final class SimulatedSmsc implements AutoCloseable {
     private final Courier courier;
     private final BindGate gate;
     private final MessageIds ids;
+    private final ThankYouMatcher thanks = new ThankYouMatcher();
     private final List<TrafficRun> runs = new CopyOnWriteArrayList<>();
     private final AtomicInteger runCount = new AtomicInteger();
     private volatile boolean closed;
@@ -69,7 +70,7 @@ public final class SimulatedSmsc implements AutoCloseable {
         this.pool = new SessionPool(settings.windowSize());
         this.truth = new GroundTruth(clock, this::outstandingDeliveries);
         this.courier = new Courier(settings, pool, truth, timers, clock);
-        ChargeDesk desk = new ChargeDesk(settings, truth, courier, ids, clock);
+        ChargeDesk desk = new ChargeDesk(settings, truth, courier, ids, clock, thanks);
         try {
             this.gate = new BindGate(settings, pool, desk);
         } catch (RuntimeException e) {
@@ -142,10 +143,24 @@ public final class SimulatedSmsc implements AutoCloseable {
         if (runCount.get() >= RUNS_MAX) {
             throw new IllegalStateException(RUNS_MAX + " traffic runs played: start a new simulator");
         }
-        TrafficRun run = new TrafficRun(runCount.getAndIncrement(), plan, settings.seed(), courier, truth, ids);
+        TrafficRun run = new TrafficRun(runCount.getAndIncrement(), plan, settings.seed(), courier, truth, ids, thanks);
         runs.add(run);
         run.start();
         return run;
+    }
+
+    /**
+     * Thank-yous received so far over the simulator's life: free messages joined to a donor's fully
+     * billed gift (each also timed in its run's {@link TrafficRun#textToThankYouMicros()}).
+     * Cheap enough to poll every second under load, unlike {@link #ledger()}.
+     */
+    public long thankYous() {
+        return thanks.thankYous();
+    }
+
+    /** How the join of texts to thank-yous went, to judge the text-to-thank-you figures by. */
+    public ThankYouTally thankYouTally() {
+        return thanks.tally();
     }
 
     /** A consistent snapshot of the ground truth. */

@@ -43,6 +43,7 @@ public final class TrafficRun {
     private final Courier courier;
     private final GroundTruth truth;
     private final MessageIds ids;
+    private final ThankYouMatcher thanks;
     private final Thread generator;
     private final Object progress = new Object();
     private volatile boolean stopRequested;
@@ -62,14 +63,19 @@ public final class TrafficRun {
     private final AtomicLong lagMicrosMax = new AtomicLong();
     private final Histogram ackLatencyMicros = new SynchronizedHistogram(LATENCY_MICROS_MAX, 3);
     private final Histogram scheduleLagMicros = new SynchronizedHistogram(LATENCY_MICROS_MAX, 3);
+    private final Histogram thankYouLatencyMicros = new SynchronizedHistogram(LATENCY_MICROS_MAX, 3);
+    private final AtomicLong thankYous = new AtomicLong();
+    /** Made once, not per text: the generator hands it to the thank-you join with every gift. */
+    private final java.util.function.LongConsumer onThanked = this::thanked;
 
-    TrafficRun(int index, TrafficPlan plan, long seed, Courier courier, GroundTruth truth, MessageIds ids) {
+    TrafficRun(int index, TrafficPlan plan, long seed, Courier courier, GroundTruth truth, MessageIds ids, ThankYouMatcher thanks) {
         this.index = index;
         this.plan = plan;
         this.seed = seed;
         this.courier = courier;
         this.truth = truth;
         this.ids = ids;
+        this.thanks = thanks;
         this.generator = new Thread(this::generate, "sim-traffic-" + index);
         generator.setDaemon(true);
     }
@@ -110,6 +116,7 @@ public final class TrafficRun {
                 TextMessage text = new TextMessage(ids.moId(index, sequence), sequence, donor.number(), donor.network(), plan.shortcode(), template);
                 generated.incrementAndGet();
                 truth.textGenerated(text);
+                thanks.textDue(onThanked, text, due);
                 courier.sendText(new Delivery.Mo(text, false, 0, this));
             }
         } catch (RuntimeException e) {
@@ -183,6 +190,12 @@ public final class TrafficRun {
         acked.incrementAndGet();
         ackLatencyMicros.recordValue(Math.min(LATENCY_MICROS_MAX, elapsedNanos / 1_000));
         wakeWaiters();
+    }
+
+    /** One of this run's gifts was thanked, {@code latencyNanos} after its text was due (see {@link ThankYouMatcher}). */
+    void thanked(long latencyNanos) {
+        thankYous.incrementAndGet();
+        thankYouLatencyMicros.recordValue(Math.min(LATENCY_MICROS_MAX, Math.max(0, latencyNanos / 1_000)));
     }
 
     void failed(Delivery.Mo mo, boolean timeout) {
@@ -316,6 +329,21 @@ public final class TrafficRun {
     /** How late each text left against its schedule, in microseconds. A copy. */
     public Histogram scheduleLagMicros() {
         return scheduleLagMicros.copy();
+    }
+
+    /**
+     * From the moment a donation text was due (its place in the schedule, so generator lag counts
+     * against it) to the free thank-you the SMSC received for it, in microseconds, for each of this
+     * run's gifts that was fully billed and thanked. A copy. The join of thank-you to text is by
+     * donor and order; {@link SimulatedSmsc#thankYouTally()} says how well it went.
+     */
+    public Histogram textToThankYouMicros() {
+        return thankYouLatencyMicros.copy();
+    }
+
+    /** This run's gifts thanked so far (the count behind {@link #textToThankYouMicros()}). */
+    public long thankYous() {
+        return thankYous.get();
     }
 
     public long lagMsMax() {

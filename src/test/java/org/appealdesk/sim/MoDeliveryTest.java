@@ -46,7 +46,7 @@ class MoDeliveryTest {
             assertThat(mo).isNotNull();
             assertThat(mo.getSourceAddrTon()).isEqualTo((byte) 1);
             assertThat(mo.getSourceAddrNpi()).isEqualTo((byte) 1);
-            assertThat(mo.getSourceAddr()).matches("4477009\\d{5}");
+            assertThat(mo.getSourceAddr()).matches("447700\\d{6}");
             assertThat(mo.getDestAddress()).isEqualTo("70141");
             assertThat(mo.getEsmClass()).isZero();
             assertThat(mo.getDataCoding()).isZero();

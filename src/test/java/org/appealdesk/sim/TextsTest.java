@@ -62,12 +62,12 @@ class TextsTest {
         assertThatThrownBy(() -> TrafficPlan.referenceAppeal(0, 10)).hasMessageContaining("ratePerSecond");
         assertThatThrownBy(() -> TrafficPlan.referenceAppeal(10, Duration.ofDays(2))).hasMessageContaining("durationMax");
         assertThatThrownBy(() -> TrafficPlan.referenceAppeal(10, 0)).hasMessageContaining("countMax");
-        assertThatThrownBy(() -> TrafficPlan.referenceAppeal(10, 10).withDonorPoolSize(100_001)).hasMessageContaining("donorPoolSize");
+        assertThatThrownBy(() -> TrafficPlan.referenceAppeal(10, 10).withDonorPoolSize(DonorPool.NUMBERS_MAX + 1)).hasMessageContaining("donorPoolSize");
     }
 
     @Test
     void theDonorPoolIsASeededSampleOfDistinctDramaRangeNumbers() {
-        // Proves the same seed gives the same 50,000 distinct 4477009xxxxx donors on the same networks, and another seed others.
+        // Proves the same seed gives the same 50,000 distinct 447700xxxxxx donors on the same networks, and another seed others.
         DonorPool first = DonorPool.generate(5, 50_000, TrafficPlan.ukNetworks());
         DonorPool again = DonorPool.generate(5, 50_000, TrafficPlan.ukNetworks());
         DonorPool other = DonorPool.generate(6, 50_000, TrafficPlan.ukNetworks());
@@ -77,12 +77,13 @@ class TextsTest {
         List<DonorPool.Donor> picked = java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> first.pick(a)).toList();
         assertThat(java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> again.pick(b)).toList()).isEqualTo(picked);
         assertThat(java.util.stream.IntStream.range(0, 1_000).mapToObj(i -> other.pick(c)).toList()).isNotEqualTo(picked);
-        assertThat(picked).allMatch(d -> d.number().digits().matches("4477009\\d{5}"));
+        assertThat(picked).allMatch(d -> d.number().digits().matches("447700\\d{6}"));
         assertThat(picked).extracting(DonorPool.Donor::network).containsOnly("o2", "ee", "vodafone", "three", "giffgaff");
-        DonorPool all = DonorPool.generate(9, DonorPool.NUMBERS_MAX, TrafficPlan.ukNetworks());
+        DonorPool thousand = DonorPool.generate(9, 1_000, TrafficPlan.ukNetworks());
         SplittableRandom d = new SplittableRandom(2);
-        assertThat(java.util.stream.IntStream.range(0, 200_000).mapToObj(i -> all.pick(d).number().digits()).distinct().count())
-                .as("a full pool has no duplicate numbers beyond 100,000").isLessThanOrEqualTo(DonorPool.NUMBERS_MAX);
+        assertThat(java.util.stream.IntStream.range(0, 200_000).mapToObj(i -> thousand.pick(d).number().digits()).distinct().count())
+                .as("a pool of 1,000 holds 1,000 distinct numbers").isEqualTo(1_000);
+        assertThatThrownBy(() -> DonorPool.generate(9, DonorPool.NUMBERS_MAX + 1, TrafficPlan.ukNetworks())).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test

@@ -22,7 +22,8 @@ public final class TestDatabase {
         if (database == null) {
             try {
                 Path directory = Files.createTempDirectory("appealdesk-test-pg");
-                server = EmbeddedPostgresServer.start(directory);
+                // The suite never pulls the power: commits need not wait for the disk.
+                server = EmbeddedPostgresServer.start(directory, EmbeddedPostgresServer.Durability.FAST_FOR_TESTS, false);
                 database = Database.open(server.settings(16));
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     database.close();
@@ -46,7 +47,10 @@ public final class TestDatabase {
         db.inTransactionVoid(connection -> {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("truncate posting, journal, account, ledger_head, charge_report, outbox, charge_part, donation,"
-                        + " inbound_message, contact_consent, donor, appeal restart identity cascade");
+                        + " inbound_message, contact_consent, donor, appeal,"
+                        + " gift_aid_event, gift_aid_claim, gift_aid_claim_batch, gift_aid_reminder, gift_aid_declaration, card_webhook_event"
+                        + ", settlement_import, settlement_line, settlement_malformed, part_settlement, refund, payout, settlement_resolution"
+                        + " restart identity cascade");
             }
         });
         return db;

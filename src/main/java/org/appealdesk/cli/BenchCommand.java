@@ -1,0 +1,109 @@
+package org.appealdesk.cli;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.appealdesk.cli.bench.Bench;
+import org.appealdesk.cli.bench.BenchMode;
+import org.appealdesk.cli.bench.BenchSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * `./appealdesk bench`: the end-to-end load benchmark of issue 3 (see BENCHMARKS.md). The platform
+ * and the simulated operator network run in this one process against a fresh, durable embedded
+ * PostgreSQL; the command prints a summary, writes a JSON report and exits non-zero if anything was
+ * lost or doubled. Parsing only: the work is in {@link Bench}.
+ */
+@Command(name = "bench", description = "Load benchmark: the platform against the simulated network at an open-loop rate (see BENCHMARKS.md).")
+final class BenchCommand implements Callable<Integer> {
+
+    /** Warm-up when none is given: a quarter of the window, at most this. */
+    static final Duration WARMUP_DEFAULT_MAX = Duration.ofSeconds(5);
+    static final Duration WINDOW_DEFAULT = Duration.ofSeconds(60);
+    static final Duration SWEEP_WINDOW_DEFAULT = Duration.ofSeconds(10);
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--rate", defaultValue = "1000", description = "open-loop target in texts per second; the sweep's first rate (default: ${DEFAULT-VALUE})")
+    double rate;
+
+    @Option(names = "--for", converter = DurationConverter.class,
+            description = "measured window, e.g. 20s, 1m (default: 60s; 10s per step with --sweep)")
+    Duration window;
+
+    @Option(names = "--warmup", converter = DurationConverter.class,
+            description = "unmeasured traffic before the window (default: a quarter of the window, at most 5s)")
+    Duration warmup;
+
+    @Option(names = "--no-warmup", description = "start measuring at once")
+    boolean noWarmup;
+
+    @Option(names = "--binds", defaultValue = "4", description = "SMPP binds, on both sides (default: ${DEFAULT-VALUE})")
+    int binds;
+
+    @Option(names = "--window", defaultValue = "100", description = "messages in flight per bind, both directions (default: ${DEFAULT-VALUE}, at most 256)")
+    int messageWindow;
+
+    @Option(names = "--seed", defaultValue = "1", description = "seed of the simulated donors (default: ${DEFAULT-VALUE})")
+    long seed;
+
+    @Option(names = "--mode", defaultValue = "full",
+            description = "full (text, charge, receipt, ledger, thank-you) or intake (texts recorded and acknowledged only) (default: ${DEFAULT-VALUE})")
+    String mode;
+
+    @Option(names = "--realistic", description = "the simulator's realistic failure mix instead of a well-behaved network")
+    boolean realistic;
+
+    @Option(names = "--sweep", description = "find the highest sustained rate (ack p99 < 50 ms), doubling from --rate then bisecting")
+    boolean sweep;
+
+    @Option(names = "--sweep-steps", defaultValue = "8", description = "most runs a sweep makes (default: ${DEFAULT-VALUE})")
+    int sweepSteps;
+
+    @Option(names = "--ceiling-case", converter = DurationConverter.class, description = "length of each PostgreSQL ceiling case (default: 2s)")
+    Duration ceilingCase;
+
+    @Option(names = "--no-ceiling", description = "skip the PostgreSQL ceiling measurement")
+    boolean noCeiling;
+
+    @Option(names = "--statements", description = "load pg_stat_statements and report the window's costliest SQL statements")
+    boolean statements;
+
+    @Option(names = "--json", description = "where to write the JSON report (default: bench-results/bench-<UTC time>.json)")
+    Path json;
+
+    @Option(names = "--config", defaultValue = "config/reference-appeal.json", description = "appeal configuration (default: ${DEFAULT-VALUE})")
+    Path config;
+
+    @Override
+    public Integer call() {
+        Duration measured = window != null ? window : sweep ? SWEEP_WINDOW_DEFAULT : WINDOW_DEFAULT;
+        Duration warm = noWarmup ? Duration.ZERO : warmup != null ? warmup : min(measured.dividedBy(4), WARMUP_DEFAULT_MAX);
+        Duration ceiling = noCeiling ? Duration.ZERO : ceilingCase != null ? ceilingCase : Duration.ofSeconds(2);
+        BenchSettings settings = new BenchSettings(rate, measured, warm, binds, messageWindow, seed, BenchMode.parse(mode), realistic, config, ceiling,
+                statements);
+        Path report = json != null ? json : Bench.defaultReportFile(Instant.now());
+        String commandLine = "appealdesk " + String.join(" ", commandWords());
+        return sweep ? Bench.sweep(settings, sweepSteps, report, commandLine, System.out) : Bench.run(settings, report, commandLine, System.out);
+    }
+
+    /** The command as typed, for the report. A subcommand's parse result holds the whole line, its own name first. */
+    private List<String> commandWords() {
+        List<String> words = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+        if (words.isEmpty() || !words.getFirst().equals(spec.name())) {
+            words.addFirst(spec.name());
+        }
+        return words;
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+}

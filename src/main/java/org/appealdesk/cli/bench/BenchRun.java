@@ -1,0 +1,391 @@
+package org.appealdesk.cli.bench;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryUsage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.appealdesk.app.AppConfig;
+import org.appealdesk.app.Application;
+import org.appealdesk.app.Core;
+import org.appealdesk.appeal.Appeal;
+import org.appealdesk.donation.ChargeSettings;
+import org.appealdesk.platform.DatabaseSettings;
+import org.appealdesk.platform.EmbeddedPostgresServer;
+import org.appealdesk.platform.GroupCommitter;
+import org.appealdesk.platform.PhoneVault;
+import org.appealdesk.sim.SimLedger;
+import org.appealdesk.sim.SimSettings;
+import org.appealdesk.sim.SimulatedSmsc;
+import org.appealdesk.sim.ThankYouTally;
+import org.appealdesk.sim.TrafficPlan;
+import org.appealdesk.sim.TrafficRun;
+import org.appealdesk.sms.Outbox;
+import org.appealdesk.sms.smpp.SmppGateway;
+import org.appealdesk.sms.smpp.SmppSettings;
+import org.appealdesk.web.HttpSettings;
+
+/**
+ * One bench run, start to end, in this one process: a fresh embedded PostgreSQL in a temporary
+ * directory (durable: fsync and synchronous_commit on, see {@link EmbeddedPostgresServer}), optionally the PostgreSQL
+ * ceiling, the simulated SMSC (the load generator) and the platform bound to it over real SMPP on
+ * loopback with the same number of binds on both sides; a warm-up, the measured window, settling,
+ * and the checks that nothing was lost or doubled. Everything it starts it stops, and the
+ * temporary directory is deleted, whatever happens.
+ *
+ * <p>The measured window is one traffic run of {@code duration} at the target rate, open loop:
+ * texts arrive on schedule whatever the platform does, and when the platform falls behind, the
+ * generator's schedule lag says so. Throughput is counted at the network's edge (texts acknowledged,
+ * thank-yous received), never from the platform's own figures.
+ */
+final class BenchRun {
+
+    /** Both sides must be bound before traffic starts. */
+    static final Duration BIND_WAIT_MAX = Duration.ofSeconds(20);
+    /** After the window, how long the network and the platform get to finish what it started. */
+    static final Duration SETTLE_MAX = Duration.ofSeconds(60);
+    /** The generator ends on its own at its duration; this much later it is stopped. */
+    static final Duration GENERATOR_GRACE = Duration.ofSeconds(2);
+    /** Charges never receipted (realistic mix) turn UNKNOWN after this, so a run settles in bounded time. */
+    static final Duration REPORT_WAIT = Duration.ofSeconds(10);
+    /** The SMPP adapter's pace limit per bind is set to its maximum: the bench measures, it does not throttle. */
+    static final int SUBMITS_PER_SECOND_PER_BIND = 10_000;
+    /** The simulator's largest donor pool, so the per-number daily cap bites as late as it can. */
+    static final int DONOR_POOL_SIZE = 1_000_000;
+    static final long SAMPLE_EVERY_MS = 1_000;
+    /** Statements listed with --statements, costliest first. */
+    static final int STATEMENTS_REPORTED = 15;
+    private static final long POLL_MS = 50;
+    private static final long BYTES_PER_MB = 1024 * 1024;
+
+    private final BenchSettings settings;
+    private final PrintStream progress;
+
+    BenchRun(BenchSettings settings, PrintStream progress) {
+        this.settings = settings;
+        this.progress = progress;
+    }
+
+    /** What one run produced: its figures, the ceiling (when measured) and the machine. */
+    record Outcome(RunResult run, PostgresCeiling.Result ceiling, MachineInfo machine) {
+    }
+
+    Outcome run() {
+        AppConfig file = AppConfig.read(settings.config(), name -> "");
+        Path directory;
+        try {
+            directory = Files.createTempDirectory("appealdesk-bench-");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory for the benchmark's PostgreSQL", e);
+        }
+        try {
+            Path postgresDirectory = directory.resolve("postgres");
+            try (EmbeddedPostgresServer postgres = EmbeddedPostgresServer.start(postgresDirectory, EmbeddedPostgresServer.Durability.DURABLE,
+                    settings.statementStatistics())) {
+                DatabaseSettings database = postgres.settings(file.databasePoolSize());
+                try (PostgresProbe probe = PostgresProbe.open(database)) {
+                    probe.requireDurable();
+                    MachineInfo machine = MachineInfo.read(probe.version());
+                    PostgresCeiling.Result ceiling = null;
+                    if (settings.measuresCeiling()) {
+                        progress.println("Measuring the PostgreSQL ceiling (" + PostgresCeiling.WRITER_COUNTS.size() * PostgresCeiling.BATCH_SIZES.size()
+                                + " cases of " + settings.ceilingCase().toMillis() / 1000.0 + " s)...");
+                        ceiling = new PostgresCeiling(database).measure(settings.ceilingCase());
+                    }
+                    RunResult result = withPlatform(file, database, directory, postgresDirectory, probe);
+                    return new Outcome(result, ceiling, machine);
+                }
+            }
+        } finally {
+            deleteQuietly(directory);
+        }
+    }
+
+    private RunResult withPlatform(AppConfig file, DatabaseSettings database, Path directory, Path postgresDirectory, PostgresProbe probe) {
+        SimSettings simSettings = simSettings();
+        try (SimulatedSmsc smsc = SimulatedSmsc.start(simSettings)) {
+            AppConfig config = new AppConfig(database.jdbcUrl(), database.user(), database.password(), file.databasePoolSize(),
+                    new HttpSettings("127.0.0.1", 0), file.phoneKeyEnvironmentVariable(), List.of(),
+                    new ChargeSettings(REPORT_WAIT, file.charging().unknownExpiry(), REPORT_WAIT, file.charging().partMaxByNetwork()),
+                    file.catalog());
+            try (Application application = Application.start(config, PhoneVault.fromBase64Key(PhoneVault.newBase64Key()), directory,
+                    Core.Batching.defaults())) {
+                Outbox outbox = settings.mode() == BenchMode.INTAKE ? new SilentOutbox() : application.core.events;
+                SmppGateway gateway = new SmppGateway(smppSettings(file, smsc.port(), simSettings), application.core.texts,
+                        application.core.events, outbox, application.metrics);
+                try {
+                    gateway.start();
+                    awaitBound(gateway, smsc);
+                    return measure(smsc, application, database, postgresDirectory, probe);
+                } finally {
+                    gateway.close();
+                }
+            }
+        }
+    }
+
+    private SimSettings simSettings() {
+        SimSettings base = settings.realistic() ? SimSettings.defaults(settings.seed()) : SimSettings.perfect(settings.seed());
+        return base.toBuilder().windowSize(settings.window()).build();
+    }
+
+    /** The configuration's SMSC profile (billing, tags, receipt ids) pointed at the simulator, with the bench's binds, window and pace. */
+    private SmppSettings smppSettings(AppConfig file, int port, SimSettings sim) {
+        SmppSettings template = file.smsc().isEmpty()
+                ? SmppSettings.defaults("127.0.0.1", port, sim.systemId(), sim.password(), null)
+                : file.smsc().getFirst();
+        return template.toBuilder().host("127.0.0.1").port(port).systemId(sim.systemId()).password(sim.password())
+                .binds(settings.binds()).windowSize(settings.window()).submitsPerSecondMax(SUBMITS_PER_SECOND_PER_BIND).build();
+    }
+
+    private void awaitBound(SmppGateway gateway, SimulatedSmsc smsc) {
+        long deadline = System.nanoTime() + BIND_WAIT_MAX.toNanos();
+        while (gateway.boundSessions() < settings.binds() || smsc.boundSessions() < settings.binds()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("only " + gateway.boundSessions() + " of " + settings.binds() + " binds up after "
+                        + BIND_WAIT_MAX.toSeconds() + " s (simulator sees " + smsc.boundSessions() + ")");
+            }
+            sleep(POLL_MS);
+        }
+    }
+
+    private TrafficPlan plan(Duration length) {
+        return TrafficPlan.referenceAppeal(settings.ratePerSecond(), length).withDonorPoolSize(DONOR_POOL_SIZE);
+    }
+
+    /** Every cumulative counter the window's figures are differences of, read at one moment. */
+    private record Readings(long atNanos, ProcessMeter.CpuTime cpu, ThreadCpu threads, ProcessMeter.MachineTime machine,
+                            PostgresProbe.Counters postgres, long jitMillis, GroupCommitter.Stats texts, GroupCommitter.Stats events,
+                            long thankYous, long answered) {
+        static Readings take(ProcessMeter meter, PostgresProbe probe, Application application, SimulatedSmsc smsc) {
+            return new Readings(System.nanoTime(), meter.cpuTime(), ThreadCpu.now(), meter.machineTime(), probe.counters(), BenchRun.jitMillis(),
+                    application.core.texts.stats(), application.core.events.stats(), smsc.thankYous(), BenchRun.answered(smsc.thankYouTally()));
+        }
+    }
+
+    private RunResult measure(SimulatedSmsc smsc, Application application, DatabaseSettings database, Path postgresDirectory,
+                              PostgresProbe probe) {
+        Appeal appeal = application.core.catalog.all().getFirst();
+        ProcessMeter meter = new ProcessMeter(postgresDirectory);
+        warmUp(smsc);
+
+        progress.printf("Measuring %s mode at %.0f texts/s for %.1f s (%d binds, window %d, seed %d)...%n", settings.mode().label(),
+                settings.ratePerSecond(), settings.duration().toMillis() / 1000.0, settings.binds(), settings.window(), settings.seed());
+        TotalsFreshness freshness = settings.mode() == BenchMode.FULL ? new TotalsFreshness(application.core.totals, appeal.slug(), database) : null;
+        Sampler sampler = new Sampler(meter, probe);
+        GcPauses gcPauses = new GcPauses();
+        if (settings.statementStatistics()) {
+            probe.resetStatements();
+        }
+        Readings before = Readings.take(meter, probe, application, smsc);
+
+        TrafficRun run = smsc.play(plan(settings.duration()));
+        List<RunResult.Second> timeline = window(run, smsc, sampler, before);
+
+        Readings after = Readings.take(meter, probe, application, smsc);
+        gcPauses.close();
+        List<PostgresProbe.StatementTime> statements = settings.statementStatistics() ? probe.topStatements(STATEMENTS_REPORTED) : null;
+        long ackedInWindow = run.acked();
+        sampler.memory();
+        TotalsFreshness.Result fresh = null;
+        if (freshness != null) {
+            // Freshness under load: the window only, not the quiet settling after it.
+            freshness.close();
+            fresh = freshness.result();
+        }
+
+        RunResult.Settle settle = settle(smsc, probe);
+        sampler.memory();
+        SimLedger truth = smsc.ledger();
+        List<RunResult.Check> checks = Checks.after(settings.mode(), truth, run, settle, application, probe, appeal);
+
+        double windowSeconds = (after.atNanos() - before.atNanos()) / 1e9;
+        RunResult.Traffic traffic = new RunResult.Traffic(run.generated(), run.acked(), round(run.generated() / windowSeconds),
+                run.dropped(), run.redelivered(), run.endReason());
+        RunResult.Latency latency = new RunResult.Latency(Percentiles.ofMicros(run.ackLatencyMicros()),
+                Percentiles.ofMicros(run.textToThankYouMicros()), Percentiles.ofMicros(run.scheduleLagMicros()));
+        List<RunResult.GroupCommit> groupCommit = List.of(
+                groupCommit(after.texts(), before.texts(), after.atNanos() - before.atNanos()),
+                groupCommit(after.events(), before.events(), after.atNanos() - before.atNanos()));
+        return new RunResult(settings.mode().label(), settings.ratePerSecond(), round(windowSeconds), settings.warmup().toMillis() / 1000.0,
+                settings.binds(), settings.window(), settings.seed(), settings.realistic(), traffic,
+                throughput(probe, smsc, before, after, ackedInWindow, appeal), latency, resources(meter, sampler, before, after, gcPauses.result()),
+                fresh, postgres(probe, sampler, before, after, ackedInWindow, statements), groupCommit, smsc.thankYouTally(), settle, timeline,
+                checks, checks.stream().allMatch(RunResult.Check::passed));
+    }
+
+    /** Plays the window out: until the generator ends its schedule, or is stopped a little after; samples each second. */
+    private List<RunResult.Second> window(TrafficRun run, SimulatedSmsc smsc, Sampler sampler, Readings before) {
+        long deadline = before.atNanos() + settings.duration().plus(GENERATOR_GRACE).toNanos();
+        long nextSample = before.atNanos() + SAMPLE_EVERY_MS * 1_000_000;
+        List<RunResult.Second> timeline = new ArrayList<>();
+        while (!run.isDone() && System.nanoTime() - deadline < 0) {
+            sleep(POLL_MS);
+            if (System.nanoTime() - nextSample >= 0) {
+                nextSample += SAMPLE_EVERY_MS * 1_000_000;
+                timeline.add(sampler.second(timeline.size() + 1, run.acked(), smsc.thankYous() - before.thankYous()));
+            }
+        }
+        run.stop();
+        return timeline;
+    }
+
+    private static RunResult.Resources resources(ProcessMeter meter, Sampler sampler, Readings before, Readings after, GcPauses.Result gc) {
+        long windowNanos = after.atNanos() - before.atNanos();
+        double[] cores = after.cpu().coresSince(before.cpu());
+        double[] machine = after.machine().coresSince(before.machine());
+        MemoryUsage heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage();
+        long jvmPeak = meter.jvmPeakRssKb() / 1024;
+        return new RunResult.Resources(jvmPeak, sampler.postgresPeakKb / 1024, sampler.combinedPeakKb / 1024,
+                jvmPeak + sampler.postgresPeakKb / 1024, round(cores[0]), round(cores[1]), round(cores[0] + cores[1]),
+                Runtime.getRuntime().availableProcessors(), after.threads().coresSince(before.threads(), windowNanos, cores[0]),
+                round(machine[0]), round(Math.max(0, machine[0] - cores[0] - cores[1])), round(machine[1]),
+                heap.getUsed() / BYTES_PER_MB, heap.getCommitted() / BYTES_PER_MB, gc.collections(), gc.totalMs(), gc.maxMs(),
+                after.jitMillis() - before.jitMillis());
+    }
+
+    private static RunResult.Postgres postgres(PostgresProbe probe, Sampler sampler, Readings before, Readings after, long ackedInWindow,
+                                               List<PostgresProbe.StatementTime> statements) {
+        double windowSeconds = (after.atNanos() - before.atNanos()) / 1e9;
+        PostgresProbe.Counters counters = after.postgres().minus(before.postgres());
+        return new RunResult.Postgres(probe.version(), probe.setting("synchronous_commit"), probe.setting("fsync"),
+                round(counters.commits() / windowSeconds), round(counters.walSyncs() / windowSeconds), round(counters.walSyncMs() / windowSeconds),
+                ackedInWindow == 0 ? 0 : Math.round((double) counters.walBytes() / ackedInWindow), counters.walBuffersFull(),
+                sampler.waits, sampler.waitSamples, statements);
+    }
+
+    /** Traffic at the same rate before the window, unmeasured: JIT compilation, pools and caches warm up. */
+    private void warmUp(SimulatedSmsc smsc) {
+        if (settings.warmup().isZero()) {
+            return;
+        }
+        progress.printf("Warming up for %.1f s...%n", settings.warmup().toMillis() / 1000.0);
+        TrafficRun warmup = smsc.play(plan(settings.warmup()));
+        long deadline = System.nanoTime() + settings.warmup().plus(GENERATOR_GRACE).toNanos();
+        while (!warmup.isDone() && System.nanoTime() - deadline < 0) {
+            sleep(POLL_MS);
+        }
+        warmup.stop();
+    }
+
+    /**
+     * Waits (bounded) until the network has delivered and had acknowledged every text and receipt
+     * and, in full mode, until no donation awaits its charge and no message awaits sending.
+     */
+    private RunResult.Settle settle(SimulatedSmsc smsc, PostgresProbe probe) {
+        long started = System.nanoTime();
+        long deadline = started + SETTLE_MAX.toNanos();
+        boolean quiet = smsc.awaitQuiet(SETTLE_MAX);
+        boolean settled = quiet;
+        if (quiet && settings.mode() == BenchMode.FULL) {
+            settled = false;
+            while (System.nanoTime() - deadline < 0) {
+                long charging = probe.count("select count(*) from donation where state = 'CHARGING'");
+                long sending = probe.count("select count(*) from outbox where state in ('PENDING', 'SENDING')");
+                if (charging == 0 && sending == 0) {
+                    settled = smsc.awaitQuiet(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+                    break;
+                }
+                sleep(200);
+            }
+        }
+        return new RunResult.Settle(settled, round((System.nanoTime() - started) / 1e9));
+    }
+
+    /** Free messages the network has received: thank-yous and every other reply. */
+    private static long answered(ThankYouTally tally) {
+        return tally.thankYous() + tally.freeMessagesUnmatched();
+    }
+
+    private static RunResult.Throughput throughput(PostgresProbe probe, SimulatedSmsc smsc, Readings before, Readings after,
+                                                   long ackedInWindow, Appeal appeal) {
+        double windowSeconds = (after.atNanos() - before.atNanos()) / 1e9;
+        long thankYousInWindow = after.thankYous() - before.thankYous();
+        Map<String, Long> states = new TreeMap<>();
+        for (String state : List.of("CHARGED", "REJECTED", "FAILED", "UNKNOWN", "CHARGING")) {
+            states.put(state, probe.count("select count(*) from donation where appeal_slug = ? and state = ?", appeal.slug(), state));
+        }
+        return new RunResult.Throughput(round(ackedInWindow / windowSeconds), round((after.answered() - before.answered()) / windowSeconds),
+                round(thankYousInWindow / windowSeconds), thankYousInWindow,
+                smsc.thankYous(), probe.count("select count(*) from inbound_message"), states.get("CHARGED"), states.get("REJECTED"),
+                states.get("FAILED"), states.get("UNKNOWN"), states.get("CHARGING"));
+    }
+
+    private static RunResult.GroupCommit groupCommit(GroupCommitter.Stats after, GroupCommitter.Stats before, long windowNanos) {
+        long batches = after.batches() - before.batches();
+        long items = after.items() - before.items();
+        long commitNanos = after.commitNanos() - before.commitNanos();
+        return new RunResult.GroupCommit(after.name(), batches, items, batches == 0 ? 0 : round((double) items / batches),
+                batches == 0 ? 0 : round(commitNanos / 1e6 / batches), round((double) commitNanos / Math.max(1, windowNanos)),
+                after.batchSizeLargest(), after.queued());
+    }
+
+    /** Memory and database samples taken during the window, with their peaks. */
+    private static final class Sampler {
+        final ProcessMeter meter;
+        final PostgresProbe probe;
+        final Map<String, Long> waits = new TreeMap<>();
+        int waitSamples;
+        long postgresPeakKb;
+        long combinedPeakKb;
+
+        Sampler(ProcessMeter meter, PostgresProbe probe) {
+            this.meter = meter;
+            this.probe = probe;
+        }
+
+        RunResult.Second second(int index, long acked, long thankYous) {
+            ProcessMeter.Memory memory = memory();
+            probe.activeBackends().forEach((event, count) -> waits.merge(event, count, Long::sum));
+            waitSamples++;
+            return new RunResult.Second(index, acked, thankYous, memory.jvmRssKb() / 1024, memory.postgresKb() / 1024);
+        }
+
+        ProcessMeter.Memory memory() {
+            ProcessMeter.Memory memory = meter.memory();
+            postgresPeakKb = Math.max(postgresPeakKb, memory.postgresKb());
+            combinedPeakKb = Math.max(combinedPeakKb, memory.totalKb());
+            return memory;
+        }
+    }
+
+    /** JIT compilation time so far, the JVM's own estimate summed over its compiler threads. */
+    private static long jitMillis() {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        return jit != null && jit.isCompilationTimeMonitoringSupported() ? jit.getTotalCompilationTime() : 0;
+    }
+
+    static double round(double value) {
+        return Math.round(value * 100) / 100.0;
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("bench interrupted", e);
+        }
+    }
+
+    /** Deletes the run's temporary directory (the PostgreSQL data); a failure is reported, never fatal. */
+    private void deleteQuietly(Path directory) {
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        } catch (IOException | UncheckedIOException e) {
+            progress.println("note: could not delete " + directory + ": " + e.getMessage());
+        }
+    }
+}

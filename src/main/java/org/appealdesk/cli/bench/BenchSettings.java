@@ -1,0 +1,73 @@
+package org.appealdesk.cli.bench;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.appealdesk.sim.SimSettings;
+import org.appealdesk.sim.TrafficPlan;
+import org.appealdesk.sms.smpp.SmppSettings;
+
+/**
+ * One bench run's settings, validated once: a bad one stops the command with its name.
+ *
+ * @param ratePerSecond       open-loop target: texts per second arriving on schedule (Poisson)
+ * @param duration            the measured window (after the warm-up)
+ * @param warmup              traffic at the same rate before the window, not measured (JIT, pools, caches)
+ * @param binds               SMPP binds, the same number on both sides (simulator and platform)
+ * @param window              submits (platform) and deliver_sm (simulator, at most {@link SimSettings#WINDOW_SIZE_MAX}) in flight per bind
+ * @param seed                the simulator's seed: same donors and texts for the same seed
+ * @param mode                full pipeline or intake only
+ * @param realistic           the simulator's realistic mix (declines, silence, duplicates, late receipts,
+ *                            throttling) instead of a well-behaved operator
+ * @param config              the appeal configuration (its appeals, charging splits and billing profile are used)
+ * @param ceilingCase         how long each PostgreSQL ceiling case runs; zero skips the ceiling
+ * @param statementStatistics load pg_stat_statements and report the window's costliest statements
+ */
+public record BenchSettings(double ratePerSecond, Duration duration, Duration warmup, int binds, int window, long seed,
+                     BenchMode mode, boolean realistic, Path config, Duration ceilingCase,
+                            boolean statementStatistics) {
+
+    public static final Duration DURATION_MAX = Duration.ofMinutes(30);
+    public static final Duration WARMUP_MAX = Duration.ofMinutes(5);
+    static final Duration CEILING_CASE_MAX = Duration.ofSeconds(60);
+
+    public BenchSettings {
+        if (!(ratePerSecond > 0) || ratePerSecond > TrafficPlan.RATE_PER_SECOND_MAX) {
+            throw new IllegalArgumentException("--rate must be above 0 and at most " + (long) TrafficPlan.RATE_PER_SECOND_MAX + " texts/s, got " + ratePerSecond);
+        }
+        if (duration == null || duration.toMillis() < 500 || duration.compareTo(DURATION_MAX) > 0) {
+            throw new IllegalArgumentException("--for must be 500ms-" + DURATION_MAX.toMinutes() + "m, got " + duration);
+        }
+        if (warmup == null || warmup.isNegative() || warmup.compareTo(WARMUP_MAX) > 0) {
+            throw new IllegalArgumentException("--warmup must be 0-" + WARMUP_MAX.toMinutes() + "m, got " + warmup);
+        }
+        if (binds < 1 || binds > SmppSettings.BINDS_MAX) {
+            throw new IllegalArgumentException("--binds must be 1-" + SmppSettings.BINDS_MAX + ", got " + binds);
+        }
+        if (window < 1 || window > SimSettings.WINDOW_SIZE_MAX) {
+            throw new IllegalArgumentException("--window must be 1-" + SimSettings.WINDOW_SIZE_MAX + " (the simulator's limit), got " + window);
+        }
+        if (mode == null || config == null) {
+            throw new IllegalArgumentException("--mode and --config are required");
+        }
+        if (ceilingCase == null || ceilingCase.isNegative() || ceilingCase.compareTo(CEILING_CASE_MAX) > 0) {
+            throw new IllegalArgumentException("--ceiling-case must be 0-" + CEILING_CASE_MAX.toSeconds() + "s, got " + ceilingCase);
+        }
+    }
+
+    BenchSettings withRate(double newRate) {
+        return new BenchSettings(newRate, duration, warmup, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics);
+    }
+
+    BenchSettings withWarmupAtLeast(Duration least) {
+        Duration longer = warmup.compareTo(least) >= 0 ? warmup : least;
+        return new BenchSettings(ratePerSecond, duration, longer, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics);
+    }
+
+    BenchSettings withoutCeiling() {
+        return new BenchSettings(ratePerSecond, duration, warmup, binds, window, seed, mode, realistic, config, Duration.ZERO, statementStatistics);
+    }
+
+    boolean measuresCeiling() {
+        return !ceilingCase.isZero();
+    }
+}

@@ -1,0 +1,205 @@
+package org.appealdesk.cli.bench;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.appealdesk.platform.DatabaseSettings;
+
+/**
+ * A connection of the bench's own to the PostgreSQL under test, for what the server knows and the
+ * platform does not: its version, commit and WAL counters (how many fsyncs the run cost), and what
+ * busy backends are waiting on (locks, WAL flushes, I/O) sampled during the run. Not thread-safe:
+ * one caller at a time.
+ */
+final class PostgresProbe implements AutoCloseable {
+
+    /** Characters of a statement's text kept in a report. */
+    static final int STATEMENT_TEXT_LENGTH_MAX = 160;
+
+    private final Connection connection;
+
+    private PostgresProbe(Connection connection) {
+        this.connection = connection;
+    }
+
+    static PostgresProbe open(DatabaseSettings settings) {
+        try {
+            Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+            connection.setAutoCommit(true);
+            return new PostgresProbe(connection);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot connect to the benchmark's PostgreSQL: " + e.getMessage(), e);
+        }
+    }
+
+    String version() {
+        return single("show server_version");
+    }
+
+    /** A server setting as the server reports it, e.g. "synchronous_commit" gives "on". */
+    /** Refuses to measure on a server that is not durable after all. */
+    void requireDurable() {
+        for (String setting : org.appealdesk.platform.EmbeddedPostgresServer.DURABILITY_SETTINGS) {
+            String actual = setting(setting);
+            if (!"on".equals(actual)) {
+                throw new IllegalStateException("the benchmark's PostgreSQL has " + setting + " = " + actual
+                        + ", not on: figures would not be those of durable commits");
+            }
+        }
+    }
+
+    String setting(String name) {
+        if (!name.matches("[a-z_]{1,63}")) {
+            throw new IllegalArgumentException("not a setting name: " + name);
+        }
+        return single("show " + name);
+    }
+
+    /** Server counters that only grow; differences between two readings describe the work between them. */
+    record Counters(long commits, long rollbacks, long walRecords, long walBytes, long walSyncs, double walSyncMs, long walWrites, long walBuffersFull) {
+        Counters minus(Counters earlier) {
+            return new Counters(commits - earlier.commits, rollbacks - earlier.rollbacks, walRecords - earlier.walRecords,
+                    walBytes - earlier.walBytes, walSyncs - earlier.walSyncs, walSyncMs - earlier.walSyncMs,
+                    walWrites - earlier.walWrites, walBuffersFull - earlier.walBuffersFull);
+        }
+    }
+
+    Counters counters() {
+        try (Statement statement = connection.createStatement();
+             ResultSet database = statement.executeQuery(
+                     "select xact_commit, xact_rollback from pg_stat_database where datname = current_database()")) {
+            database.next();
+            long commits = database.getLong(1);
+            long rollbacks = database.getLong(2);
+            // pg_stat_wal is PostgreSQL 14+; its sync columns moved to pg_stat_io in 18, so read what is there.
+            long[] wal = new long[5];
+            double syncMs = 0;
+            try (Statement walStatement = connection.createStatement();
+                 ResultSet row = walStatement.executeQuery("select * from pg_stat_wal")) {
+                if (row.next()) {
+                    wal[0] = column(row, "wal_records");
+                    wal[1] = column(row, "wal_bytes");
+                    wal[2] = column(row, "wal_sync");
+                    wal[3] = column(row, "wal_write");
+                    wal[4] = column(row, "wal_buffers_full");
+                    syncMs = columnDouble(row, "wal_sync_time");
+                }
+            } catch (SQLException e) {
+                // Older server: commit counts alone.
+            }
+            return new Counters(commits, rollbacks, wal[0], wal[1], wal[2], syncMs, wal[3], wal[4]);
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read PostgreSQL's statistics: " + e.getMessage(), e);
+        }
+    }
+
+    /** What the busy backends other than this one are doing now: wait event (or "CPU") to count. */
+    Map<String, Long> activeBackends() {
+        Map<String, Long> counts = new TreeMap<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "select coalesce(wait_event_type || ':' || wait_event, 'CPU'), count(*) from pg_stat_activity"
+                        + " where state = 'active' and pid <> pg_backend_pid() and backend_type = 'client backend' group by 1");
+             ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                counts.put(rows.getString(1), rows.getLong(2));
+            }
+        } catch (SQLException e) {
+            counts.put("unreadable", 1L);
+        }
+        return counts;
+    }
+
+    /** One statement's share of the server's time, from pg_stat_statements. */
+    record StatementTime(long calls, double totalMs, double meanMs, long rows, String query) {
+    }
+
+    /** Forgets pg_stat_statements' figures so far, so a later reading covers only what follows. */
+    void resetStatements() {
+        try (Statement statement = connection.createStatement()) {
+            statement.execute("create extension if not exists pg_stat_statements");
+            statement.execute("select pg_stat_statements_reset()");
+        } catch (SQLException e) {
+            throw new IllegalStateException("pg_stat_statements is not available: " + e.getMessage(), e);
+        }
+    }
+
+    /** The statements that took the most server time since {@link #resetStatements()}, costliest first. */
+    List<StatementTime> topStatements(int count) {
+        List<StatementTime> statements = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "select calls, total_exec_time, mean_exec_time, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), ?)"
+                        + " from pg_stat_statements where query not like '%pg_stat_statements%' order by total_exec_time desc limit ?")) {
+            select.setInt(1, STATEMENT_TEXT_LENGTH_MAX);
+            select.setInt(2, count);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    statements.add(new StatementTime(rows.getLong(1), Math.round(rows.getDouble(2) * 10) / 10.0,
+                            Math.round(rows.getDouble(3) * 1_000) / 1_000.0, rows.getLong(4), rows.getString(5)));
+                }
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read pg_stat_statements: " + e.getMessage(), e);
+        }
+        return statements;
+    }
+
+    /** One number from a query, e.g. a count. */
+    long count(String sql, Object... parameters) {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                select.setObject(i + 1, parameters[i]);
+            }
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("bench query failed (" + sql + "): " + e.getMessage(), e);
+        }
+    }
+
+    Connection connection() {
+        return connection;
+    }
+
+    private String single(String sql) {
+        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
+            row.next();
+            return row.getString(1);
+        } catch (SQLException e) {
+            return "unknown (" + e.getMessage() + ")";
+        }
+    }
+
+    private static long column(ResultSet row, String name) {
+        try {
+            return row.getLong(name);
+        } catch (SQLException e) {
+            return 0;
+        }
+    }
+
+    private static double columnDouble(ResultSet row, String name) {
+        try {
+            return row.getDouble(name);
+        } catch (SQLException e) {
+            return 0;
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            // Closing a probe connection at the end of a run: nothing to recover.
+        }
+    }
+}

@@ -1,0 +1,112 @@
+package org.appealdesk.cli.bench;
+
+import java.util.List;
+import java.util.Map;
+import org.appealdesk.sim.ThankYouTally;
+
+/**
+ * Everything one bench run measured, as written to the JSON file. Rates are per second of the
+ * measured window (after the warm-up); latencies in milliseconds; memory in MB.
+ */
+record RunResult(
+        String mode,
+        double rateTarget,
+        double windowSeconds,
+        double warmupSeconds,
+        int binds,
+        int window,
+        long seed,
+        boolean realisticMix,
+        Traffic traffic,
+        Throughput throughput,
+        Latency latency,
+        Resources resources,
+        TotalsFreshness.Result totalsFreshness,
+        Postgres postgres,
+        List<GroupCommit> groupCommit,
+        ThankYouTally thankYouJoin,
+        Settle settle,
+        List<Second> timeline,
+        List<Check> checks,
+        boolean passed) {
+
+    /**
+     * What the load generator did in the window. {@code achievedRatePerSecond} is texts generated
+     * over the window's length: arrivals are a seeded Poisson schedule around the target, so a
+     * short window's realisation can sit a few per cent off it; lag and end reason say whether the
+     * generator kept to its schedule.
+     */
+    record Traffic(long textsGenerated, long textsAcknowledged, double achievedRatePerSecond, long textsDropped,
+                   long moRedeliveries, String generatorEndReason) {
+    }
+
+    /**
+     * @param textsAcknowledgedPerSecond texts committed and acknowledged (deliver_sm_resp) per second in the window
+     * @param textsAnsweredPerSecond     free messages the network received per second in the window: every text ends in
+     *                                    one (a thank-you, a cap refusal, a help or how-to-give reply...), so this is the
+     *                                    end-to-end rate that the per-number daily cap cannot lower
+     * @param donationsCompletedPerSecond thank-yous the network received per second in the window: each one a
+     *                                    donation texted, charged, receipted, booked and thanked
+     * @param donationsCompletedInWindow  the count behind it
+     * @param thankYousTotal              thank-yous over the whole run, warm-up and settling included
+     * @param donationsCharged            donations CHARGED in the database at the end (warm-up included)
+     * @param donationsRejected           donations refused before charging (the per-number daily cap, mostly)
+     */
+    record Throughput(double textsAcknowledgedPerSecond, double textsAnsweredPerSecond, double donationsCompletedPerSecond, long donationsCompletedInWindow,
+                      long thankYousTotal, long textsRecorded, long donationsCharged, long donationsRejected,
+                      long donationsFailed, long donationsUnknown, long donationsCharging) {
+    }
+
+    /** Text acknowledgement (deliver_sm to deliver_sm_resp), text due to thank-you, and generator schedule lag. */
+    record Latency(Percentiles textAcknowledgement, Percentiles textToThankYou, Percentiles scheduleLag) {
+    }
+
+    /**
+     * @param jvmPeakRssMb          the JVM's resident high-water mark (VmHWM): platform and load generator
+     * @param postgresPeakMb        the embedded PostgreSQL's processes, largest sample (Pss summed)
+     * @param combinedPeakMb        largest sample of the two together
+     * @param jvmCores              JVM CPU time over the window divided by its length (cores busy)
+     * @param jvmCoresByThreadGroup the JVM's cores split by thread group (simulator threads are "sim-..."; what no
+     *                              Java thread accounts for, GC and JIT compiler threads above all, is listed last)
+     * @param machineBusyCores      the whole machine's busy CPU over the window (/proc/stat), in cores
+     * @param otherProcessesCores   busy cores not taken by this JVM or the PostgreSQL: other work on a shared machine
+     * @param stealCores            CPU the hypervisor gave to other guests while this one wanted it
+     * @param gcPauseMaxMs          the longest garbage collection in the window (a stop-the-world pause with the serial collector)
+     * @param jitCompilationMsInWindow the JIT compilers' time in the window (the JVM's estimate, summed over compiler threads)
+     */
+    record Resources(long jvmPeakRssMb, long postgresPeakMb, long combinedPeakMb, long sumOfPeaksMb,
+                     double jvmCores, double postgresCores, double totalCores, int processors,
+                     Map<String, Double> jvmCoresByThreadGroup, double machineBusyCores, double otherProcessesCores, double stealCores,
+                     long heapUsedMbAtEnd, long heapCommittedMbAtEnd,
+                     long gcCollectionsInWindow, long gcMsInWindow, long gcPauseMaxMs, long jitCompilationMsInWindow) {
+    }
+
+    /**
+     * The database's side of the window: durable commits and WAL flushes, what busy backends waited
+     * on, and (with --statements) the statements that took its time.
+     */
+    record Postgres(String version, String synchronousCommit, String fsync, double commitsPerSecond, double walSyncsPerSecond,
+                    double walSyncMsPerSecond, double walBytesPerText, long walBuffersFull,
+                    Map<String, Long> activeBackendSamples, int samples, List<PostgresProbe.StatementTime> topStatements) {
+    }
+
+    /**
+     * One group committer over the window.
+     *
+     * @param writerBusyShare time spent committing / window length: near 1 means the single writer is the bottleneck
+     */
+    record GroupCommit(String name, long batches, long items, double itemsPerBatch, double commitMsPerBatch,
+                       double writerBusyShare, long largestBatchEver, int queuedAtEnd) {
+    }
+
+    /** Waiting for the network and the platform to finish what the window started. */
+    record Settle(boolean settled, double seconds) {
+    }
+
+    /** One second of the window: cumulative counts and memory at its end. */
+    record Second(int second, long textsAcknowledged, long thankYous, long jvmRssMb, long postgresMb) {
+    }
+
+    record Check(String name, boolean passed, String detail) {
+    }
+}

@@ -1,0 +1,99 @@
+package org.appealdesk.cli.bench;
+
+import java.io.PrintStream;
+import java.util.Map;
+
+/** The human summary of a bench run on standard output: the figures first, the evidence after. */
+final class SummaryPrinter {
+
+    private SummaryPrinter() {
+    }
+
+    static void printCeiling(PostgresCeiling.Result ceiling, PrintStream out) {
+        if (ceiling == null) {
+            return;
+        }
+        out.println("PostgreSQL ceiling (durable inserts of inbound_message-shaped rows, one transaction per batch):");
+        for (PostgresCeiling.Case c : ceiling.cases()) {
+            out.printf("  %d writer(s) x batch %4d: %,10.0f rows/s  (%,.0f commits/s)%n", c.writers(), c.batchSize(), c.rowsPerSecond(), c.commitsPerSecond());
+        }
+        out.printf("  best: %,.0f rows/s%n", ceiling.bestRowsPerSecond());
+    }
+
+    static void printRun(RunResult run, PostgresCeiling.Result ceiling, PrintStream out) {
+        RunResult.Throughput t = run.throughput();
+        RunResult.Resources r = run.resources();
+        out.printf("%n== %s mode, target %.0f texts/s, window %.1f s (warm-up %.1f s), %d binds, window %d, %s mix ==%n",
+                run.mode(), run.rateTarget(), run.windowSeconds(), run.warmupSeconds(), run.binds(), run.window(), run.realisticMix() ? "realistic" : "well-behaved");
+        out.printf("Texts generated %,d (%.0f/s achieved); acknowledged in window %,.0f/s%n",
+                run.traffic().textsGenerated(), run.traffic().achievedRatePerSecond(), t.textsAcknowledgedPerSecond());
+        if ("full".equals(run.mode())) {
+            out.printf("Donations completed end to end (thank-yous received): %,.0f/s in the window (%,d); %,d in all%n",
+                    t.donationsCompletedPerSecond(), t.donationsCompletedInWindow(), t.thankYousTotal());
+            out.printf("Texts answered end to end (thank-yous and every other reply): %,.0f/s in the window%n", t.textsAnsweredPerSecond());
+        }
+        out.printf("Donations: charged %,d, refused before charging (daily cap) %,d, failed %,d, unknown %,d, charging %,d; texts recorded %,d%n",
+                t.donationsCharged(), t.donationsRejected(), t.donationsFailed(), t.donationsUnknown(), t.donationsCharging(), t.textsRecorded());
+        out.println("Text acknowledgement: " + run.latency().textAcknowledgement());
+        if ("full".equals(run.mode())) {
+            out.println("Text to thank-you:    " + run.latency().textToThankYou());
+        }
+        out.println("Generator lag:        " + run.latency().scheduleLag() + " (" + run.traffic().generatorEndReason() + ")");
+        out.printf("Memory: JVM peak RSS %d MB, PostgreSQL peak %d MB, together at most %d MB (sum of peaks %d MB); heap used at end %d MB%n",
+                r.jvmPeakRssMb(), r.postgresPeakMb(), r.combinedPeakMb(), r.sumOfPeaksMb(), r.heapUsedMbAtEnd());
+        out.printf("CPU: JVM %.2f cores, PostgreSQL %.2f cores, total %.2f of %d; other processes %.2f, steal %.2f%n",
+                r.jvmCores(), r.postgresCores(), r.totalCores(), r.processors(), r.otherProcessesCores(), r.stealCores());
+        out.printf("GC: %d collections, %d ms in the window, longest %d ms; JIT compilation %,d ms in the window%n",
+                r.gcCollectionsInWindow(), r.gcMsInWindow(), r.gcPauseMaxMs(), r.jitCompilationMsInWindow());
+        out.println("JVM cores by thread group: " + top(r.jvmCoresByThreadGroup(), 8));
+        if (run.totalsFreshness() != null) {
+            TotalsFreshness.Result f = run.totalsFreshness();
+            out.printf("Totals freshness (age of the oldest charge not yet shown): p50 %.0f ms, p99 %.0f ms, max %.0f ms over %d samples%s%n",
+                    f.p50Ms(), f.p99Ms(), f.maxMs(), f.samples(), f.failure() == null ? "" : " (" + f.failure() + ")");
+        }
+        RunResult.Postgres p = run.postgres();
+        out.printf("PostgreSQL %s (synchronous_commit %s, fsync %s): %,.0f commits/s, %,.0f WAL syncs/s, %,.0f WAL bytes per text%n",
+                p.version(), p.synchronousCommit(), p.fsync(), p.commitsPerSecond(), p.walSyncsPerSecond(), p.walBytesPerText());
+        out.println("Busy backends, summed over " + p.samples() + " one-second samples: " + p.activeBackendSamples());
+        if (p.topStatements() != null) {
+            out.println("Costliest statements in the window (pg_stat_statements):");
+            out.printf("  %9s %10s %8s %9s  %s%n", "calls", "total ms", "mean ms", "rows", "statement");
+            for (PostgresProbe.StatementTime s : p.topStatements()) {
+                out.printf("  %9d %10.1f %8.3f %9d  %s%n", s.calls(), s.totalMs(), s.meanMs(), s.rows(),
+                        s.query().length() > 100 ? s.query().substring(0, 100) : s.query());
+            }
+        }
+        for (RunResult.GroupCommit g : run.groupCommit()) {
+            out.printf("Group commit %s: %,d batches, %.1f items per batch, %.2f ms per batch, writer busy %.0f%% of the window%n",
+                    g.name(), g.batches(), g.itemsPerBatch(), g.commitMsPerBatch(), g.writerBusyShare() * 100);
+        }
+        if (ceiling != null) {
+            BenchReport.Ratios ratios = BenchReport.Ratios.of(run, ceiling);
+            out.printf("As a share of the PostgreSQL ceiling (%,.0f rows/s): texts %.1f%%, donations %.1f%%%n", ceiling.bestRowsPerSecond(),
+                    ratios.textsAcknowledgedPerCeilingRow() * 100, ratios.donationsCompletedPerCeilingRow() * 100);
+        }
+        out.println("Checks:");
+        for (RunResult.Check check : run.checks()) {
+            out.println((check.passed() ? "  ok    " : "  FAIL  ") + check.name() + " (" + check.detail() + ")");
+        }
+    }
+
+    static void printSweep(RateSweep.Result sweep, PrintStream out) {
+        out.println();
+        out.println("== Sweep: " + sweep.criterion() + " ==");
+        for (RateSweep.Step step : sweep.steps()) {
+            RunResult run = step.run();
+            out.printf("  step %2d  %,7.0f texts/s  ack p99 %7.2f ms  lag p99 %7.2f ms  thank-you p99 %8.1f ms  acked %,8.0f/s  done %,8.0f/s  %s%n",
+                    step.step(), step.rate(), run.latency().textAcknowledgement().p99Ms(), run.latency().scheduleLag().p99Ms(),
+                    run.latency().textToThankYou().p99Ms(), run.throughput().textsAcknowledgedPerSecond(),
+                    run.throughput().donationsCompletedPerSecond(), step.verdict());
+        }
+        out.printf("Highest sustained rate: %,.0f texts/s%n", sweep.highestSustainedRate());
+    }
+
+    private static String top(Map<String, Double> cores, int count) {
+        StringBuilder text = new StringBuilder();
+        cores.entrySet().stream().limit(count).forEach(e -> text.append(text.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue()));
+        return text.toString();
+    }
+}

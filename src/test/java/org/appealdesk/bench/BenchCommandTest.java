@@ -1,0 +1,112 @@
+package org.appealdesk.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.appealdesk.cli.Main;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * `./appealdesk bench` end to end, briefly and at a low rate: the command must produce a complete
+ * report and pass its own checks. Speed is never asserted here (a timed unit test on a shared
+ * machine proves nothing); the figures live in BENCHMARKS.md.
+ */
+class BenchCommandTest {
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void aShortFullRunWritesEveryFigureAndPassesItsChecks() throws Exception {
+        // Proves a short full-pipeline run exits 0 and its JSON holds every figure the issue asks for: throughput, the three
+        // latencies, memory and CPU of both processes, totals freshness, the durable PostgreSQL ceiling and the ratio to it,
+        // and passed checks (nothing lost or doubled, ledger verified) on a PostgreSQL that really was durable.
+        Path report = directory.resolve("full.json");
+        RunOutput output = bench("--rate", "100", "--for", "2s", "--warmup", "500ms", "--binds", "2", "--ceiling-case", "200ms",
+                "--json", report.toString());
+
+        assertThat(output.exitCode()).as(output.text()).isZero();
+        assertThat(output.text()).contains("Donations completed end to end", "bench: every check passed");
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertThat(json.path("command").asText()).startsWith("appealdesk bench --rate 100");
+        assertThat(json.path("machine").path("processors").asInt()).isPositive();
+        assertThat(json.path("machine").path("postgresVersion").asText()).isNotBlank();
+        assertThat(json.path("ceiling").path("cases").size()).isEqualTo(6);
+        assertThat(json.path("ceiling").path("bestRowsPerSecond").asDouble()).isPositive();
+        assertThat(json.path("ratiosToCeiling").path("donationsCompletedPerCeilingRow").asDouble()).isPositive();
+
+        JsonNode run = json.path("run");
+        assertThat(run.path("passed").asBoolean()).isTrue();
+        assertThat(run.path("checks").size()).isGreaterThanOrEqualTo(9);
+        run.path("checks").forEach(check -> assertThat(check.path("passed").asBoolean()).as(check.toString()).isTrue());
+        assertThat(run.path("throughput").path("textsAcknowledgedPerSecond").asDouble()).isPositive();
+        assertThat(run.path("throughput").path("donationsCompletedPerSecond").asDouble()).isPositive();
+        assertThat(run.path("throughput").path("donationsCharged").asLong()).isPositive();
+        for (String latency : new String[]{"textAcknowledgement", "textToThankYou", "scheduleLag"}) {
+            JsonNode figures = run.path("latency").path(latency);
+            assertThat(figures.path("count").asLong()).as(latency).isPositive();
+            assertThat(figures.path("p99Ms").asDouble()).as(latency).isGreaterThanOrEqualTo(figures.path("p50Ms").asDouble());
+            assertThat(figures.has("p999Ms") && figures.has("maxMs")).as(latency).isTrue();
+        }
+        JsonNode resources = run.path("resources");
+        assertThat(resources.path("jvmPeakRssMb").asLong()).isPositive();
+        assertThat(resources.path("postgresPeakMb").asLong()).isPositive();
+        assertThat(resources.path("combinedPeakMb").asLong()).isGreaterThanOrEqualTo(resources.path("postgresPeakMb").asLong());
+        assertThat(resources.path("jvmCores").asDouble()).isPositive();
+        assertThat(resources.path("postgresCores").asDouble()).isPositive();
+        assertThat(resources.path("jvmCoresByThreadGroup").size()).isPositive();
+        assertThat(run.path("totalsFreshness").path("samples").asLong()).isPositive();
+        assertThat(run.path("postgres").path("synchronousCommit").asText()).isEqualTo("on");
+        assertThat(run.path("postgres").path("fsync").asText()).isEqualTo("on");
+        assertThat(run.path("groupCommit").size()).isEqualTo(2);
+        assertThat(run.path("timeline").size()).isPositive();
+        assertThat(run.path("thankYouJoin").path("thankYous").asLong()).isEqualTo(run.path("throughput").path("thankYousTotal").asLong());
+    }
+
+    @Test
+    void intakeModeRecordsAndAcknowledgesEveryTextAndSendsNothing() throws Exception {
+        // Proves --mode intake acknowledges and durably records every text (checks pass) while the silent outbox sends
+        // nothing: no charge, no thank-you, every donation still waiting in the outbox.
+        Path report = directory.resolve("intake.json");
+        RunOutput output = bench("--mode", "intake", "--rate", "100", "--for", "1s", "--no-warmup", "--no-ceiling", "--binds", "1",
+                "--json", report.toString());
+
+        assertThat(output.exitCode()).as(output.text()).isZero();
+        JsonNode run = new ObjectMapper().readTree(report.toFile()).path("run");
+        assertThat(run.path("mode").asText()).isEqualTo("intake");
+        assertThat(run.path("passed").asBoolean()).isTrue();
+        assertThat(run.path("throughput").path("textsAcknowledgedPerSecond").asDouble()).isPositive();
+        assertThat(run.path("throughput").path("textsRecorded").asLong()).isEqualTo(run.path("traffic").path("textsGenerated").asLong());
+        assertThat(run.path("throughput").path("thankYousTotal").asLong()).isZero();
+        assertThat(run.path("throughput").path("donationsCharged").asLong()).isZero();
+        assertThat(run.path("throughput").path("donationsCharging").asLong()).isPositive();
+    }
+
+    private record RunOutput(int exitCode, String text) {
+    }
+
+    private static RunOutput bench(String... options) {
+        ByteArrayOutputStream captured = new ByteArrayOutputStream();
+        PrintStream original = System.out;
+        String[] args = new String[options.length + 1];
+        args[0] = "bench";
+        System.arraycopy(options, 0, args, 1, options.length);
+        int exitCode;
+        try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
+            System.setOut(out);
+            exitCode = new CommandLine(new Main()).execute(args);
+        } finally {
+            System.setOut(original);
+        }
+        String text = captured.toString(StandardCharsets.UTF_8);
+        original.print(text);
+        return new RunOutput(exitCode, text);
+    }
+}
