@@ -41,9 +41,18 @@ public record AppConfig(
         String phoneKeyEnvironmentVariable,
         List<SmppSettings> smsc,
         ChargeSettings charging,
-        AppealCatalog catalog) {
+        AppealCatalog catalog,
+        WebGivingConfig web) {
 
     public static final String EMBEDDED = "embedded";
+
+    /** A configuration without web giving settings: defaults for every appeal, card payments off. */
+    public AppConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize, HttpSettings http,
+                     String phoneKeyEnvironmentVariable, List<SmppSettings> smsc, ChargeSettings charging, AppealCatalog catalog) {
+        this(databaseUrl, databaseUser, databasePassword, databasePoolSize, http, phoneKeyEnvironmentVariable, smsc, charging, catalog,
+                WebGivingConfig.defaults(catalog));
+    }
+
     public static final int SMSC_CONNECTIONS_MAX = 8;
 
     private static final ObjectMapper JSON = JsonMapper.builder()
@@ -109,8 +118,9 @@ public record AppConfig(
             appeals.add(setting("appeals[" + i + "]", () -> appeal(node)));
         }
         AppealCatalog catalog = setting("appeals", () -> new AppealCatalog(appeals));
+        WebGivingConfig web = WebGivingConfig.parse(root, catalog, environment);
         return new AppConfig(url, optionalText(database, "user", "postgres"), password == null ? "" : password,
-                poolSize, http, text(root, "phoneKeyEnvironmentVariable"), List.copyOf(smsc), charging, catalog);
+                poolSize, http, text(root, "phoneKeyEnvironmentVariable"), List.copyOf(smsc), charging, catalog, web);
     }
 
     private static ChargeSettings charging(JsonNode node) {

@@ -30,6 +30,8 @@ public final class Application implements AutoCloseable {
     /** How often the janitor looks for silence; it only reads a few indexed rows when there is none. */
     public static final Duration JANITOR_INTERVAL = Duration.ofSeconds(1);
     public static final Duration TOTALS_REFRESH = Duration.ofMillis(250);
+    /** How often Gift Aid reminders are looked for: they are due once, after an appeal closes, so a minute is plenty. */
+    public static final Duration REMINDER_INTERVAL = Duration.ofMinutes(1);
 
     public final Database database;
     public final Core core;
@@ -73,7 +75,9 @@ public final class Application implements AutoCloseable {
             gateway.start();
             gateways.add(gateway);
         }
-        WebServer web = WebServer.start(config.http(), config.catalog(), core.totals, metrics);
+        WebGiving giving = new WebGiving(core, config.web(), InstantSource.system());
+        WebServer web = WebServer.start(config.http(), config.catalog(), core.totals, metrics, core.settle,
+                System.getenv(WebServer.STAFF_TOKEN_ENVIRONMENT_VARIABLE), List.of(giving.routes));
         ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("janitor").daemon().factory());
         scheduler.scheduleWithFixedDelay(() -> {
             try {
@@ -82,6 +86,7 @@ public final class Application implements AutoCloseable {
                 log.warn("janitor pass failed; next pass in {} ms: {}", JANITOR_INTERVAL.toMillis(), e.toString());
             }
         }, JANITOR_INTERVAL.toMillis(), JANITOR_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        scheduler.scheduleWithFixedDelay(giving::remindOnce, REMINDER_INTERVAL.toMillis(), REMINDER_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
         log.info("appealdesk started: {} SMSC connection(s), HTTP on {}:{}", gateways.size(), config.http().host(), web.port());
         return new Application(embedded, database, core, gateways, web, metrics, scheduler);
     }

@@ -1,7 +1,6 @@
 package org.appealdesk.app;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import org.appealdesk.appeal.AppealCatalog;
 import org.appealdesk.appeal.AppealRegistry;
@@ -11,11 +10,14 @@ import org.appealdesk.donation.ChargeSettings;
 import org.appealdesk.donation.Janitor;
 import org.appealdesk.donation.TextIntakeService;
 import org.appealdesk.donor.Donors;
+import org.appealdesk.giftaid.GiftAid;
+import org.appealdesk.giftaid.GiftAidClaims;
 import org.appealdesk.ledger.Ledger;
 import org.appealdesk.ledger.LedgerVerifier;
 import org.appealdesk.platform.Database;
 import org.appealdesk.platform.GroupCommitter;
 import org.appealdesk.platform.PhoneVault;
+import org.appealdesk.settle.Settlement;
 import org.appealdesk.totals.TotalsService;
 
 /**
@@ -43,12 +45,15 @@ public final class Core implements AutoCloseable {
     public final CardGifts cardGifts;
     public final TotalsService totals;
     public final LedgerVerifier verifier;
+    public final Settlement settle;
+    public final GiftAid giftAid;
+    public final GiftAidClaims giftAidClaims;
 
     public Core(Database database, AppealCatalog catalog, PhoneVault vault, ChargeSettings charging, Batching batching,
                 InstantSource clock, Duration totalsRefresh) {
         this.database = database;
         this.catalog = catalog;
-        AppealRegistry.sync(database, catalog, Instant.now());
+        AppealRegistry.sync(database, catalog, clock.instant());
         this.donors = new Donors(vault);
         this.ledger = new Ledger(database);
         this.texts = new TextIntakeService(database, catalog, donors, charging, clock, batching.texts());
@@ -57,6 +62,9 @@ public final class Core implements AutoCloseable {
         this.cardGifts = new CardGifts(database, events, clock);
         this.totals = new TotalsService(database, catalog, clock, totalsRefresh);
         this.verifier = new LedgerVerifier(database);
+        this.settle = new Settlement(database, ledger, clock);
+        this.giftAid = new GiftAid(database, catalog, clock);
+        this.giftAidClaims = new GiftAidClaims(database, clock);
     }
 
     @Override

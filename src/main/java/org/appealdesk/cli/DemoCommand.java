@@ -31,6 +31,9 @@ import picocli.CommandLine.Option;
 @Command(name = "demo", description = "Run the reference appeal against a simulated operator network.")
 final class DemoCommand implements Callable<Integer> {
 
+    /** After Ctrl-C, how long the shutdown waits for the summary and verification before giving up. */
+    static final Duration SHUTDOWN_WAIT_MAX = Duration.ofSeconds(90);
+
     /** After traffic stops, how long the demo waits for outstanding receipts before summing up. */
     static final Duration SETTLE_MAX = Duration.ofSeconds(45);
 
@@ -66,6 +69,8 @@ final class DemoCommand implements Callable<Integer> {
         String slug = settings.catalog().all().getFirst().slug();
         PrintStream out = System.out;
         out.println("Live totals: http://" + settings.http().host() + ":" + application.web.port() + "/appeals/" + slug);
+        String site = "http://" + settings.http().host() + ":" + application.web.port();
+        out.println("Sample article with the appeal box: " + site + "/sample-article/" + slug + "  (donate page: " + site + "/donate/" + slug + ")");
         out.println("Playing donors at " + rate + " texts/s" + (duration == null ? " until Ctrl-C" : " for " + duration.toSeconds() + " s")
                 + " (seed " + seed + "); data in " + data.toAbsolutePath());
 
@@ -76,7 +81,8 @@ final class DemoCommand implements Callable<Integer> {
             interrupted.set(true);
             main.interrupt();
             try {
-                finished.await();
+                // Bounded: a stop that hangs must not keep the process alive for ever.
+                finished.await(SHUTDOWN_WAIT_MAX.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
@@ -97,14 +103,20 @@ final class DemoCommand implements Callable<Integer> {
             out.println("Peak memory (RSS high-water mark): " + PeakMemory.describe());
             out.println("Group commit: " + application.core.texts.stats());
             out.println("Group commit: " + application.core.events.stats());
+            if (Boolean.getBoolean(org.appealdesk.platform.EmbeddedPostgresServer.STATEMENT_STATISTICS_PROPERTY)) {
+                org.appealdesk.platform.StatementStatistics.print(application.database, out);
+            }
             exitCode = Summary.printVerification(application.core.verifier.verify(), out) ? 0 : 1;
         } finally {
             application.close();
             smsc.close();
             finished.countDown();
         }
-        if (interrupted.get() && exitCode != 0) {
-            Runtime.getRuntime().halt(exitCode); // System.exit would wait for the shutdown hook that waits for us
+        if (interrupted.get()) {
+            // Ctrl-C: the JVM is already shutting down, and System.exit from here would block for
+            // ever (Runtime.exit during shutdown), so end with the verification's exit code directly.
+            System.out.flush();
+            Runtime.getRuntime().halt(exitCode);
         }
         return exitCode;
     }
@@ -171,6 +183,6 @@ final class DemoCommand implements Callable<Integer> {
         return new AppConfig(file.databaseUrl(), file.databaseUser(), file.databasePassword(), file.databasePoolSize(),
                 new org.appealdesk.web.HttpSettings("127.0.0.1", port), file.phoneKeyEnvironmentVariable(), List.of(smsc),
                 new ChargeSettings(DEMO_REPORT_WAIT, file.charging().unknownExpiry(), DEMO_REPORT_WAIT, file.charging().partMaxByNetwork()),
-                file.catalog());
+                file.catalog(), file.web());
     }
 }

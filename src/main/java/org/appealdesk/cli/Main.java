@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** `./appealdesk COMMAND`: the one entry point. Commands are wired in this one place. */
 @Command(name = "appealdesk", mixinStandardHelpOptions = true, version = "appealdesk 0.1.0",
         description = "Charity appeals funded by text message and web donations.",
-        subcommands = {DemoCommand.class, ServeCommand.class, VerifyCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, VerifyCommand.class, BenchCommand.class, PromoCommand.class, GiftAidCommand.class, SettleCommand.class, RefundCommand.class, PayoutCommand.class, ReportCommand.class, DonationCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
