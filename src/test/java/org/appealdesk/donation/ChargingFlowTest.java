@@ -20,6 +20,7 @@ import org.appealdesk.sms.InboundText;
 import org.appealdesk.sms.OutboundMessage;
 import org.appealdesk.sms.TextIntake.IntakeOutcome;
 import org.appealdesk.support.Fixtures;
+import org.appealdesk.support.MutableClock;
 import org.appealdesk.support.TestDatabase;
 import org.appealdesk.totals.AppealTotals;
 import org.junit.jupiter.api.AfterEach;
@@ -225,23 +226,5 @@ class ChargingFlowTest {
                 }
             }
         });
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock implements InstantSource {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

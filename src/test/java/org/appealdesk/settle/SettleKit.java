@@ -23,6 +23,7 @@ import org.appealdesk.sms.ChargeReport;
 import org.appealdesk.sms.InboundText;
 import org.appealdesk.sms.OutboundMessage;
 import org.appealdesk.support.Fixtures;
+import org.appealdesk.support.MutableClock;
 import org.appealdesk.support.TestDatabase;
 
 /**
@@ -198,23 +199,5 @@ final class SettleKit implements AutoCloseable {
     @Override
     public void close() {
         core.close();
-    }
-
-    /** A clock the test moves by hand. */
-    static final class MutableClock implements InstantSource {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            now = start;
-        }
-
-        void advance(Duration by) {
-            now = now.plus(by);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }
