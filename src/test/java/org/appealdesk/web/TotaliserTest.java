@@ -28,12 +28,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** The embeddable totaliser's live feed: a confirmed card gift shows within a second, and a refund takes it off again. */
+/**
+ * The embeddable totaliser's live feed: a confirmed card gift shows without polling, and a refund
+ * takes it off again. How fast (the one-second promise) is measured by `./appealdesk bench`
+ * (totals freshness), never by a timed unit test.
+ */
 class TotaliserTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-    /** The promise to donors and newsrooms: the total moves within a second of the money. */
-    private static final long FRESH_WITHIN_MS = 1_000;
     private WebGivingHarness harness;
 
     @BeforeEach
@@ -47,9 +49,9 @@ class TotaliserTest {
     }
 
     @Test
-    void aConfirmedGiftReachesTheTotaliserWithinASecondAndARefundSubtractsIt() throws Exception {
-        // Proves: with the production refresh interval, the totaliser's stream carries a card gift within one second of Stripe's webhook
-        // being acknowledged, counts nothing before that (a started checkout is not money), and a REFUND journal takes the money off.
+    void aConfirmedGiftReachesTheTotaliserAndARefundSubtractsIt() throws Exception {
+        // Proves: with the production refresh interval, the totaliser's stream carries a card gift once Stripe's webhook is
+        // acknowledged, counts nothing before that (a started checkout is not money), and a REFUND journal takes the money off.
         BlockingQueue<JsonNode> events = new LinkedBlockingQueue<>();
         HttpResponse<InputStream> stream = harness.http.send(HttpRequest.newBuilder(URI.create(harness.url("/api/appeals/sun-ukraine/totals/stream")))
                 .header("Accept", "text/event-stream").build(), HttpResponse.BodyHandlers.ofInputStream());
@@ -72,14 +74,13 @@ class TotaliserTest {
         HttpResponse<String> webhook = harness.stripe.deliver("checkout.session.completed", harness.stripe.onlySession(), "paid");
         long acknowledged = System.nanoTime();
         assertThat(webhook.statusCode()).isEqualTo(200);
-        long shownAfterMs = waitFor(events, 500, acknowledged);
-        assertThat(shownAfterMs).as("ms from the webhook's acknowledgement to the totaliser").isLessThan(FRESH_WITHIN_MS);
+        waitFor(events, 500, acknowledged);
         assertThat(harness.get("/widget/sun-ukraine").body()).contains(">£5<");
 
         long donationId = ((Number) harness.sql("select id from donation")).longValue();
         refund(donationId, 500);
         long refundedAt = System.nanoTime();
-        assertThat(waitFor(events, 0, refundedAt)).isLessThan(FRESH_WITHIN_MS);
+        waitFor(events, 0, refundedAt);
         harness.core.totals.refreshNow();
         assertThat(harness.get("/widget/sun-ukraine").body()).contains(">£0<");
         reader.interrupt();
@@ -95,7 +96,7 @@ class TotaliserTest {
         return charged;
     }
 
-    /** Milliseconds from {@code since} until an event shows {@code pence} charged (fails after 10 s). */
+    /** Waits for an event showing {@code pence} charged; fails the test after 10 s (a bound, not a speed target). */
     private static long waitFor(BlockingQueue<JsonNode> events, long pence, long since) throws InterruptedException {
         long deadline = since + TimeUnit.SECONDS.toNanos(10);
         while (System.nanoTime() < deadline) {
