@@ -199,10 +199,7 @@ public final class LedgerVerifier {
 
     /** Runs every rule in one repeatable-read snapshot, so the rules see one consistent state. */
     public Report verify() {
-        return database.inTransaction(connection -> {
-            try (var statement = connection.createStatement()) {
-                statement.execute("set transaction isolation level repeatable read, read only");
-            }
+        return database.inReadOnlySnapshot(connection -> {
             List<CheckResult> results = new ArrayList<>();
             for (Rule rule : RULES) {
                 results.add(check(connection, rule));

@@ -88,6 +88,19 @@ public final class Database implements AutoCloseable {
         throw new DatabaseException("transaction lost " + TRANSACTION_ATTEMPTS_MAX + " serialization races in a row", last);
     }
 
+    /**
+     * Runs read-only {@code work} in one repeatable-read snapshot, so reports and checks made of
+     * several queries all see one consistent state even while texts keep arriving.
+     */
+    public <T> T inReadOnlySnapshot(TransactionWork<T> work) {
+        return inTransaction(connection -> {
+            try (java.sql.Statement statement = connection.createStatement()) {
+                statement.execute("set transaction isolation level repeatable read, read only");
+            }
+            return work.run(connection);
+        });
+    }
+
     /** Runs {@code work} in a transaction that returns nothing. */
     public void inTransactionVoid(TransactionVoidWork work) {
         inTransaction(connection -> {

@@ -29,10 +29,7 @@ public final class Remittance {
     }
 
     public List<Row> rows(String appealSlug) {
-        return database.inTransaction(connection -> {
-            try (var statement = connection.createStatement()) {
-                statement.execute("set transaction isolation level repeatable read, read only");
-            }
+        return database.inReadOnlySnapshot(connection -> {
             AppealFunds funds = AppealFunds.require(connection, appealSlug);
             List<Row> designated = new ArrayList<>();
             List<Row> overflow = new ArrayList<>();

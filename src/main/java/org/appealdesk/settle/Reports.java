@@ -51,10 +51,7 @@ public final class Reports {
 
     public Optional<AppealReport> report(String appealSlug) {
         Instant now = clock.instant();
-        return database.inTransaction(connection -> {
-            try (var statement = connection.createStatement()) {
-                statement.execute("set transaction isolation level repeatable read, read only");
-            }
+        return database.inReadOnlySnapshot(connection -> {
             Optional<AppealFunds> funds = AppealFunds.load(connection, appealSlug);
             if (funds.isEmpty()) {
                 return Optional.empty();
