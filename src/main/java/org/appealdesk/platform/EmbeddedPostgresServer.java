@@ -6,6 +6,8 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The embedded default: a real PostgreSQL (zonky's packaged binaries) whose data directory
@@ -21,6 +23,10 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** System property that loads pg_stat_statements into the embedded server, for profiling runs. */
     public static final String STATEMENT_STATISTICS_PROPERTY = "appealdesk.pgStatStatements";
+    /** System property: log the plans of statements slower than this many ms (auto_explain). */
+    public static final String AUTO_EXPLAIN_PROPERTY = "appealdesk.autoExplainMs";
+    /** Where the server log with those plans goes. */
+    public static final Path AUTO_EXPLAIN_DIRECTORY = Path.of(System.getProperty("java.io.tmpdir"), "appealdesk-auto-explain");
 
     /** At JVM shutdown, how long PostgreSQL waits for the application to finish with it. */
     public static final Duration SHUTDOWN_WAIT_MAX = Duration.ofSeconds(60);
@@ -67,8 +73,26 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             // hooks run (Java runs hooks concurrently), so a Ctrl-C summary would find the database
             // gone. Ours waits until the application has closed it, or SHUTDOWN_WAIT_MAX.
             EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder().setRegisterShutdownHook(false);
+            List<String> preload = new ArrayList<>();
             if (statementStatistics) {
-                builder.setServerConfig("shared_preload_libraries", "pg_stat_statements");
+                preload.add("pg_stat_statements");
+            }
+            // Diagnostics only: -Dappealdesk.autoExplainMs=N writes the plan, buffers and WAL of every
+            // statement slower than N ms to AUTO_EXPLAIN_DIRECTORY (how a slow bulk update is explained);
+            // a file, because the server's own output is not logged and a benchmark's data is deleted.
+            String autoExplainMs = System.getProperty(AUTO_EXPLAIN_PROPERTY);
+            if (autoExplainMs != null) {
+                preload.add("auto_explain");
+                builder.setServerConfig("auto_explain.log_min_duration", Integer.parseInt(autoExplainMs) + "ms");
+                builder.setServerConfig("auto_explain.log_analyze", "on");
+                builder.setServerConfig("auto_explain.log_buffers", "on");
+                builder.setServerConfig("auto_explain.log_wal", "on");
+                builder.setServerConfig("auto_explain.log_nested_statements", "on");
+                builder.setServerConfig("logging_collector", "on");
+                builder.setServerConfig("log_directory", AUTO_EXPLAIN_DIRECTORY.toString());
+            }
+            if (!preload.isEmpty()) {
+                builder.setServerConfig("shared_preload_libraries", String.join(",", preload));
             }
             // A "-c" option after zonky's "-F" wins, so these put durability back.
             String durable = durability == Durability.DURABLE ? "on" : "off";
