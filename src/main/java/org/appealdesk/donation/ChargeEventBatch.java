@@ -26,8 +26,9 @@ import org.appealdesk.sms.Replies;
  * statements per batch (arrays in, arrays out) whatever its size, because a statement per event
  * made the single events writer the pipeline's bottleneck (about ten round trips per event).
  *
- * <p>The phases: (1) move outbox rows and store reports, set-wise; (2) find every charge part the
- * batch touches and link accepted message ids to their parts; (3) lock the donations involved in
+ * <p>The phases: (1) move outbox rows, set-wise; (2) find every charge part the batch touches, link
+ * accepted message ids to their parts (in memory) and store the reports, those whose part is known
+ * already marked applied; (3) lock the donations involved in
  * id order (so concurrent writers cannot deadlock on each other) and load them with their parts;
  * (4) apply the lifecycle in memory, event by event in arrival order; (5) write back the changed
  * parts, the donation compare-and-sets, the replies and the ledger journals.
@@ -62,6 +63,8 @@ final class ChargeEventBatch {
     private final Map<String, ChargeReport> reportsWaiting = new HashMap<>();
     /** Reports applied by this batch (each at most once). */
     private final Set<String> reportsApplied = new HashSet<>();
+    /** Reports this batch stored already marked applied, because their part was known. */
+    private final Set<String> reportsStoredApplied = new HashSet<>();
     /** Charge parts touched by the batch, found by each key an event may carry. */
     private final Map<Long, PartRef> partByOutbox = new HashMap<>();
     private final Map<String, PartRef> partByMessageId = new HashMap<>();
@@ -71,6 +74,8 @@ final class ChargeEventBatch {
     private final Map<Long, LoadedDonation> donations = new TreeMap<>();
     private final Map<Long, DonationState> donationStateBefore = new HashMap<>();
     private final Map<Long, ChargePart> partsChanged = new LinkedHashMap<>();
+    /** Network message ids learnt by this batch for parts that had none, by part id. */
+    private final Map<Long, String> partLinks = new LinkedHashMap<>();
 
     final OutboxRows replies = new OutboxRows();
     final List<LedgerBookings.Booking> bookings = new ArrayList<>();
@@ -90,8 +95,8 @@ final class ChargeEventBatch {
     /** Runs every phase; returns, per event, whether it changed anything. */
     List<Boolean> apply() throws SQLException {
         moveOutboxRows();
-        storeReports();
         findParts();
+        storeReports();
         lockDonations();
         for (int i = 0; i < events.size(); i++) {
             changed[i] = applyInMemory(events.get(i));
@@ -182,7 +187,11 @@ final class ChargeEventBatch {
                 Timestamp.from(now), longs(abandoned)));
     }
 
-    /** Stores each report once by message id; repeats (in this batch or before) only count. */
+    /**
+     * Stores each report once by message id; repeats (in this batch or before) only count. A new
+     * report whose part is known is applied by this batch, so it is stored with applied_at set
+     * rather than inserted and then updated.
+     */
     private void storeReports() throws SQLException {
         Map<String, ChargeReport> first = new LinkedHashMap<>();
         Map<String, Integer> repeats = new HashMap<>();
@@ -203,9 +212,11 @@ final class ChargeEventBatch {
         Boolean[] permanent = new Boolean[n];
         Timestamp[] reportedAt = new Timestamp[n];
         Integer[] repeatCounts = new Integer[n];
+        Timestamp[] appliedAt = new Timestamp[n];
         int i = 0;
         for (ChargeReport report : first.values()) {
             ids[i] = report.networkMessageId();
+            appliedAt[i] = partByMessageId.containsKey(report.networkMessageId()) ? Timestamp.from(now) : null;
             switch (report) {
                 case ChargeReport.Delivered d -> {
                     delivered[i] = true;
@@ -223,9 +234,10 @@ final class ChargeEventBatch {
             i++;
         }
         try (PreparedStatement insert = connection.prepareStatement(
-                "insert into charge_report (network_message_id, delivered, reason, permanent, reported_at, received_at, repeats)"
-                        + " select u.id, u.delivered, u.reason, u.permanent, u.reported_at, ?, u.repeats"
-                        + " from unnest(?::text[], ?::boolean[], ?::text[], ?::boolean[], ?::timestamptz[], ?::int[]) u(id, delivered, reason, permanent, reported_at, repeats)"
+                "insert into charge_report (network_message_id, delivered, reason, permanent, reported_at, received_at, repeats, applied_at)"
+                        + " select u.id, u.delivered, u.reason, u.permanent, u.reported_at, ?, u.repeats, u.applied_at"
+                        + " from unnest(?::text[], ?::boolean[], ?::text[], ?::boolean[], ?::timestamptz[], ?::int[], ?::timestamptz[])"
+                        + " u(id, delivered, reason, permanent, reported_at, repeats, applied_at)"
                         + " on conflict (network_message_id) do update set repeats = charge_report.repeats + excluded.repeats + 1"
                         + " returning network_message_id, (xmax = 0)")) {
             insert.setTimestamp(1, Timestamp.from(now));
@@ -235,12 +247,16 @@ final class ChargeEventBatch {
             insert.setArray(5, connection.createArrayOf("boolean", permanent));
             insert.setArray(6, connection.createArrayOf("timestamptz", reportedAt));
             insert.setArray(7, connection.createArrayOf("integer", repeatCounts));
+            insert.setArray(8, connection.createArrayOf("timestamptz", appliedAt));
             try (ResultSet rows = insert.executeQuery()) {
                 while (rows.next()) {
                     if (rows.getBoolean(2)) {
                         String id = rows.getString(1);
                         reportsNew.add(id);
                         reportsWaiting.put(id, first.get(id));
+                        if (partByMessageId.containsKey(id)) {
+                            reportsStoredApplied.add(id);
+                        }
                     }
                 }
             }
@@ -254,16 +270,13 @@ final class ChargeEventBatch {
         List<String> messageIds = new ArrayList<>();
         List<Long> partIds = new ArrayList<>();
         List<String> requestIds = new ArrayList<>();
-        List<Long> linkOutboxIds = new ArrayList<>();
-        List<String> linkMessageIds = new ArrayList<>();
+        Map<Long, String> acceptedIds = new LinkedHashMap<>();
         for (ChargeEvent event : events) {
             switch (event) {
                 case ChargeEvent.Accepted a -> {
                     if (outboxMoved.contains(a.outboxId())) {
                         outboxIds.add(a.outboxId());
-                        linkOutboxIds.add(a.outboxId());
-                        linkMessageIds.add(a.networkMessageId());
-                        messageIds.add(a.networkMessageId());
+                        acceptedIds.put(a.outboxId(), a.networkMessageId());
                     }
                 }
                 case ChargeEvent.Refused r -> outboxIds.add(r.outboxId());
@@ -277,22 +290,34 @@ final class ChargeEventBatch {
                 case ChargeEvent.ProviderOutcome p -> requestIds.add(p.requestId());
             }
         }
-        if (!linkOutboxIds.isEmpty()) {
-            try (PreparedStatement link = connection.prepareStatement(
-                    "update charge_part p set network_message_id = (?::text[])[array_position(?::bigint[], p.outbox_id)]"
-                            + " where p.outbox_id = any(?) and p.network_message_id is null")) {
-                link.setArray(1, texts(linkMessageIds));
-                link.setArray(2, longs(linkOutboxIds));
-                link.setArray(3, longs(linkOutboxIds));
-                link.executeUpdate();
-            }
-        }
         // One indexed lookup per kind of key: an "or" of several "= any(?)" made PostgreSQL scan the table.
         selectParts("outbox_id", longs(outboxIds), outboxIds.size());
         selectParts("network_message_id", texts(messageIds), messageIds.size());
         selectParts("id", longs(partIds), partIds.size());
         selectParts("request_id", texts(requestIds), requestIds.size());
-        loadWaitingReports(linkMessageIds);
+        linkAcceptedParts(acceptedIds);
+        loadWaitingReports(new ArrayList<>(acceptedIds.values()));
+    }
+
+    /**
+     * An accepted billed message tells us its part's network message id. The link is made here in
+     * memory, so a report later in this batch finds its part, and written with the part's new state
+     * in {@link #writeParts}: one row version per part and batch instead of two (each version of a
+     * charge part costs an entry in each of its six indexes). A part linked before keeps its id.
+     */
+    private void linkAcceptedParts(Map<Long, String> acceptedIds) {
+        acceptedIds.forEach((outboxId, messageId) -> {
+            PartRef part = partByOutbox.get(outboxId);
+            if (part == null || part.networkMessageId() != null) {
+                return; // a free message, or a part that already has its id
+            }
+            PartRef linked = new PartRef(part.partId(), part.donationId(), part.partNo(), outboxId, messageId, part.requestId());
+            partById.put(linked.partId(), linked);
+            partByOutbox.put(outboxId, linked);
+            partByRequestId.put(linked.requestId(), linked);
+            partByMessageId.putIfAbsent(messageId, linked);
+            partLinks.put(linked.partId(), messageId);
+        });
     }
 
     private void selectParts(String keyColumn, Array keys, int keyCount) throws SQLException {
@@ -484,37 +509,50 @@ final class ChargeEventBatch {
 
     // ---- phase 5: write back -----------------------------------------------------------------
 
+    /** Every part whose state moved or that learnt its message id, in one statement; a null state keeps the row's. */
     private void writeParts() throws SQLException {
-        if (partsChanged.isEmpty()) {
+        Set<Long> partIds = new java.util.LinkedHashSet<>(partsChanged.keySet());
+        partIds.addAll(partLinks.keySet());
+        if (partIds.isEmpty()) {
             return;
         }
-        int n = partsChanged.size();
+        int n = partIds.size();
         Long[] ids = new Long[n];
         String[] states = new String[n];
         String[] reasons = new String[n];
         Boolean[] permanent = new Boolean[n];
+        String[] links = new String[n];
         int i = 0;
-        for (Map.Entry<Long, ChargePart> entry : partsChanged.entrySet()) {
-            ChargePart part = entry.getValue();
-            ids[i] = entry.getKey();
-            states[i] = part.state().name();
-            reasons[i] = part.reason();
-            permanent[i] = part.state() == PartState.DECLINED ? part.permanent() : null;
+        for (Long partId : partIds) {
+            ChargePart part = partsChanged.get(partId);
+            ids[i] = partId;
+            if (part != null) {
+                states[i] = part.state().name();
+                reasons[i] = part.reason();
+                permanent[i] = part.state() == PartState.DECLINED ? part.permanent() : null;
+            }
+            links[i] = partLinks.get(partId);
             i++;
         }
         try (PreparedStatement update = connection.prepareStatement(
-                "update charge_part p set state = a.states[array_position(a.ids, p.id)],"
-                        + " reason = a.reasons[array_position(a.ids, p.id)], permanent = a.permanent[array_position(a.ids, p.id)],"
-                        + " submitted_at = case when a.states[array_position(a.ids, p.id)] = 'SUBMITTED' then a.at else p.submitted_at end,"
+                "update charge_part p set state = coalesce(a.states[array_position(a.ids, p.id)], p.state),"
+                        + " reason = case when a.states[array_position(a.ids, p.id)] is null then p.reason else a.reasons[array_position(a.ids, p.id)] end,"
+                        + " permanent = case when a.states[array_position(a.ids, p.id)] is null then p.permanent else a.permanent[array_position(a.ids, p.id)] end,"
+                        + " network_message_id = coalesce(p.network_message_id, a.links[array_position(a.ids, p.id)]),"
+                        // Accepted now: submitted now, even when the report in the same batch already made the part final.
+                        + " submitted_at = case when a.states[array_position(a.ids, p.id)] = 'SUBMITTED' then a.at"
+                        + " when a.links[array_position(a.ids, p.id)] is not null then coalesce(p.submitted_at, a.at) else p.submitted_at end,"
                         + " unknown_at = case when a.states[array_position(a.ids, p.id)] = 'UNKNOWN' then a.at else p.unknown_at end,"
                         + " resolved_at = case when a.states[array_position(a.ids, p.id)] in ('CHARGED', 'DECLINED') then a.at else p.resolved_at end"
-                        + " from (select ?::bigint[] as ids, ?::text[] as states, ?::text[] as reasons, ?::boolean[] as permanent, ?::timestamptz as at) a"
+                        + " from (select ?::bigint[] as ids, ?::text[] as states, ?::text[] as reasons, ?::boolean[] as permanent,"
+                        + " ?::text[] as links, ?::timestamptz as at) a"
                         + " where p.id = any(a.ids)")) {
             update.setArray(1, connection.createArrayOf("bigint", ids));
             update.setArray(2, connection.createArrayOf("text", states));
             update.setArray(3, connection.createArrayOf("text", reasons));
             update.setArray(4, connection.createArrayOf("boolean", permanent));
-            update.setTimestamp(5, Timestamp.from(now));
+            update.setArray(5, connection.createArrayOf("text", links));
+            update.setTimestamp(6, Timestamp.from(now));
             int updated = update.executeUpdate();
             if (updated != n) {
                 throw new IllegalStateException("updated " + updated + " of " + n + " charge parts");
@@ -582,7 +620,9 @@ final class ChargeEventBatch {
         }
     }
 
+    /** Reports applied now that were stored earlier (waiting for their part) or without their part known. */
     private void markReportsApplied() throws SQLException {
+        reportsApplied.removeAll(reportsStoredApplied);
         if (reportsApplied.isEmpty()) {
             return;
         }

@@ -155,7 +155,8 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
 
     // ---- the batch ---------------------------------------------------------------------------
 
-    private List<Boolean> applyBatch(Connection connection, List<ChargeEvent> events) throws SQLException {
+    /** One batch's work inside its transaction; package-visible so tests can put chosen events in one batch. */
+    List<Boolean> applyBatch(Connection connection, List<ChargeEvent> events) throws SQLException {
         Instant now = clock.instant();
         ChargeEventBatch batch = new ChargeEventBatch(connection, now, catalog, events);
         List<Boolean> applied = batch.apply();

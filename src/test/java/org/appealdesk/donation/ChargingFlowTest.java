@@ -116,6 +116,40 @@ class ChargingFlowTest {
     }
 
     @Test
+    void anAcceptanceAndItsReportsInOneBatchChargeOnceAndLinkThePartInOneWrite() throws Exception {
+        // Proves: in a single batch, a report that comes before its acceptance, the acceptance, and a duplicate of the
+        // report charge the gift once; the part gets its message id and final state; the report is stored applied.
+        text(ANNA, "SUN£5", "mo-1", "o2");
+        OutboundMessage billed = core.events.claim(10).stream().filter(OutboundMessage::isBilled).findFirst().orElseThrow();
+        List<ChargeEvent> batch = List.of(
+                new ChargeEvent.Reported(new ChargeReport.Delivered("m-1", Instant.now())),
+                new ChargeEvent.Accepted(billed.id(), "m-1"),
+                new ChargeEvent.Reported(new ChargeReport.Delivered("m-1", Instant.now())));
+        List<Boolean> changed = database.inTransaction(connection -> core.events.applyBatch(connection, batch));
+
+        assertThat(changed).hasSize(3).element(1).isEqualTo(true);
+        assertThat(stateOf(ANNA)).isEqualTo("CHARGED");
+        database.inTransactionVoid(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(
+                    "select p.network_message_id, p.state, p.submitted_at is not null, r.applied_at is not null, r.repeats, o.state"
+                            + " from charge_part p join charge_report r on r.network_message_id = p.network_message_id"
+                            + " join outbox o on o.id = p.outbox_id");
+                 ResultSet row = select.executeQuery()) {
+                assertThat(row.next()).isTrue();
+                assertThat(row.getString(1)).isEqualTo("m-1");
+                assertThat(row.getString(2)).isEqualTo("CHARGED");
+                assertThat(row.getBoolean(3)).as("submitted_at set").isTrue();
+                assertThat(row.getBoolean(4)).as("report stored applied").isTrue();
+                assertThat(row.getInt(5)).as("the duplicate is counted").isEqualTo(1);
+                assertThat(row.getString(6)).isEqualTo("SENT");
+                assertThat(row.next()).isFalse();
+            }
+        });
+        assertThat(core.verifier.verify().passed()).isTrue();
+        assertThat(core.events.claim(10)).singleElement().satisfies(m -> assertThat(m.text()).startsWith("Thank you for giving"));
+    }
+
+    @Test
     void theDailyCapRefusesBeforeCharging() throws Exception {
         // Proves: a number that has £30 in flight today cannot start another gift; the over-cap text gets a free explanation and no charge.
         text(ANNA, "SUN10", null, "o2");
