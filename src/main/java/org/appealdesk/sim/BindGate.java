@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +26,7 @@ import org.jsmpp.session.Session;
 import org.jsmpp.session.SessionStateListener;
 import org.jsmpp.session.connection.Connection;
 import org.jsmpp.session.connection.socket.ServerSocketConnection;
+import org.jsmpp.session.connection.socket.SocketConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -95,10 +97,28 @@ final class BindGate implements AutoCloseable {
         return serverSocket.getLocalPort();
     }
 
+    /**
+     * Accepts like {@link ServerSocketConnection#accept()}, with Nagle's algorithm off: jSMPP writes
+     * each PDU on its own and never sets TCP_NODELAY, so a deliver_sm written while an earlier one
+     * was unacknowledged waited for the peer's delayed ACK (40 ms on Linux). That put a floor of
+     * about 50 ms under the text acknowledgement p99 at any rate, even 70 texts/s (bench --sweep).
+     * The platform's side sets it in its own connection factory (BindSlot).
+     */
+    private Connection acceptWithoutDelay() throws IOException {
+        Socket socket = serverSocket.accept();
+        try {
+            socket.setTcpNoDelay(true);
+            return new SocketConnection(socket);
+        } catch (IOException | RuntimeException e) {
+            socket.close();
+            throw e;
+        }
+    }
+
     private void acceptLoop() {
         while (running) {
             try {
-                Connection connection = serverConnection.accept();
+                Connection connection = acceptWithoutDelay();
                 if (!pendingBinds.tryAcquire()) {
                     LOG.warn("{} connections already waiting to bind: closing a new one", BINDS_PENDING_MAX);
                     connection.close();
