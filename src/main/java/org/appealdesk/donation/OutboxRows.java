@@ -1,12 +1,12 @@
 package org.appealdesk.donation;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import org.appealdesk.platform.ArrayInsert;
 import org.appealdesk.platform.Money;
 import org.appealdesk.platform.Sequences;
 
@@ -42,30 +42,37 @@ final class OutboxRows {
         if (rows.isEmpty()) {
             return;
         }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "insert into outbox (id, donor_id, kind, shortcode, body, price_pence, request_id, network, state, due_at, created_at)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, 'PENDING', ?, ?)")) {
-            Timestamp now = Timestamp.from(at);
-            for (int i = 0; i < rows.size(); i++) {
-                Row row = rows.get(i);
-                insert.setLong(1, ids[i]);
-                insert.setLong(2, row.donorId());
-                insert.setString(3, row.kind().name());
-                insert.setString(4, row.shortcode());
-                insert.setString(5, row.body());
-                if (row.price() == null) {
-                    insert.setNull(6, java.sql.Types.BIGINT);
-                } else {
-                    insert.setLong(6, row.price().pence());
-                }
-                insert.setString(7, row.requestId());
-                insert.setString(8, row.network());
-                insert.setTimestamp(9, now);
-                insert.setTimestamp(10, now);
-                insert.addBatch();
-            }
-            insert.executeBatch();
+        int n = rows.size();
+        Long[] idColumn = new Long[n];
+        Long[] donorIds = new Long[n];
+        String[] kinds = new String[n];
+        String[] shortcodes = new String[n];
+        String[] bodies = new String[n];
+        Long[] prices = new Long[n];
+        String[] requestIds = new String[n];
+        String[] networks = new String[n];
+        String[] states = new String[n];
+        Timestamp[] times = new Timestamp[n];
+        Timestamp now = Timestamp.from(at);
+        for (int i = 0; i < n; i++) {
+            Row row = rows.get(i);
+            idColumn[i] = ids[i];
+            donorIds[i] = row.donorId();
+            kinds[i] = row.kind().name();
+            shortcodes[i] = row.shortcode();
+            bodies[i] = row.body();
+            prices[i] = row.price() == null ? null : row.price().pence();
+            requestIds[i] = row.requestId();
+            networks[i] = row.network();
+            states[i] = "PENDING";
+            times[i] = now;
         }
+        // due_at and created_at are both "now": the same array twice.
+        ArrayInsert.into("outbox", n).column("id", "bigint", idColumn).column("donor_id", "bigint", donorIds).column("kind", "text", kinds)
+                .column("shortcode", "text", shortcodes).column("body", "text", bodies).column("price_pence", "bigint", prices)
+                .column("request_id", "text", requestIds).column("network", "text", networks).column("state", "text", states)
+                .column("due_at", "timestamptz", times).column("created_at", "timestamptz", times)
+                .execute(connection);
     }
 
     void writeWithFreshIds(Connection connection, Instant at) throws SQLException {

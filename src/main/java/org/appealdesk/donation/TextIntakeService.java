@@ -20,6 +20,7 @@ import org.appealdesk.appeal.Appeal;
 import org.appealdesk.appeal.AppealCatalog;
 import org.appealdesk.donor.Donors;
 import org.appealdesk.platform.Database;
+import org.appealdesk.platform.ArrayInsert;
 import org.appealdesk.platform.GroupCommitter;
 import org.appealdesk.platform.Money;
 import org.appealdesk.platform.PhoneNumber;
@@ -123,19 +124,11 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
             receivedAt[i] = Timestamp.from(p.text().receivedAt());
         }
         Set<Long> inserted = new HashSet<>();
-        try (PreparedStatement insert = connection.prepareStatement(
-                "insert into inbound_message (id, channel, external_id, donor_id, destination, body, network, command, received_at)"
-                        + " select * from unnest(?::bigint[], ?::text[], ?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::timestamptz[])"
-                        + " on conflict (channel, donor_id, external_id) do nothing returning id")) {
-            insert.setArray(1, connection.createArrayOf("bigint", ids));
-            insert.setArray(2, connection.createArrayOf("text", channels));
-            insert.setArray(3, connection.createArrayOf("text", externalIds));
-            insert.setArray(4, connection.createArrayOf("bigint", donorIds));
-            insert.setArray(5, connection.createArrayOf("text", destinations));
-            insert.setArray(6, connection.createArrayOf("text", bodies));
-            insert.setArray(7, connection.createArrayOf("text", networks));
-            insert.setArray(8, connection.createArrayOf("text", commands));
-            insert.setArray(9, connection.createArrayOf("timestamptz", receivedAt));
+        try (PreparedStatement insert = ArrayInsert.into("inbound_message", ids.length)
+                .column("id", "bigint", ids).column("channel", "text", channels).column("external_id", "text", externalIds)
+                .column("donor_id", "bigint", donorIds).column("destination", "text", destinations).column("body", "text", bodies)
+                .column("network", "text", networks).column("command", "text", commands).column("received_at", "timestamptz", receivedAt)
+                .prepare(connection, "on conflict (channel, donor_id, external_id) do nothing returning id")) {
             try (ResultSet rows = insert.executeQuery()) {
                 while (rows.next()) {
                     inserted.add(rows.getLong(1));
@@ -273,45 +266,67 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
             }
         }
         long[] outboxIds = outbox.reserveIds(connection);
-        try (PreparedStatement insertDonation = connection.prepareStatement(
-                "insert into donation (id, appeal_slug, donor_id, inbound_id, channel, amount_pence, no_contact, network, state, reason, permanent, uk_day, created_at, gift_aid_token)"
-                        + " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-             PreparedStatement insertPart = connection.prepareStatement(
-                     "insert into charge_part (id, donation_id, part_no, amount_pence, request_id, outbox_id, state) values (?, ?, ?, ?, ?, ?, 'PENDING')")) {
-            int partIndex = 0;
-            for (int i = 0; i < donations.size(); i++) {
-                NewDonation donation = donations.get(i);
-                Parsed source = donation.source();
-                boolean rejected = donation.rejectedReason() != null;
-                insertDonation.setLong(1, donationIds[i]);
-                insertDonation.setString(2, donation.appeal().slug());
-                insertDonation.setLong(3, source.donorId());
-                insertDonation.setLong(4, source.inboundId());
-                insertDonation.setString(5, source.text().channel());
-                insertDonation.setLong(6, donation.amount().pence());
-                insertDonation.setBoolean(7, donation.noContact());
-                insertDonation.setString(8, source.text().network());
-                insertDonation.setString(9, rejected ? "REJECTED" : "CHARGING");
-                insertDonation.setString(10, donation.rejectedReason());
-                insertDonation.setObject(11, rejected ? Boolean.TRUE : null);
-                insertDonation.setObject(12, today);
-                insertDonation.setTimestamp(13, Timestamp.from(now));
-                insertDonation.setString(14, rejected ? null : Tokens.random(GIFT_AID_TOKEN_LENGTH));
-                insertDonation.addBatch();
-                for (ChargePart part : donation.parts()) {
-                    insertPart.setLong(1, partIds[partIndex]);
-                    insertPart.setLong(2, donationIds[i]);
-                    insertPart.setInt(3, part.partNo());
-                    insertPart.setLong(4, part.amount().pence());
-                    insertPart.setString(5, requestIds.get(partIndex));
-                    insertPart.setLong(6, outboxIds[partOutboxIndex.get(partIndex)[0]]);
-                    insertPart.addBatch();
-                    partIndex++;
-                }
+        int n = donations.size();
+        Long[] ids = new Long[n];
+        String[] slugs = new String[n];
+        Long[] donorIds = new Long[n];
+        Long[] inboundIds = new Long[n];
+        String[] channels = new String[n];
+        Long[] amounts = new Long[n];
+        Boolean[] noContact = new Boolean[n];
+        String[] networks = new String[n];
+        String[] states = new String[n];
+        String[] reasons = new String[n];
+        Boolean[] permanent = new Boolean[n];
+        java.sql.Date[] ukDays = new java.sql.Date[n];
+        Timestamp[] createdAt = new Timestamp[n];
+        String[] giftAidTokens = new String[n];
+        Long[] partIdColumn = new Long[partCount];
+        Long[] partDonationIds = new Long[partCount];
+        Integer[] partNos = new Integer[partCount];
+        Long[] partAmounts = new Long[partCount];
+        Long[] partOutboxIds = new Long[partCount];
+        String[] partStates = new String[partCount];
+        int partIndex = 0;
+        for (int i = 0; i < n; i++) {
+            NewDonation donation = donations.get(i);
+            Parsed source = donation.source();
+            boolean rejected = donation.rejectedReason() != null;
+            ids[i] = donationIds[i];
+            slugs[i] = donation.appeal().slug();
+            donorIds[i] = source.donorId();
+            inboundIds[i] = source.inboundId();
+            channels[i] = source.text().channel();
+            amounts[i] = donation.amount().pence();
+            noContact[i] = donation.noContact();
+            networks[i] = source.text().network();
+            states[i] = rejected ? "REJECTED" : "CHARGING";
+            reasons[i] = donation.rejectedReason();
+            permanent[i] = rejected ? Boolean.TRUE : null;
+            ukDays[i] = java.sql.Date.valueOf(today);
+            createdAt[i] = Timestamp.from(now);
+            giftAidTokens[i] = rejected ? null : Tokens.random(GIFT_AID_TOKEN_LENGTH);
+            for (ChargePart part : donation.parts()) {
+                partIdColumn[partIndex] = partIds[partIndex];
+                partDonationIds[partIndex] = donationIds[i];
+                partNos[partIndex] = part.partNo();
+                partAmounts[partIndex] = part.amount().pence();
+                partOutboxIds[partIndex] = outboxIds[partOutboxIndex.get(partIndex)[0]];
+                partStates[partIndex] = "PENDING";
+                partIndex++;
             }
-            insertDonation.executeBatch();
-            insertPart.executeBatch();
         }
+        ArrayInsert.into("donation", n).column("id", "bigint", ids).column("appeal_slug", "text", slugs)
+                .column("donor_id", "bigint", donorIds).column("inbound_id", "bigint", inboundIds).column("channel", "text", channels)
+                .column("amount_pence", "bigint", amounts).column("no_contact", "boolean", noContact).column("network", "text", networks)
+                .column("state", "text", states).column("reason", "text", reasons).column("permanent", "boolean", permanent)
+                .column("uk_day", "date", ukDays).column("created_at", "timestamptz", createdAt).column("gift_aid_token", "text", giftAidTokens)
+                .execute(connection);
+        ArrayInsert.into("charge_part", partCount).column("id", "bigint", partIdColumn).column("donation_id", "bigint", partDonationIds)
+                .column("part_no", "int", partNos).column("amount_pence", "bigint", partAmounts)
+                .column("request_id", "text", requestIds.toArray(new String[0])).column("outbox_id", "bigint", partOutboxIds)
+                .column("state", "text", partStates)
+                .execute(connection);
         outbox.write(connection, outboxIds, now);
     }
 

@@ -13,6 +13,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.appealdesk.platform.ArrayInsert;
 import org.appealdesk.platform.PhoneNumber;
 import org.appealdesk.platform.PhoneVault;
 import org.appealdesk.platform.Sequences;
@@ -66,18 +67,21 @@ public final class Donors {
 
     private void insert(Connection connection, List<ByteBuffer> hashes, Map<ByteBuffer, PhoneNumber> byHash, Instant at) throws SQLException {
         long[] ids = Sequences.reserve(connection, "donor_id_seq", hashes.size());
-        try (PreparedStatement insert = connection.prepareStatement(
-                "insert into donor (id, phone_hash, phone_encrypted, created_at) values (?, ?, ?, ?) on conflict (phone_hash) do nothing")) {
-            for (int i = 0; i < hashes.size(); i++) {
-                ByteBuffer hash = hashes.get(i);
-                insert.setLong(1, ids[i]);
-                insert.setBytes(2, hash.array());
-                insert.setBytes(3, vault.encrypt(byHash.get(hash)));
-                insert.setTimestamp(4, Timestamp.from(at));
-                insert.addBatch();
-            }
-            insert.executeBatch();
+        int n = hashes.size();
+        Long[] idColumn = new Long[n];
+        byte[][] hashColumn = new byte[n][];
+        byte[][] encrypted = new byte[n][];
+        Timestamp[] createdAt = new Timestamp[n];
+        for (int i = 0; i < n; i++) {
+            ByteBuffer hash = hashes.get(i);
+            idColumn[i] = ids[i];
+            hashColumn[i] = hash.array();
+            encrypted[i] = vault.encrypt(byHash.get(hash));
+            createdAt[i] = Timestamp.from(at);
         }
+        ArrayInsert.into("donor", n).column("id", "bigint", idColumn).column("phone_hash", "bytea", hashColumn)
+                .column("phone_encrypted", "bytea", encrypted).column("created_at", "timestamptz", createdAt)
+                .execute(connection, "on conflict (phone_hash) do nothing");
     }
 
     private static Array byteaArray(Connection connection, java.util.Collection<ByteBuffer> hashes) throws SQLException {
@@ -104,25 +108,32 @@ public final class Donors {
         }
         List<Long> stopped = new ArrayList<>();
         List<Long> noContact = new ArrayList<>();
-        try (PreparedStatement insert = connection.prepareStatement(
-                "insert into contact_consent (donor_id, organisation, granted, source, inbound_id, stated_at) values (?, ?, ?, ?, ?, ?)")) {
-            for (ConsentStatement statement : statements) {
-                insert.setLong(1, statement.donorId());
-                insert.setString(2, statement.organisation());
-                insert.setBoolean(3, statement.granted());
-                insert.setString(4, statement.source());
-                insert.setLong(5, statement.inboundId());
-                insert.setTimestamp(6, Timestamp.from(at));
-                insert.addBatch();
-                switch (statement.effect()) {
-                    case STOP -> stopped.add(statement.donorId());
-                    case NO_CONTACT -> noContact.add(statement.donorId());
-                    case NONE -> {
-                    }
+        int n = statements.size();
+        Long[] donorIds = new Long[n];
+        String[] organisations = new String[n];
+        Boolean[] granted = new Boolean[n];
+        String[] sources = new String[n];
+        Long[] inboundIds = new Long[n];
+        Timestamp[] statedAt = new Timestamp[n];
+        for (int i = 0; i < n; i++) {
+            ConsentStatement statement = statements.get(i);
+            donorIds[i] = statement.donorId();
+            organisations[i] = statement.organisation();
+            granted[i] = statement.granted();
+            sources[i] = statement.source();
+            inboundIds[i] = statement.inboundId();
+            statedAt[i] = Timestamp.from(at);
+            switch (statement.effect()) {
+                case STOP -> stopped.add(statement.donorId());
+                case NO_CONTACT -> noContact.add(statement.donorId());
+                case NONE -> {
                 }
             }
-            insert.executeBatch();
         }
+        ArrayInsert.into("contact_consent", n).column("donor_id", "bigint", donorIds).column("organisation", "text", organisations)
+                .column("granted", "boolean", granted).column("source", "text", sources).column("inbound_id", "bigint", inboundIds)
+                .column("stated_at", "timestamptz", statedAt)
+                .execute(connection);
         // STOP also ends fundraising contact; both keep the first moment they were said.
         Timestamp now = Timestamp.from(at);
         if (!stopped.isEmpty()) {

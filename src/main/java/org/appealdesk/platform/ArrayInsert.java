@@ -1,0 +1,89 @@
+package org.appealdesk.platform;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Many rows in one statement: {@code insert into t (a, b) select * from unnest(?::bigint[], ?::text[])},
+ * one array per column. One round trip and one plan whatever the row count.
+ *
+ * <p>Why not JDBC batches: even rewritten into multi-row VALUES by the driver, a batch of 200 rows
+ * became three statements of different shapes (128, 64 and 8 rows), each binding up to 1,800
+ * parameters and each planned on its own; the intake writer, which waits on them, was the
+ * bottleneck of intake (BENCHMARKS.md).
+ *
+ * <p>Values are Java arrays of the JDBC types the driver maps to the SQL type named (Long[] for
+ * bigint, String[] for text, Boolean[] for boolean, java.sql.Timestamp[] for timestamptz,
+ * java.sql.Date[] for date, byte[][] for bytea); nulls are allowed where the column allows them.
+ */
+public final class ArrayInsert {
+
+    private final String table;
+    private final int rows;
+    private final List<String> names = new ArrayList<>();
+    private final List<String> types = new ArrayList<>();
+    private final List<Object[]> values = new ArrayList<>();
+
+    private ArrayInsert(String table, int rows) {
+        this.table = table;
+        this.rows = rows;
+    }
+
+    /** Starts an insert of {@code rows} rows into {@code table}. */
+    public static ArrayInsert into(String table, int rows) {
+        return new ArrayInsert(table, rows);
+    }
+
+    /** Adds a column with one value per row. */
+    public ArrayInsert column(String name, String sqlType, Object[] columnValues) {
+        if (columnValues.length != rows) {
+            throw new IllegalArgumentException(table + "." + name + " has " + columnValues.length + " values for " + rows + " rows");
+        }
+        names.add(name);
+        types.add(sqlType);
+        values.add(columnValues);
+        return this;
+    }
+
+    /** The statement, with {@code tail} (e.g. "on conflict ... do nothing returning id") after it. */
+    String sql(String tail) {
+        StringBuilder sql = new StringBuilder("insert into ").append(table).append(" (").append(String.join(", ", names))
+                .append(") select * from unnest(");
+        for (int i = 0; i < types.size(); i++) {
+            sql.append(i == 0 ? "" : ", ").append("?::").append(types.get(i)).append("[]");
+        }
+        return sql.append(")").append(tail.isEmpty() ? "" : " " + tail).toString();
+    }
+
+    /** Prepares the statement with every array bound, for callers that read what it returns. */
+    public PreparedStatement prepare(Connection connection, String tail) throws SQLException {
+        PreparedStatement insert = connection.prepareStatement(sql(tail));
+        try {
+            for (int i = 0; i < values.size(); i++) {
+                insert.setArray(i + 1, connection.createArrayOf(types.get(i), values.get(i)));
+            }
+            return insert;
+        } catch (SQLException | RuntimeException e) {
+            insert.close();
+            throw e;
+        }
+    }
+
+    /** Runs the insert (nothing when there are no rows); returns the rows inserted. */
+    public int execute(Connection connection) throws SQLException {
+        return execute(connection, "");
+    }
+
+    /** Runs the insert with {@code tail} after it (e.g. an "on conflict" clause); returns the rows inserted. */
+    public int execute(Connection connection, String tail) throws SQLException {
+        if (rows == 0) {
+            return 0;
+        }
+        try (PreparedStatement insert = prepare(connection, tail)) {
+            return insert.executeUpdate();
+        }
+    }
+}
