@@ -14,7 +14,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.appealdesk.appeal.Appeal;
 import org.appealdesk.appeal.AppealCatalog;
 import org.appealdesk.platform.Money;
@@ -35,12 +37,17 @@ import org.appealdesk.sms.Replies;
  *
  * <p>Every bulk update has one plan-proof shape: the rows are found by "key = any(?keys)" (an
  * index scan whatever the statistics say) and each row's new values are read from parallel
- * arrays at "array_position(?keys, key)". Joining the rows to "unnest(...)" instead left the
- * plan to the planner's estimates, which are wrong by design here: a transient state such as
- * SENDING is always rare in the statistics, so it chose a nested loop that scanned the whole
- * array for every row (quadratic: 55,000 comparisons and 17 ms for 234 outbox rows, seen with
- * -Dappealdesk.autoExplainMs). array_position is a linear scan in C: well under a millisecond
- * for a batch of a thousand.
+ * arrays at "width_bucket(key, ?keys)", with the keys sorted and without repeats: width_bucket
+ * is a binary search, and for a key equal to the i-th bound it returns i. Joining the rows to
+ * "unnest(...)" instead left the plan to the planner's estimates, which are wrong by design here:
+ * a transient state such as SENDING is always rare in the statistics, so it chose a nested loop
+ * that scanned the whole array for every row (quadratic: 55,000 comparisons and 17 ms for 234
+ * outbox rows, seen with -Dappealdesk.autoExplainMs). array_position would have been quadratic
+ * too, only cheaper per step.
+ *
+ * <p>Times go to PostgreSQL in arrays as UTC text ("2026-10-25T01:30:00Z"): the driver writes a
+ * Timestamp inside an array as local wall-clock time without an offset, which is ambiguous in
+ * the hour the clocks go back.
  *
  * <p>Order tolerance: a report may overtake the acceptance of its message (it waits in
  * charge_report until the part is linked), duplicates of a report are counted and ignored, and
@@ -111,36 +118,28 @@ final class ChargeEventBatch {
         return result;
     }
 
-    // ---- phase 1: outbox rows and reports ----------------------------------------------------
+    // ---- phase 1: outbox rows; and the reports, stored once phase 2 has found their parts -----
 
     private void moveOutboxRows() throws SQLException {
-        List<Long> sentIds = new ArrayList<>();
-        List<String> sentMessageIds = new ArrayList<>();
-        List<Long> finishedIds = new ArrayList<>();
-        List<String> finishedStates = new ArrayList<>();
-        List<String> finishedErrors = new ArrayList<>();
-        List<Long> retryIds = new ArrayList<>();
-        List<Timestamp> retryAt = new ArrayList<>();
+        // By outbox id, sorted (see the class comment); the first answer for a row wins, as only it can move the row.
+        SortedMap<Long, String> sent = new TreeMap<>();
+        SortedMap<Long, String> finishedStates = new TreeMap<>();
+        SortedMap<Long, String> finishedErrors = new TreeMap<>();
+        SortedMap<Long, String> retryAt = new TreeMap<>();
         for (ChargeEvent event : events) {
             switch (event) {
-                case ChargeEvent.Accepted a -> {
-                    sentIds.add(a.outboxId());
-                    sentMessageIds.add(a.networkMessageId());
-                }
+                case ChargeEvent.Accepted a -> sent.putIfAbsent(a.outboxId(), a.networkMessageId());
                 case ChargeEvent.Refused r -> {
-                    finishedIds.add(r.outboxId());
-                    finishedStates.add("REFUSED");
-                    finishedErrors.add(r.errorCode());
+                    if (finishedStates.putIfAbsent(r.outboxId(), "REFUSED") == null) {
+                        finishedErrors.put(r.outboxId(), r.errorCode());
+                    }
                 }
                 case ChargeEvent.NoAnswer n -> {
-                    finishedIds.add(n.outboxId());
-                    finishedStates.add("UNKNOWN");
-                    finishedErrors.add("no submit response");
+                    if (finishedStates.putIfAbsent(n.outboxId(), "UNKNOWN") == null) {
+                        finishedErrors.put(n.outboxId(), "no submit response");
+                    }
                 }
-                case ChargeEvent.RetryLater r -> {
-                    retryIds.add(r.outboxId());
-                    retryAt.add(Timestamp.from(now.plus(r.delay())));
-                }
+                case ChargeEvent.RetryLater r -> retryAt.putIfAbsent(r.outboxId(), utc(now.plus(r.delay())));
                 case ChargeEvent.ClaimAbandoned c -> {
                     // Decided per row below: a billed message becomes UNKNOWN, a free one goes again.
                 }
@@ -155,18 +154,19 @@ final class ChargeEventBatch {
             }
         }
         abandonClaims();
-        outboxMoved.addAll(updateReturningIds(sentIds.size(),
-                "update outbox o set state = 'SENT', network_message_id = (?::text[])[array_position(?::bigint[], o.id)]"
-                        + " where o.id = any(?) and o.state = 'SENDING' returning o.id",
-                texts(sentMessageIds), longs(sentIds), longs(sentIds)));
-        outboxMoved.addAll(updateReturningIds(finishedIds.size(),
-                "update outbox o set state = (?::text[])[array_position(?::bigint[], o.id)], error = (?::text[])[array_position(?::bigint[], o.id)]"
-                        + " where o.id = any(?) and o.state = 'SENDING' returning o.id",
-                texts(finishedStates), longs(finishedIds), texts(finishedErrors), longs(finishedIds), longs(finishedIds)));
-        outboxMoved.addAll(updateReturningIds(retryIds.size(),
-                "update outbox o set state = 'PENDING', due_at = (?::timestamptz[])[array_position(?::bigint[], o.id)]"
-                        + " where o.id = any(?) and o.state = 'SENDING' returning o.id",
-                connection.createArrayOf("timestamptz", retryAt.toArray()), longs(retryIds), longs(retryIds)));
+        outboxMoved.addAll(updateReturningIds(sent.size(),
+                "update outbox o set state = 'SENT', network_message_id = a.message_ids[width_bucket(o.id, a.ids)]"
+                        + " from (select ?::bigint[] as ids, ?::text[] as message_ids) a where o.id = any(a.ids) and o.state = 'SENDING' returning o.id",
+                longs(sent.keySet()), texts(sent.values())));
+        outboxMoved.addAll(updateReturningIds(finishedStates.size(),
+                "update outbox o set state = a.states[width_bucket(o.id, a.ids)], error = a.errors[width_bucket(o.id, a.ids)]"
+                        + " from (select ?::bigint[] as ids, ?::text[] as states, ?::text[] as errors) a"
+                        + " where o.id = any(a.ids) and o.state = 'SENDING' returning o.id",
+                longs(finishedStates.keySet()), texts(finishedStates.values()), texts(finishedErrors.values())));
+        outboxMoved.addAll(updateReturningIds(retryAt.size(),
+                "update outbox o set state = 'PENDING', due_at = a.due_at[width_bucket(o.id, a.ids)]::timestamptz"
+                        + " from (select ?::bigint[] as ids, ?::text[] as due_at) a where o.id = any(a.ids) and o.state = 'SENDING' returning o.id",
+                longs(retryAt.keySet()), texts(retryAt.values())));
     }
 
     /** Claims abandoned by a dead sender: billed rows become UNKNOWN (maybe sent), free rows are due again. */
@@ -210,13 +210,13 @@ final class ChargeEventBatch {
         Boolean[] delivered = new Boolean[n];
         String[] reasons = new String[n];
         Boolean[] permanent = new Boolean[n];
-        Timestamp[] reportedAt = new Timestamp[n];
+        String[] reportedAt = new String[n];
         Integer[] repeatCounts = new Integer[n];
-        Timestamp[] appliedAt = new Timestamp[n];
+        String[] appliedAt = new String[n];
         int i = 0;
         for (ChargeReport report : first.values()) {
             ids[i] = report.networkMessageId();
-            appliedAt[i] = partByMessageId.containsKey(report.networkMessageId()) ? Timestamp.from(now) : null;
+            appliedAt[i] = partByMessageId.containsKey(report.networkMessageId()) ? utc(now) : null;
             switch (report) {
                 case ChargeReport.Delivered d -> {
                     delivered[i] = true;
@@ -229,14 +229,14 @@ final class ChargeEventBatch {
                     permanent[i] = d.permanent();
                 }
             }
-            reportedAt[i] = Timestamp.from(report.reportedAt());
+            reportedAt[i] = utc(report.reportedAt());
             repeatCounts[i] = repeats.getOrDefault(report.networkMessageId(), 0);
             i++;
         }
         try (PreparedStatement insert = connection.prepareStatement(
                 "insert into charge_report (network_message_id, delivered, reason, permanent, reported_at, received_at, repeats, applied_at)"
-                        + " select u.id, u.delivered, u.reason, u.permanent, u.reported_at, ?, u.repeats, u.applied_at"
-                        + " from unnest(?::text[], ?::boolean[], ?::text[], ?::boolean[], ?::timestamptz[], ?::int[], ?::timestamptz[])"
+                        + " select u.id, u.delivered, u.reason, u.permanent, u.reported_at::timestamptz, ?, u.repeats, u.applied_at::timestamptz"
+                        + " from unnest(?::text[], ?::boolean[], ?::text[], ?::boolean[], ?::text[], ?::int[], ?::text[])"
                         + " u(id, delivered, reason, permanent, reported_at, repeats, applied_at)"
                         + " on conflict (network_message_id) do update set repeats = charge_report.repeats + excluded.repeats + 1"
                         + " returning network_message_id, (xmax = 0)")) {
@@ -245,9 +245,9 @@ final class ChargeEventBatch {
             insert.setArray(3, connection.createArrayOf("boolean", delivered));
             insert.setArray(4, connection.createArrayOf("text", reasons));
             insert.setArray(5, connection.createArrayOf("boolean", permanent));
-            insert.setArray(6, connection.createArrayOf("timestamptz", reportedAt));
+            insert.setArray(6, connection.createArrayOf("text", reportedAt));
             insert.setArray(7, connection.createArrayOf("integer", repeatCounts));
-            insert.setArray(8, connection.createArrayOf("timestamptz", appliedAt));
+            insert.setArray(8, connection.createArrayOf("text", appliedAt));
             try (ResultSet rows = insert.executeQuery()) {
                 while (rows.next()) {
                     if (rows.getBoolean(2)) {
@@ -276,7 +276,7 @@ final class ChargeEventBatch {
                 case ChargeEvent.Accepted a -> {
                     if (outboxMoved.contains(a.outboxId())) {
                         outboxIds.add(a.outboxId());
-                        acceptedIds.put(a.outboxId(), a.networkMessageId());
+                        acceptedIds.putIfAbsent(a.outboxId(), a.networkMessageId()); // the id the outbox row got
                     }
                 }
                 case ChargeEvent.Refused r -> outboxIds.add(r.outboxId());
@@ -511,7 +511,7 @@ final class ChargeEventBatch {
 
     /** Every part whose state moved or that learnt its message id, in one statement; a null state keeps the row's. */
     private void writeParts() throws SQLException {
-        Set<Long> partIds = new java.util.LinkedHashSet<>(partsChanged.keySet());
+        Set<Long> partIds = new TreeSet<>(partsChanged.keySet()); // sorted: see the class comment
         partIds.addAll(partLinks.keySet());
         if (partIds.isEmpty()) {
             return;
@@ -535,15 +535,15 @@ final class ChargeEventBatch {
             i++;
         }
         try (PreparedStatement update = connection.prepareStatement(
-                "update charge_part p set state = coalesce(a.states[array_position(a.ids, p.id)], p.state),"
-                        + " reason = case when a.states[array_position(a.ids, p.id)] is null then p.reason else a.reasons[array_position(a.ids, p.id)] end,"
-                        + " permanent = case when a.states[array_position(a.ids, p.id)] is null then p.permanent else a.permanent[array_position(a.ids, p.id)] end,"
-                        + " network_message_id = coalesce(p.network_message_id, a.links[array_position(a.ids, p.id)]),"
+                "update charge_part p set state = coalesce(a.states[width_bucket(p.id, a.ids)], p.state),"
+                        + " reason = case when a.states[width_bucket(p.id, a.ids)] is null then p.reason else a.reasons[width_bucket(p.id, a.ids)] end,"
+                        + " permanent = case when a.states[width_bucket(p.id, a.ids)] is null then p.permanent else a.permanent[width_bucket(p.id, a.ids)] end,"
+                        + " network_message_id = coalesce(p.network_message_id, a.links[width_bucket(p.id, a.ids)]),"
                         // Accepted now: submitted now, even when the report in the same batch already made the part final.
-                        + " submitted_at = case when a.states[array_position(a.ids, p.id)] = 'SUBMITTED' then a.at"
-                        + " when a.links[array_position(a.ids, p.id)] is not null then coalesce(p.submitted_at, a.at) else p.submitted_at end,"
-                        + " unknown_at = case when a.states[array_position(a.ids, p.id)] = 'UNKNOWN' then a.at else p.unknown_at end,"
-                        + " resolved_at = case when a.states[array_position(a.ids, p.id)] in ('CHARGED', 'DECLINED') then a.at else p.resolved_at end"
+                        + " submitted_at = case when a.states[width_bucket(p.id, a.ids)] = 'SUBMITTED' then a.at"
+                        + " when a.links[width_bucket(p.id, a.ids)] is not null then coalesce(p.submitted_at, a.at) else p.submitted_at end,"
+                        + " unknown_at = case when a.states[width_bucket(p.id, a.ids)] = 'UNKNOWN' then a.at else p.unknown_at end,"
+                        + " resolved_at = case when a.states[width_bucket(p.id, a.ids)] in ('CHARGED', 'DECLINED') then a.at else p.resolved_at end"
                         + " from (select ?::bigint[] as ids, ?::text[] as states, ?::text[] as reasons, ?::boolean[] as permanent,"
                         + " ?::text[] as links, ?::timestamptz as at) a"
                         + " where p.id = any(a.ids)")) {
@@ -562,6 +562,7 @@ final class ChargeEventBatch {
 
     /** Compare-and-set of every donation whose state moved: each row must still hold its old state. */
     private void writeDonations() throws SQLException {
+        // In id order (donations is a TreeMap), as width_bucket needs.
         List<LoadedDonation> moved = donations.values().stream()
                 .filter(d -> !DonationState.code(d.snapshot.state()).equals(DonationState.code(donationStateBefore.get(d.id())))).toList();
         if (moved.isEmpty()) {
@@ -599,12 +600,12 @@ final class ChargeEventBatch {
             resolved[i] = next instanceof DonationState.Charged || next instanceof DonationState.Failed;
         }
         try (PreparedStatement cas = connection.prepareStatement(
-                "update donation d set state = a.to_states[array_position(a.ids, d.id)],"
-                        + " reason = a.reasons[array_position(a.ids, d.id)], permanent = a.permanent[array_position(a.ids, d.id)],"
-                        + " resolved_at = case when a.resolved[array_position(a.ids, d.id)] then a.at else null end"
+                "update donation d set state = a.to_states[width_bucket(d.id, a.ids)],"
+                        + " reason = a.reasons[width_bucket(d.id, a.ids)], permanent = a.permanent[width_bucket(d.id, a.ids)],"
+                        + " resolved_at = case when a.resolved[width_bucket(d.id, a.ids)] then a.at else null end"
                         + " from (select ?::bigint[] as ids, ?::text[] as from_states, ?::text[] as to_states, ?::text[] as reasons,"
                         + " ?::boolean[] as permanent, ?::boolean[] as resolved, ?::timestamptz as at) a"
-                        + " where d.id = any(a.ids) and d.state = a.from_states[array_position(a.ids, d.id)]")) {
+                        + " where d.id = any(a.ids) and d.state = a.from_states[width_bucket(d.id, a.ids)]")) {
             cas.setArray(1, connection.createArrayOf("bigint", ids));
             cas.setArray(2, connection.createArrayOf("text", from));
             cas.setArray(3, connection.createArrayOf("text", to));
@@ -655,11 +656,16 @@ final class ChargeEventBatch {
         return ids;
     }
 
-    private Array longs(List<Long> values) throws SQLException {
+    /** An instant as UTC text for an array (see the class comment). */
+    private static String utc(Instant instant) {
+        return instant.toString();
+    }
+
+    private Array longs(java.util.Collection<Long> values) throws SQLException {
         return connection.createArrayOf("bigint", values.toArray(new Long[0]));
     }
 
-    private Array texts(List<String> values) throws SQLException {
+    private Array texts(java.util.Collection<String> values) throws SQLException {
         return connection.createArrayOf("text", values.toArray(new String[0]));
     }
 }

@@ -11,7 +11,7 @@ import org.appealdesk.platform.Money;
 import org.appealdesk.platform.Sequences;
 
 /**
- * Collects the outbox rows a batch produces and writes them in one JDBC batch, in the same
+ * Collects the outbox rows a batch produces and writes them in one statement, in the same
  * transaction as their cause.
  */
 final class OutboxRows {

@@ -3,6 +3,7 @@ package org.appealdesk.platform;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +19,9 @@ import java.util.List;
  * <p>Values are Java arrays of the JDBC types the driver maps to the SQL type named (Long[] for
  * bigint, String[] for text, Boolean[] for boolean, java.sql.Timestamp[] for timestamptz,
  * java.sql.Date[] for date, byte[][] for bytea); nulls are allowed where the column allows them.
+ * Timestamps travel as UTC text ("2026-10-25T01:30:00Z") cast in SQL: inside an array the driver
+ * writes a Timestamp as local wall-clock time without an offset, which is ambiguous in the hour
+ * the clocks go back.
  */
 public final class ArrayInsert {
 
@@ -25,6 +29,8 @@ public final class ArrayInsert {
     private final int rows;
     private final List<String> names = new ArrayList<>();
     private final List<String> types = new ArrayList<>();
+    /** The array type each column is bound as: its own, or text for timestamps (see above). */
+    private final List<String> bindTypes = new ArrayList<>();
     private final List<Object[]> values = new ArrayList<>();
 
     private ArrayInsert(String table, int rows) {
@@ -44,7 +50,17 @@ public final class ArrayInsert {
         }
         names.add(name);
         types.add(sqlType);
-        values.add(columnValues);
+        if (columnValues instanceof Timestamp[] times) {
+            String[] utc = new String[times.length];
+            for (int i = 0; i < times.length; i++) {
+                utc[i] = times[i] == null ? null : times[i].toInstant().toString();
+            }
+            bindTypes.add("text");
+            values.add(utc);
+        } else {
+            bindTypes.add(sqlType);
+            values.add(columnValues);
+        }
         return this;
     }
 
@@ -53,7 +69,10 @@ public final class ArrayInsert {
         StringBuilder sql = new StringBuilder("insert into ").append(table).append(" (").append(String.join(", ", names))
                 .append(") select * from unnest(");
         for (int i = 0; i < types.size(); i++) {
-            sql.append(i == 0 ? "" : ", ").append("?::").append(types.get(i)).append("[]");
+            sql.append(i == 0 ? "" : ", ").append("?::").append(bindTypes.get(i)).append("[]");
+            if (!bindTypes.get(i).equals(types.get(i))) {
+                sql.append("::").append(types.get(i)).append("[]");
+            }
         }
         return sql.append(")").append(tail.isEmpty() ? "" : " " + tail).toString();
     }
@@ -63,7 +82,7 @@ public final class ArrayInsert {
         PreparedStatement insert = connection.prepareStatement(sql(tail));
         try {
             for (int i = 0; i < values.size(); i++) {
-                insert.setArray(i + 1, connection.createArrayOf(types.get(i), values.get(i)));
+                insert.setArray(i + 1, connection.createArrayOf(bindTypes.get(i), values.get(i)));
             }
             return insert;
         } catch (SQLException | RuntimeException e) {
