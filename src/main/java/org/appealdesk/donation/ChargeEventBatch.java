@@ -19,6 +19,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.appealdesk.appeal.Appeal;
 import org.appealdesk.appeal.AppealCatalog;
+import org.appealdesk.platform.ArrayInsert;
 import org.appealdesk.platform.Money;
 import org.appealdesk.sms.ChargeReport;
 import org.appealdesk.sms.Replies;
@@ -210,13 +211,15 @@ final class ChargeEventBatch {
         Boolean[] delivered = new Boolean[n];
         String[] reasons = new String[n];
         Boolean[] permanent = new Boolean[n];
-        String[] reportedAt = new String[n];
+        Timestamp[] reportedAt = new Timestamp[n];
+        Timestamp[] receivedAt = new Timestamp[n];
         Integer[] repeatCounts = new Integer[n];
-        String[] appliedAt = new String[n];
+        Timestamp[] appliedAt = new Timestamp[n];
         int i = 0;
         for (ChargeReport report : first.values()) {
             ids[i] = report.networkMessageId();
-            appliedAt[i] = partByMessageId.containsKey(report.networkMessageId()) ? utc(now) : null;
+            receivedAt[i] = Timestamp.from(now);
+            appliedAt[i] = partByMessageId.containsKey(report.networkMessageId()) ? Timestamp.from(now) : null;
             switch (report) {
                 case ChargeReport.Delivered d -> {
                     delivered[i] = true;
@@ -229,25 +232,16 @@ final class ChargeEventBatch {
                     permanent[i] = d.permanent();
                 }
             }
-            reportedAt[i] = utc(report.reportedAt());
+            reportedAt[i] = Timestamp.from(report.reportedAt());
             repeatCounts[i] = repeats.getOrDefault(report.networkMessageId(), 0);
             i++;
         }
-        try (PreparedStatement insert = connection.prepareStatement(
-                "insert into charge_report (network_message_id, delivered, reason, permanent, reported_at, received_at, repeats, applied_at)"
-                        + " select u.id, u.delivered, u.reason, u.permanent, u.reported_at::timestamptz, ?, u.repeats, u.applied_at::timestamptz"
-                        + " from unnest(?::text[], ?::boolean[], ?::text[], ?::boolean[], ?::text[], ?::int[], ?::text[])"
-                        + " u(id, delivered, reason, permanent, reported_at, repeats, applied_at)"
-                        + " on conflict (network_message_id) do update set repeats = charge_report.repeats + excluded.repeats + 1"
+        try (PreparedStatement insert = ArrayInsert.into("charge_report", n).column("network_message_id", "text", ids)
+                .column("delivered", "boolean", delivered).column("reason", "text", reasons).column("permanent", "boolean", permanent)
+                .column("reported_at", "timestamptz", reportedAt).column("received_at", "timestamptz", receivedAt)
+                .column("repeats", "int", repeatCounts).column("applied_at", "timestamptz", appliedAt)
+                .prepare(connection, "on conflict (network_message_id) do update set repeats = charge_report.repeats + excluded.repeats + 1"
                         + " returning network_message_id, (xmax = 0)")) {
-            insert.setTimestamp(1, Timestamp.from(now));
-            insert.setArray(2, connection.createArrayOf("text", ids));
-            insert.setArray(3, connection.createArrayOf("boolean", delivered));
-            insert.setArray(4, connection.createArrayOf("text", reasons));
-            insert.setArray(5, connection.createArrayOf("boolean", permanent));
-            insert.setArray(6, connection.createArrayOf("text", reportedAt));
-            insert.setArray(7, connection.createArrayOf("integer", repeatCounts));
-            insert.setArray(8, connection.createArrayOf("text", appliedAt));
             try (ResultSet rows = insert.executeQuery()) {
                 while (rows.next()) {
                     if (rows.getBoolean(2)) {
