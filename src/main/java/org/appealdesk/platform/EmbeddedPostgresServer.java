@@ -76,6 +76,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             List<String> preload = new ArrayList<>();
             if (statementStatistics) {
                 preload.add("pg_stat_statements");
+                // Nested statements too: a foreign key's check runs as its own query inside an insert.
+                builder.setServerConfig("pg_stat_statements.track", "all");
             }
             // Diagnostics only: -Dappealdesk.autoExplainMs=N writes the plan, buffers and WAL of every
             // statement slower than N ms to AUTO_EXPLAIN_DIRECTORY (how a slow bulk update is explained);
@@ -88,6 +90,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 builder.setServerConfig("auto_explain.log_buffers", "on");
                 builder.setServerConfig("auto_explain.log_wal", "on");
                 builder.setServerConfig("auto_explain.log_nested_statements", "on");
+                builder.setServerConfig("auto_explain.log_triggers", "on");
                 builder.setServerConfig("logging_collector", "on");
                 builder.setServerConfig("log_directory", AUTO_EXPLAIN_DIRECTORY.toString());
             }

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Hazard: a session can drop between taking a permit and writing. jSMPP then throws before
  * writing (the message is {@link NotSent} and safe to send again) or while writing (it may have
- * reached the SMSC: {@link NoAnswer}, never re-sent); {@link SubmitTrackingPduSender} tells the two
+ * reached the SMSC: {@link NoAnswer}, never re-sent); {@link GatewayPduSender} tells the two
  * apart.
  */
 final class BindSlot {
@@ -64,6 +64,7 @@ final class BindSlot {
     final int index;
     private final SmppSettings settings;
     private final MessageReceiverListener listener;
+    private final DeferredReplies replies;
     private final SmppMetrics metrics;
     private final Runnable capacityChanged;
     private final Semaphore window;
@@ -77,8 +78,10 @@ final class BindSlot {
     private long pausedUntilNanos;
     private int throttleStreak;
 
-    BindSlot(int index, SmppSettings settings, MessageReceiverListener listener, SmppMetrics metrics, Runnable capacityChanged) {
+    BindSlot(int index, SmppSettings settings, MessageReceiverListener listener, DeferredReplies replies, SmppMetrics metrics,
+             Runnable capacityChanged) {
         this.index = index;
+        this.replies = replies;
         this.settings = settings;
         this.listener = listener;
         this.metrics = metrics;
@@ -183,7 +186,7 @@ final class BindSlot {
     }
 
     private SMPPSession newSession() {
-        SMPPSession candidate = new SMPPSession(new SubmitTrackingPduSender(), new DefaultPDUReader(), connectionFactory());
+        SMPPSession candidate = new SMPPSession(new GatewayPduSender(replies), new DefaultPDUReader(), connectionFactory());
         // Both must be set before connecting; jSMPP sizes its PDU executor when the session binds.
         candidate.setPduProcessorDegree(settings.receiveConcurrencyPerBind());
         candidate.setQueueCapacity(settings.receiveQueuePerBind());
@@ -247,7 +250,7 @@ final class BindSlot {
         if (current == null || !current.getSessionState().isBound()) {
             return new NotSent("bind " + index + " is down", NOT_SENT_RETRY_DELAY);
         }
-        SubmitTrackingPduSender.reset();
+        GatewayPduSender.reset();
         long started = System.nanoTime();
         try {
             SubmitSmResult result = current.submitShortMessage(
@@ -277,11 +280,11 @@ final class BindSlot {
             // Composing failed before anything was written.
             return new Refused("INVALID_PDU", true);
         } catch (IOException e) {
-            return SubmitTrackingPduSender.writeStarted()
+            return GatewayPduSender.writeStarted()
                     ? new NoAnswer("connection failed while writing: " + e.getMessage())
                     : new NotSent("bind " + index + " not bound: " + e.getMessage(), NOT_SENT_RETRY_DELAY);
         } finally {
-            SubmitTrackingPduSender.reset();
+            GatewayPduSender.reset();
             metrics.submitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }

@@ -8,10 +8,12 @@ import java.time.InstantSource;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.appealdesk.platform.PhoneNumber;
 import org.appealdesk.sms.ChargeReport;
@@ -35,19 +37,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Turns each deliver_sm into an {@link InboundText} or a {@link ChargeReport}, hands it to the core
- * and returns only once the core has committed it: jSMPP sends deliver_sm_resp when this listener
- * returns, so returning early would acknowledge a text that a crash could still lose.
+ * and has it answered only once the core has committed it: the answer is left with
+ * {@link DeferredReplies}, because jSMPP sends deliver_sm_resp when this listener returns, and
+ * returning with ESME_ROK would acknowledge a text that a crash could still lose. No thread waits:
+ * how many texts wait for a commit is bounded by the SMSC's window and the intake's queue, not by
+ * jSMPP's PDU threads.
  *
- * <p>Hazard: every deliver_sm waiting for its commit holds one of jSMPP's PDU processor threads
- * ({@link SmppSettings#receiveConcurrencyPerBind()}), and submit_sm_resp PDUs are processed by the
- * same pool. The wait is bounded by {@link SmppSettings#commitWaitMsMax()}; past it the SMSC gets
- * ESME_RX_T_APPN and delivers again later.
- *
- * <p>Answers: committed → ESME_ROK; not committed in time, or the core failed → ESME_RX_T_APPN
- * (temporary, the SMSC retries); a text whose source is not a phone number, or a receipt with no
- * readable message id or state → ESME_RX_P_APPN (permanent: retrying cannot help, and a
- * permanent error shows up in the aggregator's logs where a silent ESME_ROK would hide it; such a
- * charge stays UNKNOWN until the janitor resolves it). Phone numbers are never logged.
+ * <p>Answers: committed → ESME_ROK; not committed within {@link SmppSettings#commitWaitMsMax()},
+ * or the core failed or refused it → ESME_RX_T_APPN (temporary, the SMSC retries); a text whose
+ * source is not a phone number, or a receipt with no readable message id or state → ESME_RX_P_APPN
+ * at once (permanent: retrying cannot help, and a permanent error shows up in the aggregator's
+ * logs where a silent ESME_ROK would hide it; such a charge stays UNKNOWN until the janitor
+ * resolves it). Phone numbers are never logged.
  */
 final class InboundHandler implements MessageReceiverListener {
 
@@ -81,6 +82,7 @@ final class InboundHandler implements MessageReceiverListener {
 
     @Override
     public void onAcceptDeliverSm(DeliverSm deliverSm) throws ProcessRequestException {
+        DeferredReplies.forget();
         int messageType = deliverSm.getEsmClass() & ESM_MESSAGE_TYPE_MASK;
         switch (messageType) {
             case ESM_DEFAULT_MESSAGE -> acceptText(deliverSm);
@@ -126,14 +128,9 @@ final class InboundHandler implements MessageReceiverListener {
                 TextCodec.decode(deliverSm.getDataCoding() & 0xFF, userData(deliverSm)),
                 network == null ? null : network.toLowerCase(Locale.ROOT),
                 clock.instant());
-        TextIntake.IntakeOutcome outcome;
-        try {
-            outcome = awaitCommit(() -> texts.submit(text), "Text " + (moId == null ? "without MO id" : moId));
-        } catch (ProcessRequestException e) {
-            metrics.mo(MoResult.COMMIT_FAILED);
-            throw e;
-        }
-        metrics.mo(outcome == TextIntake.IntakeOutcome.DUPLICATE ? MoResult.DUPLICATE : MoResult.RECORDED);
+        answerOnCommit(deliverSm, () -> texts.submit(text), "Text " + (moId == null ? "without MO id" : moId),
+                outcome -> metrics.mo(outcome == TextIntake.IntakeOutcome.DUPLICATE ? MoResult.DUPLICATE : MoResult.RECORDED),
+                () -> metrics.mo(MoResult.COMMIT_FAILED));
     }
 
     private void acceptReceipt(DeliverSm deliverSm) throws ProcessRequestException {
@@ -162,13 +159,9 @@ final class InboundHandler implements MessageReceiverListener {
         }
         String messageId = settings.receiptIdFormat().toSubmitForm(receiptId, settings.messageIdWidth(), settings.messageIdUpperCase());
         ChargeReport report = report(messageId, state, receipt.err(), clock.instant());
-        try {
-            awaitCommit(() -> reports.submit(report), "Receipt for message " + messageId);
-        } catch (ProcessRequestException e) {
-            metrics.receipt(ReceiptResult.COMMIT_FAILED);
-            throw e;
-        }
-        metrics.receipt(state == ReceiptState.DELIVERED ? ReceiptResult.DELIVERED : ReceiptResult.DECLINED);
+        ReceiptResult result = state == ReceiptState.DELIVERED ? ReceiptResult.DELIVERED : ReceiptResult.DECLINED;
+        answerOnCommit(deliverSm, () -> reports.submit(report), "Receipt for message " + messageId,
+                committed -> metrics.receipt(result), () -> metrics.receipt(ReceiptResult.COMMIT_FAILED));
     }
 
     private ChargeReport report(String messageId, ReceiptState state, String err, Instant now) {
@@ -179,29 +172,40 @@ final class InboundHandler implements MessageReceiverListener {
         return new ChargeReport.Declined(messageId, now, reason.reason(), reason.permanent());
     }
 
-    /** Waits, bounded, for the core's commit; anything but a commit in time is a temporary refusal. */
-    private <T> T awaitCommit(Supplier<CompletableFuture<T>> submit, String what) throws ProcessRequestException {
+    /**
+     * Leaves this deliver_sm's answer with {@link DeferredReplies}: ESME_ROK once the core's future
+     * completes normally within commitWaitMsMax, ESME_RX_T_APPN otherwise. Runs on the thread that
+     * completes the future (the group-commit writer), so the work done there is kept small.
+     */
+    private <T> void answerOnCommit(DeliverSm deliverSm, Supplier<CompletableFuture<T>> submit, String what,
+                                    Consumer<T> onCommitted, Runnable onRefused) {
         long started = System.nanoTime();
+        CompletableFuture<T> committed;
         try {
-            CompletableFuture<T> future = submit.get();
-            if (future == null) {
-                throw new IllegalStateException("intake returned no future");
-            }
-            return future.get(settings.commitWaitMsMax(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            log.warn("{} not committed within commitWaitMsMax {} ms; answered ESME_RX_T_APPN so the SMSC sends it again",
-                    what, settings.commitWaitMsMax());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            log.warn("{} interrupted while waiting for its commit; answered ESME_RX_T_APPN", what);
-        } catch (ExecutionException e) {
-            log.warn("{} could not be committed; answered ESME_RX_T_APPN so the SMSC sends it again", what, e.getCause());
+            committed = Objects.requireNonNull(submit.get(), "intake returned no future");
         } catch (RuntimeException e) {
-            log.warn("{} could not be handed to the core; answered ESME_RX_T_APPN so the SMSC sends it again", what, e);
-        } finally {
-            metrics.commitWait.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            committed = CompletableFuture.failedFuture(e);
         }
-        throw new ProcessRequestException("not committed", SMPPConstant.STAT_ESME_RX_T_APPN);
+        // A copy, so the timeout never completes the core's own future.
+        CompletableFuture<Integer> answer = committed.copy()
+                .orTimeout(settings.commitWaitMsMax(), TimeUnit.MILLISECONDS)
+                .handle((result, error) -> {
+                    metrics.commitWait.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+                    if (error == null) {
+                        onCommitted.accept(result);
+                        return SMPPConstant.STAT_ESME_ROK;
+                    }
+                    onRefused.run();
+                    Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+                    if (cause instanceof TimeoutException) {
+                        log.warn("{} not committed within commitWaitMsMax {} ms; answered ESME_RX_T_APPN so the SMSC sends it again",
+                                what, settings.commitWaitMsMax());
+                    } else {
+                        log.warn("{} could not be committed; answered ESME_RX_T_APPN so the SMSC sends it again", what, cause);
+                    }
+                    return SMPPConstant.STAT_ESME_RX_T_APPN;
+                });
+        DeferredReplies.leave(deliverSm.getSequenceNumber(), answer);
     }
 
     private static ReceiptState messageState(DeliverSm deliverSm) {

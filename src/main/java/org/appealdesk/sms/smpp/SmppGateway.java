@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
  * <p>Configuration is frozen at construction; {@link #start()} once, {@link #close()} once.
  * Threads: one supervisor per bind, one dispatcher and one per in-flight submit, all virtual;
  * jSMPP adds per session a reader, an enquire_link sender and up to
- * {@code receiveConcurrencyPerBind} platform threads for received PDUs.
+ * {@code receiveConcurrencyPerBind} platform threads for received PDUs; one more platform thread
+ * writes the answers to deliver_sm once their commits are known ({@link DeferredReplies}).
  */
 public final class SmppGateway implements AutoCloseable {
 
@@ -63,6 +64,7 @@ public final class SmppGateway implements AutoCloseable {
     private final SmppSettings settings;
     private final Outbox outbox;
     private final SmppMetrics metrics;
+    private final DeferredReplies replies = new DeferredReplies();
     private final List<BindSlot> slots;
     private final AtomicInteger nextSlot = new AtomicInteger();
     private final ReentrantLock capacityLock = new ReentrantLock();
@@ -86,7 +88,7 @@ public final class SmppGateway implements AutoCloseable {
                 Objects.requireNonNull(reports, "reports"), Objects.requireNonNull(clock, "clock"), metrics);
         List<BindSlot> created = new ArrayList<>(settings.binds());
         for (int index = 0; index < settings.binds(); index++) {
-            created.add(new BindSlot(index, settings, inbound, metrics, this::signalCapacity));
+            created.add(new BindSlot(index, settings, inbound, replies, metrics, this::signalCapacity));
         }
         this.slots = List.copyOf(created);
     }
@@ -148,6 +150,7 @@ public final class SmppGateway implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        replies.close(); // answers already committed go out before the sessions unbind
         for (BindSlot slot : slots) {
             slot.stop();
         }

@@ -24,7 +24,7 @@ class BindSlotTest {
     @Test
     void aSubmitOnABindThatIsDownIsNotSent() {
         // Proves a submit on a bind without a session is NotSent (safe to send again), never NoAnswer.
-        BindSlot slot = new BindSlot(0, settings, null, new SmppMetrics(new SimpleMeterRegistry(), () -> 0), () -> { });
+        BindSlot slot = new BindSlot(0, settings, null, null, new SmppMetrics(new SimpleMeterRegistry(), () -> 0), () -> { });
         OutboundMessage message = new OutboundMessage(1, new PhoneNumber("447700900123"), "70141", "Thanks", null, null, null);
 
         SubmitOutcome outcome = slot.submit((SubmitRequest) SubmitRequest.plan(message, settings));
@@ -38,9 +38,10 @@ class BindSlotTest {
     @Test
     void theSenderTellsAWriteAttemptFromNoWrite() throws Exception {
         // Proves the tracking sender marks a submit as possibly written once it reaches the socket write, even when the write fails.
-        SubmitTrackingPduSender sender = new SubmitTrackingPduSender();
-        SubmitTrackingPduSender.reset();
-        assertThat(SubmitTrackingPduSender.writeStarted()).isFalse();
+        DeferredReplies replies = new DeferredReplies();
+        GatewayPduSender sender = new GatewayPduSender(replies);
+        GatewayPduSender.reset();
+        assertThat(GatewayPduSender.writeStarted()).isFalse();
 
         OutputStream broken = new OutputStream() {
             @Override
@@ -57,9 +58,10 @@ class BindSlotTest {
                 TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, "447700900123", new ESMClass(), (byte) 0, (byte) 0,
                 null, null, new RegisteredDelivery(0), (byte) 0, new RawDataCoding((byte) 0), (byte) 0, new byte[] {'h', 'i'}))
                 .isInstanceOf(IOException.class);
-        assertThat(SubmitTrackingPduSender.writeStarted()).isTrue();
+        assertThat(GatewayPduSender.writeStarted()).isTrue();
 
-        SubmitTrackingPduSender.reset();
-        assertThat(SubmitTrackingPduSender.writeStarted()).isFalse();
+        GatewayPduSender.reset();
+        assertThat(GatewayPduSender.writeStarted()).isFalse();
+        replies.close();
     }
 }

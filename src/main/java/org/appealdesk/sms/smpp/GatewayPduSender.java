@@ -14,18 +14,22 @@ import org.jsmpp.bean.TypeOfNumber;
 import org.jsmpp.util.DefaultComposer;
 
 /**
- * jSMPP's own sender, which also notes, for the calling thread, that a submit_sm reached the
- * socket write. jSMPP throws the same IOException when the session was not bound (nothing sent:
+ * jSMPP's own sender with two additions. It hands deliver_sm_resp to {@link DeferredReplies}, which
+ * answers when the core has committed (see there). And it notes, for the calling thread, that a
+ * submit_sm reached the socket write. jSMPP throws the same IOException when the session was not bound (nothing sent:
  * safe to send again) and when the write itself failed (some bytes may have reached the SMSC: the
  * charge is UNKNOWN); this flag tells the two apart. jSMPP writes on the thread that calls
  * {@code submitShortMessage}, so a thread-local is exact.
  */
-final class SubmitTrackingPduSender extends SynchronizedPDUSender {
+final class GatewayPduSender extends SynchronizedPDUSender {
 
     private static final ThreadLocal<Boolean> WRITE_STARTED = new ThreadLocal<>();
 
-    SubmitTrackingPduSender() {
+    private final DeferredReplies replies;
+
+    GatewayPduSender(DeferredReplies replies) {
         super(new DefaultPDUSender(new DefaultComposer()));
+        this.replies = java.util.Objects.requireNonNull(replies, "replies");
     }
 
     /** Forgets any earlier submit on this thread; call before each submit. */
@@ -36,6 +40,14 @@ final class SubmitTrackingPduSender extends SynchronizedPDUSender {
     /** Whether the last submit on this thread got as far as composing and writing its PDU. */
     static boolean writeStarted() {
         return Boolean.TRUE.equals(WRITE_STARTED.get());
+    }
+
+    @Override
+    public byte[] sendDeliverSmResp(OutputStream os, int commandStatus, int sequenceNumber, String messageId) throws IOException {
+        if (replies.takeOver(os, commandStatus, sequenceNumber)) {
+            return new byte[0]; // written later, once the commit is known
+        }
+        return super.sendDeliverSmResp(os, commandStatus, sequenceNumber, messageId);
     }
 
     @Override
