@@ -36,6 +36,18 @@ public final class LedgerVerifier {
     }
 
     public static final List<Rule> RULES = List.of(
+            // V5 checks these references once per insert statement instead of with row-level foreign keys: checked again here.
+            new Rule("every text, consent, donation, charge part, outbox row, journal and posting refers to rows that exist",
+                    "select 'inbound_message' as row_of, m.id from inbound_message m where not exists (select 1 from donor d where d.id = m.donor_id)"
+                            + " union all select 'contact_consent', c.donor_id from contact_consent c where not exists (select 1 from donor d where d.id = c.donor_id)"
+                            + " union all select 'donation', x.id from donation x where (x.donor_id is not null and not exists (select 1 from donor d where d.id = x.donor_id))"
+                            + " or (x.inbound_id is not null and not exists (select 1 from inbound_message m where m.id = x.inbound_id))"
+                            + " union all select 'charge_part', p.id from charge_part p where not exists (select 1 from donation x where x.id = p.donation_id)"
+                            + " union all select 'outbox', o.id from outbox o where not exists (select 1 from donor d where d.id = o.donor_id)"
+                            + " union all select 'journal', j.id from journal j"
+                            + " where j.donation_id is not null and not exists (select 1 from donation x where x.id = j.donation_id)"
+                            + " union all select 'posting', p.journal_id from posting p where not exists (select 1 from journal j where j.id = p.journal_id)"
+                            + " or not exists (select 1 from account a where a.id = p.account_id)"),
             new Rule("every journal's postings sum to zero",
                     "select journal_id, sum(amount_pence) as total from posting group by journal_id having sum(amount_pence) <> 0"),
             new Rule("every journal has at least two postings",
