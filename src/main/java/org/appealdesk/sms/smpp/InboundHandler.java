@@ -71,9 +71,12 @@ final class InboundHandler implements MessageReceiverListener {
     private final ReportIntake reports;
     private final InstantSource clock;
     private final SmppMetrics metrics;
+    private final DeferredReplies replies;
 
-    InboundHandler(SmppSettings settings, TextIntake texts, ReportIntake reports, InstantSource clock, SmppMetrics metrics) {
+    InboundHandler(SmppSettings settings, TextIntake texts, ReportIntake reports, InstantSource clock, SmppMetrics metrics,
+                   DeferredReplies replies) {
         this.settings = settings;
+        this.replies = replies;
         this.texts = texts;
         this.reports = reports;
         this.clock = clock;
@@ -186,9 +189,8 @@ final class InboundHandler implements MessageReceiverListener {
         } catch (RuntimeException e) {
             committed = CompletableFuture.failedFuture(e);
         }
-        // A copy, so the timeout never completes the core's own future.
-        CompletableFuture<Integer> answer = committed.copy()
-                .orTimeout(settings.commitWaitMsMax(), TimeUnit.MILLISECONDS)
+        // A copy, so the deadline never completes the core's own future.
+        CompletableFuture<Integer> answer = replies.withDeadline(committed.copy(), settings.commitWaitMsMax())
                 .handle((result, error) -> {
                     metrics.commitWait.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     if (error == null) {

@@ -85,7 +85,7 @@ public final class SmppGateway implements AutoCloseable {
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.metrics = new SmppMetrics(Objects.requireNonNull(registry, "registry"), this::boundSessions);
         InboundHandler inbound = new InboundHandler(settings, Objects.requireNonNull(texts, "texts"),
-                Objects.requireNonNull(reports, "reports"), Objects.requireNonNull(clock, "clock"), metrics);
+                Objects.requireNonNull(reports, "reports"), Objects.requireNonNull(clock, "clock"), metrics, replies);
         List<BindSlot> created = new ArrayList<>(settings.binds());
         for (int index = 0; index < settings.binds(); index++) {
             created.add(new BindSlot(index, settings, inbound, replies, metrics, this::signalCapacity));

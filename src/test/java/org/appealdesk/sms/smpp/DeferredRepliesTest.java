@@ -1,11 +1,13 @@
 package org.appealdesk.sms.smpp;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.jsmpp.SMPPConstant;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -67,6 +69,17 @@ class DeferredRepliesTest {
         assertThat(replies.takeOver(wire, SMPPConstant.STAT_ESME_ROK, 12)).isTrue();
         Thread.sleep(200);
         assertThat(written()).isEmpty();
+    }
+
+    @Test
+    void aCommitNotDoneByItsDeadlineFailsWithATimeoutAndADoneOneIsLeftAlone() throws Exception {
+        // Proves the deadline queue: an unfinished commit fails with TimeoutException soon after its deadline; a finished one keeps its result.
+        CompletableFuture<String> late = replies.withDeadline(new CompletableFuture<>(), 100);
+        CompletableFuture<String> done = replies.withDeadline(new CompletableFuture<>(), 100);
+        done.complete("committed");
+
+        assertThatThrownBy(() -> late.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
+        assertThat(done.get()).isEqualTo("committed");
     }
 
     private byte[] written() {
