@@ -30,9 +30,9 @@ import java.util.TreeSet;
  * @param commitWaitMsMax            how long a deliver_sm waits for its commit before it is refused
  *                                   with ESME_RX_T_APPN; keep it well under the SMSC's response
  *                                   timeout, or the SMSC resends while the first copy commits
- * @param receiveConcurrencyPerBind  deliver_sm processed at once per bind (jSMPP's PDU processor
- *                                   degree): each waits for its commit on a thread, so this must
- *                                   exceed the SMSC's own window or responses queue behind them
+ * @param receiveConcurrencyPerBind  received PDUs decoded at once per bind (jSMPP's PDU processor
+ *                                   degree); a deliver_sm no longer holds its thread while it waits
+ *                                   for its commit (DeferredReplies), so a few are enough
  * @param receiveQueuePerBind        received PDUs queued per bind when all processors are busy
  *                                   (jSMPP's queue capacity); beyond it deliver_sm is answered
  *                                   ESME_RTHROTTLED
