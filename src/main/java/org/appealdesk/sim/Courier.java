@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.SynchronousQueue;
-import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -71,7 +71,7 @@ final class Courier implements AutoCloseable {
     private final AtomicLong outstanding = new AtomicLong();
     private final AtomicLong dropsWarned = new AtomicLong();
     private final int trafficBacklogMax;
-    private final ThreadPoolExecutor senders;
+    private final ExecutorService senders;
     private final Thread dispatcher;
     private volatile boolean running = true;
 
@@ -82,10 +82,9 @@ final class Courier implements AutoCloseable {
         this.timers = timers;
         this.clock = clock;
         this.trafficBacklogMax = Math.max(TRAFFIC_BACKLOG_MIN, settings.windowSize() * TRAFFIC_BACKLOG_PER_WINDOW_SLOT);
-        // Window slots bound the concurrent sends, so the pool never needs more threads than slots.
-        AtomicInteger threadCount = new AtomicInteger();
-        this.senders = new ThreadPoolExecutor(0, SessionPool.SESSIONS_MAX * settings.windowSize(), 30, TimeUnit.SECONDS,
-                new SynchronousQueue<>(), r -> daemon(r, "sim-deliver-" + threadCount.incrementAndGet()));
+        // One virtual thread per deliver_sm waiting for its answer; window slots bound how many.
+        // Virtual, because a blocked platform thread per text costs a kernel park and wake-up each.
+        this.senders = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sim-deliver-", 0).factory());
         this.dispatcher = daemon(this::dispatchLoop, "sim-dispatch");
     }
 
@@ -357,7 +356,7 @@ final class Courier implements AutoCloseable {
             dispatcher.join(CLOSE_WAIT_MS);
             senders.shutdown();
             if (!senders.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
-                LOG.warn("{} deliver_sm still in flight after {} ms; interrupting", senders.getActiveCount(), CLOSE_WAIT_MS);
+                LOG.warn("deliver_sm still in flight after {} ms; interrupting", CLOSE_WAIT_MS);
                 senders.shutdownNow();
             }
         } catch (InterruptedException e) {
