@@ -26,12 +26,19 @@ import org.appealdesk.totals.TotalsService;
  */
 public final class Core implements AutoCloseable {
 
-    /** Group-commit settings for the two writers. */
-    public record Batching(GroupCommitter.Settings texts, GroupCommitter.Settings events) {
+    /** Group-commit settings: the text intake (over {@code textWriters} writers) and the charge events. */
+    public record Batching(GroupCommitter.Settings texts, int textWriters, GroupCommitter.Settings events) {
+        /** Text writers by default; see BENCHMARKS.md for the measurement behind the number. */
+        public static final int TEXT_WRITERS_DEFAULT = 1;
+
         public static Batching defaults() {
             return new Batching(
-                    new GroupCommitter.Settings("text-intake", 500, 20_000, Duration.ofMillis(2)),
+                    new GroupCommitter.Settings("text-intake", 500, 20_000, Duration.ofMillis(2)), TEXT_WRITERS_DEFAULT,
                     new GroupCommitter.Settings("charge-events", 500, 20_000, Duration.ofMillis(2)));
+        }
+
+        public Batching withTextWriters(int writers) {
+            return new Batching(texts, writers, events);
         }
     }
 
@@ -56,7 +63,7 @@ public final class Core implements AutoCloseable {
         AppealRegistry.sync(database, catalog, clock.instant());
         this.donors = new Donors(vault);
         this.ledger = new Ledger(database);
-        this.texts = new TextIntakeService(database, catalog, donors, charging, clock, batching.texts());
+        this.texts = new TextIntakeService(database, catalog, donors, charging, clock, batching.texts(), batching.textWriters());
         this.events = new ChargeEventService(database, catalog, donors, ledger, clock, batching.events());
         this.janitor = new Janitor(database, events, charging, clock);
         this.cardGifts = new CardGifts(database, events, clock);

@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
+import org.appealdesk.app.Core;
 import org.appealdesk.cli.bench.Bench;
 import org.appealdesk.cli.bench.BenchMode;
 import org.appealdesk.cli.bench.BenchSettings;
@@ -76,6 +77,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-ceiling", description = "skip the PostgreSQL ceiling measurement")
     boolean noCeiling;
 
+    @Option(names = "--intake-writers", description = "text intake writers (default: the platform's, "
+            + Core.Batching.TEXT_WRITERS_DEFAULT + ")")
+    Integer intakeWriters;
+
     @Option(names = "--statements", description = "load pg_stat_statements and report the window's costliest SQL statements")
     boolean statements;
 
@@ -91,7 +96,7 @@ final class BenchCommand implements Callable<Integer> {
         Duration warm = noWarmup ? Duration.ZERO : warmup != null ? warmup : min(measured.dividedBy(2), WARMUP_DEFAULT_MAX);
         Duration ceiling = noCeiling ? Duration.ZERO : ceilingCase != null ? ceilingCase : Duration.ofSeconds(2);
         BenchSettings settings = new BenchSettings(rate, measured, warm, binds, messageWindow, seed, BenchMode.parse(mode), realistic, config, ceiling,
-                statements);
+                statements, intakeWriters != null ? intakeWriters : Core.Batching.TEXT_WRITERS_DEFAULT);
         Path report = json != null ? json : Bench.defaultReportFile(Instant.now());
         String commandLine = "appealdesk " + String.join(" ", commandWords());
         return sweep ? Bench.sweep(settings, sweepSteps, report, commandLine, System.out) : Bench.run(settings, report, commandLine, System.out);

@@ -53,22 +53,40 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
     private final KeywordParser parser;
     private final Donors donors;
     private final ChargeSettings charging;
-    private final InstantSource clock;
-    private final GroupCommitter<InboundText, IntakeOutcome> committer;
+    /** Most writers the intake may be split over. */
+    public static final int WRITERS_MAX = 16;
 
+    private final InstantSource clock;
+    private final List<GroupCommitter<InboundText, IntakeOutcome>> writers;
+
+    /**
+     * @param writers group-commit writers, each with its own connection; a donor's texts always go
+     *                to the same one (by phone number), so the daily cap, redelivery and the donor's
+     *                row are only ever handled by one transaction at a time. One writer is bound by
+     *                PostgreSQL's work per text in its one backend; more use more cores.
+     */
     public TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging,
-                             InstantSource clock, GroupCommitter.Settings batching) {
+                             InstantSource clock, GroupCommitter.Settings batching, int writers) {
+        if (writers < 1 || writers > WRITERS_MAX) {
+            throw new IllegalArgumentException("text intake writers must be 1-" + WRITERS_MAX + ", got " + writers);
+        }
         this.catalog = catalog;
         this.parser = new KeywordParser(catalog);
         this.donors = donors;
         this.charging = charging;
         this.clock = clock;
-        this.committer = new GroupCommitter<>(batching, database, this::record);
+        List<GroupCommitter<InboundText, IntakeOutcome>> created = new ArrayList<>(writers);
+        for (int index = 0; index < writers; index++) {
+            GroupCommitter.Settings named = writers == 1 ? batching
+                    : new GroupCommitter.Settings(batching.name() + "-" + index, batching.batchSizeMax(), batching.queueCapacity(), batching.lingerMax());
+            created.add(new GroupCommitter<>(named, database, this::record));
+        }
+        this.writers = List.copyOf(created);
     }
 
     @Override
     public CompletableFuture<IntakeOutcome> submit(InboundText text) {
-        return committer.submit(text);
+        return writers.get(Math.floorMod(text.source().hashCode(), writers.size())).submit(text);
     }
 
     /** One parsed, not-yet-duplicate text and where it stands in the batch. */
@@ -330,13 +348,30 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         outbox.write(connection, outboxIds, now);
     }
 
-    /** The group committer's figures: batches, items per batch, time per commit. */
+    /**
+     * The writers' figures together: batches, items and largest batch summed or maxed; commit time
+     * averaged per writer, so "busy" reads as the average writer's share of the time.
+     */
     public GroupCommitter.Stats stats() {
-        return committer.stats();
+        long batches = 0;
+        long items = 0;
+        long commitNanos = 0;
+        long largest = 0;
+        int queued = 0;
+        for (GroupCommitter<InboundText, IntakeOutcome> writer : writers) {
+            GroupCommitter.Stats one = writer.stats();
+            batches += one.batches();
+            items += one.items();
+            commitNanos += one.commitNanos();
+            largest = Math.max(largest, one.batchSizeLargest());
+            queued += one.queued();
+        }
+        String name = writers.size() == 1 ? writers.getFirst().stats().name() : writers.getFirst().stats().name().replaceAll("-0$", "") + " (" + writers.size() + " writers)";
+        return new GroupCommitter.Stats(name, batches, items, commitNanos / writers.size(), largest, queued);
     }
 
     @Override
     public void close() {
-        committer.close();
+        writers.forEach(GroupCommitter::close);
     }
 }

@@ -2,6 +2,7 @@ package org.appealdesk.cli.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.appealdesk.donation.TextIntakeService;
 import org.appealdesk.sim.SimSettings;
 import org.appealdesk.sim.TrafficPlan;
 import org.appealdesk.sms.smpp.SmppSettings;
@@ -21,10 +22,11 @@ import org.appealdesk.sms.smpp.SmppSettings;
  * @param config              the appeal configuration (its appeals, charging splits and billing profile are used)
  * @param ceilingCase         how long each PostgreSQL ceiling case runs; zero skips the ceiling
  * @param statementStatistics load pg_stat_statements and report the window's costliest statements
+ * @param intakeWriters       the platform's text intake writers (Core.Batching)
  */
 public record BenchSettings(double ratePerSecond, Duration duration, Duration warmup, int binds, int window, long seed,
                      BenchMode mode, boolean realistic, Path config, Duration ceilingCase,
-                            boolean statementStatistics) {
+                            boolean statementStatistics, int intakeWriters) {
 
     public static final Duration DURATION_MAX = Duration.ofMinutes(30);
     public static final Duration WARMUP_MAX = Duration.ofMinutes(5);
@@ -52,19 +54,22 @@ public record BenchSettings(double ratePerSecond, Duration duration, Duration wa
         if (ceilingCase == null || ceilingCase.isNegative() || ceilingCase.compareTo(CEILING_CASE_MAX) > 0) {
             throw new IllegalArgumentException("--ceiling-case must be 0-" + CEILING_CASE_MAX.toSeconds() + "s, got " + ceilingCase);
         }
+        if (intakeWriters < 1 || intakeWriters > TextIntakeService.WRITERS_MAX) {
+            throw new IllegalArgumentException("--intake-writers must be 1-" + TextIntakeService.WRITERS_MAX + ", got " + intakeWriters);
+        }
     }
 
     BenchSettings withRate(double newRate) {
-        return new BenchSettings(newRate, duration, warmup, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics);
+        return new BenchSettings(newRate, duration, warmup, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters);
     }
 
     BenchSettings withWarmupAtLeast(Duration least) {
         Duration longer = warmup.compareTo(least) >= 0 ? warmup : least;
-        return new BenchSettings(ratePerSecond, duration, longer, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics);
+        return new BenchSettings(ratePerSecond, duration, longer, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters);
     }
 
     BenchSettings withoutCeiling() {
-        return new BenchSettings(ratePerSecond, duration, warmup, binds, window, seed, mode, realistic, config, Duration.ZERO, statementStatistics);
+        return new BenchSettings(ratePerSecond, duration, warmup, binds, window, seed, mode, realistic, config, Duration.ZERO, statementStatistics, intakeWriters);
     }
 
     boolean measuresCeiling() {
