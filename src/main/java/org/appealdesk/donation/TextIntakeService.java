@@ -54,16 +54,18 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
     private final Donors donors;
     private final ChargeSettings charging;
     /** Most writers the intake may be split over. */
-    public static final int WRITERS_MAX = 16;
+    public static final int WRITERS_MAX = 8;
 
     private final InstantSource clock;
     private final List<GroupCommitter<InboundText, IntakeOutcome>> writers;
 
     /**
-     * @param writers group-commit writers, each with its own connection; a donor's texts always go
-     *                to the same one (by phone number), so the daily cap, redelivery and the donor's
-     *                row are only ever handled by one transaction at a time. One writer is bound by
-     *                PostgreSQL's work per text in its one backend; more use more cores.
+     * @param writers group-commit writers, each holding one pooled connection while it commits
+     *                (the pool needs room for them and the rest); a donor's texts always go to the
+     *                same one (by phone number), so two writers never queue behind each other's
+     *                donor row locks (the cap and redelivery are safe either way: donors are locked
+     *                FOR UPDATE and texts are unique). One writer is bound by PostgreSQL's work per
+     *                text in its one backend; more use more cores.
      */
     public TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging,
                              InstantSource clock, GroupCommitter.Settings batching, int writers) {
@@ -86,7 +88,12 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
 
     @Override
     public CompletableFuture<IntakeOutcome> submit(InboundText text) {
-        return writers.get(Math.floorMod(text.source().hashCode(), writers.size())).submit(text);
+        return writers.get(writerOf(text.source())).submit(text);
+    }
+
+    /** Which writer takes a number's texts: always the same one. */
+    int writerOf(PhoneNumber number) {
+        return Math.floorMod(number.hashCode(), writers.size());
     }
 
     /** One parsed, not-yet-duplicate text and where it stands in the batch. */
@@ -348,10 +355,7 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         outbox.write(connection, outboxIds, now);
     }
 
-    /**
-     * The writers' figures together: batches, items and largest batch summed or maxed; commit time
-     * averaged per writer, so "busy" reads as the average writer's share of the time.
-     */
+    /** The writers' figures together: batches, items and commit time summed, the largest batch, and how many writers. */
     public GroupCommitter.Stats stats() {
         long batches = 0;
         long items = 0;
@@ -367,11 +371,13 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
             queued += one.queued();
         }
         String name = writers.size() == 1 ? writers.getFirst().stats().name() : writers.getFirst().stats().name().replaceAll("-0$", "") + " (" + writers.size() + " writers)";
-        return new GroupCommitter.Stats(name, batches, items, commitNanos / writers.size(), largest, queued);
+        return new GroupCommitter.Stats(name, batches, items, commitNanos, largest, queued, writers.size());
     }
 
+    /** Stops every writer taking texts first, then waits for each to commit what it has. */
     @Override
     public void close() {
+        writers.forEach(GroupCommitter::stopTaking);
         writers.forEach(GroupCommitter::close);
     }
 }

@@ -65,8 +65,17 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
     private volatile long commitNanos;
     private volatile long batchSizeLargest;
 
-    /** What the writer has done so far: for logs, benchmarks and finding the bottleneck. */
-    public record Stats(String name, long batches, long items, long commitNanos, long batchSizeLargest, int queued) {
+    /**
+     * What the writer has done so far: for logs, benchmarks and finding the bottleneck. For several
+     * writers together, {@code commitNanos} is their sum and {@code writers} how many there are.
+     */
+    public record Stats(String name, long batches, long items, long commitNanos, long batchSizeLargest, int queued, int writers) {
+
+        /** The share of {@code windowNanos} the average writer spent committing: near 1 means saturated. */
+        public double busyShare(long commitNanosInWindow, long windowNanos) {
+            return (double) commitNanosInWindow / Math.max(1, writers) / Math.max(1, windowNanos);
+        }
+
         public double itemsPerBatch() {
             return batches == 0 ? 0 : (double) items / batches;
         }
@@ -83,7 +92,7 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(settings.name(), batches, items, commitNanos, batchSizeLargest, queue.size());
+        return new Stats(settings.name(), batches, items, commitNanos, batchSizeLargest, queue.size(), 1);
     }
 
     public GroupCommitter(Settings settings, Database database, BatchWork<I, O> work) {
@@ -189,6 +198,11 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
         while ((pending = queue.poll()) != null) {
             pending.result().completeExceptionally(new RejectedExecutionException(settings.name() + " closed before commit"));
         }
+    }
+
+    /** Stops taking items at once; {@link #close} then waits for what is queued. */
+    public void stopTaking() {
+        running = false;
     }
 
     /** Stops taking items, commits what is queued (bounded wait), then stops the writer. */

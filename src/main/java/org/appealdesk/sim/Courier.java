@@ -84,6 +84,8 @@ final class Courier implements AutoCloseable {
         this.trafficBacklogMax = Math.max(TRAFFIC_BACKLOG_MIN, settings.windowSize() * TRAFFIC_BACKLOG_PER_WINDOW_SLOT);
         // One virtual thread per deliver_sm waiting for its answer; window slots bound how many.
         // Virtual, because a blocked platform thread per text costs a kernel park and wake-up each.
+        // jSMPP writes inside synchronized(out): on JDK 21-23 that pins the carrier for the write
+        // (JEP 491 lifted it in 24); the figures in BENCHMARKS.md are from JDK 25.
         this.senders = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sim-deliver-", 0).factory());
         this.dispatcher = daemon(this::dispatchLoop, "sim-dispatch");
     }

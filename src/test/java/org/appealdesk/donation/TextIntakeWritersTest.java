@@ -81,13 +81,27 @@ class TextIntakeWritersTest {
         });
         assertThat(perDonor).containsExactly(Map.entry("3 charging, 1 capped", (long) DONORS));
         assertThat(core.texts.stats().name()).isEqualTo("text-intake (3 writers)");
+        assertThat(core.texts.stats().writers()).isEqualTo(3);
         assertThat(core.texts.stats().items()).isEqualTo(DONORS * (TEXTS_EACH + 1));
+    }
+
+    @Test
+    void aNumberAlwaysMeetsTheSameWriterAndNumbersSpreadOverAll() {
+        // Proves the routing: the same number always maps to the same writer, and 12 numbers use all 3 writers.
+        java.util.Set<Integer> used = new java.util.HashSet<>();
+        for (int donor = 0; donor < DONORS; donor++) {
+            PhoneNumber number = text(donor, 0).source();
+            int writer = core.texts.writerOf(number);
+            assertThat(core.texts.writerOf(PhoneNumber.parse(number.digits()))).isEqualTo(writer);
+            used.add(writer);
+        }
+        assertThat(used).containsExactlyInAnyOrder(0, 1, 2);
     }
 
     @Test
     void aWriterCountOutsideItsLimitsIsRefused() {
         assertThatThrownBy(() -> new TextIntakeService(database, Fixtures.catalog(10), core.donors, ChargeSettings.defaults(), InstantSource.system(),
-                Core.Batching.defaults().texts(), 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1-16");
+                Core.Batching.defaults().texts(), 0)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1-8");
     }
 
     private static InboundText text(int donor, int text) {

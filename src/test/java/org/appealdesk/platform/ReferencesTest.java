@@ -80,6 +80,12 @@ class ReferencesTest {
         assertRefused("delete from inbound_message", "DELETE on inbound_message refused");
         assertRefused("delete from account where id = 2", "DELETE on account refused");
         assertRefused("update inbound_message set donor_id = 1", "update of inbound_message.donor_id refused");
+        assertRefused("update charge_part set donation_id = 1", "update of charge_part.donation_id refused");
+        assertRefused("update outbox set donor_id = 1", "update of outbox.donor_id refused");
+        assertRefused("delete from donation", "DELETE on donation refused");
+        for (String parent : new String[]{"donor", "inbound_message", "donation", "account", "journal"}) {
+            assertRefused("truncate " + parent + " cascade", "TRUNCATE on " + parent + " refused");
+        }
         execute("update donor set stopped_at = now() where id = 1"); // other columns change as before
     }
 

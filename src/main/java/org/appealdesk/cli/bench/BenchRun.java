@@ -326,7 +326,7 @@ final class BenchRun {
         long items = after.items() - before.items();
         long commitNanos = after.commitNanos() - before.commitNanos();
         return new RunResult.GroupCommit(after.name(), batches, items, batches == 0 ? 0 : round((double) items / batches),
-                batches == 0 ? 0 : round(commitNanos / 1e6 / batches), round((double) commitNanos / Math.max(1, windowNanos)),
+                batches == 0 ? 0 : round(commitNanos / 1e6 / batches), round(after.busyShare(commitNanos, windowNanos)),
                 after.batchSizeLargest(), after.queued());
     }
 

@@ -11,6 +11,8 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jsmpp.SMPPConstant;
@@ -33,7 +35,9 @@ import org.slf4j.LoggerFactory;
  * right after the listener returns ({@code SMPPSessionBound.processDeliverSm0}). The listener
  * {@link #leave leaves} the answer-to-be (a future command status) for that thread; the sender
  * {@link #takeOver takes it over} instead of writing ESME_ROK, and queues the real answer when the
- * future completes. Hazard: if a jSMPP upgrade answered on another thread, the hand-over would not
+ * future completes. One thread composes the queued answers and checks the commit deadlines; each
+ * session's bytes go to that session's own write task, so a peer that stops reading holds up only
+ * its own answers. Hazard: if a jSMPP upgrade answered on another thread, the hand-over would not
  * match the sequence number; then neither PDU is answered (the SMSC times out and delivers them
  * again), which is safe, and the mismatch is logged as an error. Never an early ESME_ROK.
  */
@@ -63,24 +67,33 @@ final class DeferredReplies implements AutoCloseable {
 
     private final PDUComposer composer = new DefaultComposer();
     private final BlockingQueue<Reply> queue = new ArrayBlockingQueue<>(QUEUED_MAX);
-    // In the order added; every deadline is "now + the gateway's commitWaitMsMax", so also in
-    // deadline order. Entries leave from the head once done or overdue, so the queue holds about
-    // the texts in flight plus DEADLINE_CHECK_MS worth of answered ones.
+    private final long commitWaitNanos;
+    // In the order added; every deadline is "now + commitWaitNanos", so also in deadline order.
+    // Entries leave from the head once done or overdue, so the queue holds about the texts in
+    // flight plus DEADLINE_CHECK_MS worth of answered ones.
     private final ConcurrentLinkedQueue<Deadline> deadlines = new ConcurrentLinkedQueue<>();
+    // Bytes waiting per session while that session's one write task runs; no entry = no task.
+    // One task per session at most, so a session whose peer stops reading holds one thread and
+    // its own answers, never the other sessions' answers or the deadlines.
+    private final Map<OutputStream, ByteArrayOutputStream> pendingBySession = new IdentityHashMap<>();
+    private final ExecutorService sessionWriters = Executors.newCachedThreadPool(
+            Thread.ofPlatform().name("smpp-reply-write-", 0).daemon().factory());
     private final Thread writer;
     private volatile boolean running = true;
 
-    DeferredReplies() {
+    /** @param commitWaitMs how long a commit is waited for before its text is refused with ESME_RX_T_APPN */
+    DeferredReplies(long commitWaitMs) {
+        this.commitWaitNanos = TimeUnit.MILLISECONDS.toNanos(commitWaitMs);
         writer = Thread.ofPlatform().name("smpp-replies").daemon().start(this::writeUntilClosed);
     }
 
     /**
-     * Fails {@code commit} with a TimeoutException if it is not done within {@code waitMs}. One
+     * Fails {@code commit} with a TimeoutException if it is not done within the commit wait. One
      * queue checked by the writer thread, instead of a timer task per text (CompletableFuture's
      * orTimeout cost 3% of the JVM's CPU in scheduler wake-ups at 2,000 texts/s).
      */
-    <T> CompletableFuture<T> withDeadline(CompletableFuture<T> commit, long waitMs) {
-        deadlines.add(new Deadline(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs), commit));
+    <T> CompletableFuture<T> withDeadline(CompletableFuture<T> commit) {
+        deadlines.add(new Deadline(System.nanoTime() + commitWaitNanos, commit));
         return commit;
     }
 
@@ -131,56 +144,104 @@ final class DeferredReplies implements AutoCloseable {
     }
 
     private void queue(Reply reply) {
-        if (!running || !queue.offer(reply)) {
-            // Closing, or a writer far behind: write on this thread rather than drop an answer.
-            write(List.of(reply));
+        if (running && queue.offer(reply)) {
+            if (!running) {
+                writeQueued(); // closed meanwhile: the writer may already have made its last pass
+            }
+            return;
+        }
+        write(List.of(reply)); // closed, or the writer far behind: hand it to its session's writer now
+    }
+
+    private void writeQueued() {
+        List<Reply> left = new ArrayList<>();
+        queue.drainTo(left);
+        if (!left.isEmpty()) {
+            write(left);
         }
     }
 
     private void writeUntilClosed() {
         List<Reply> pass = new ArrayList<>();
-        while (running || !queue.isEmpty()) {
-            try {
-                expireOverdue();
-                Reply first = queue.poll(DEADLINE_CHECK_MS, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
+        try {
+            while (running) {
+                try {
+                    expireOverdue();
+                    Reply first = queue.poll(DEADLINE_CHECK_MS, TimeUnit.MILLISECONDS);
+                    if (first == null) {
+                        continue;
+                    }
+                    pass.add(first);
+                    queue.drainTo(pass, PASS_MAX - 1);
+                    write(pass);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                } catch (RuntimeException e) {
+                    log.error("deliver_sm_resp pass of {} failed; the SMSC delivers those texts again", pass.size(), e);
+                } finally {
+                    pass.clear();
                 }
-                pass.add(first);
-                queue.drainTo(pass, PASS_MAX - 1);
-                write(pass);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (RuntimeException e) {
-                log.error("deliver_sm_resp pass of {} failed; the SMSC delivers those texts again", pass.size(), e);
-            } finally {
-                pass.clear();
             }
+        } finally {
+            // However the loop ends, later answers go straight to their sessions, and none is left queued.
+            running = false;
+            writeQueued();
         }
     }
 
-    /** One write and flush per session, under the lock jSMPP's SynchronizedPDUSender takes, so PDUs never interleave. */
+    /** Composes the answers and hands each session its bytes: one write and flush per session per pass. */
     private void write(List<Reply> replies) {
         Map<OutputStream, ByteArrayOutputStream> bySession = new IdentityHashMap<>();
         for (Reply reply : replies) {
             byte[] pdu = composer.deliverSmResp(reply.commandStatus(), reply.sequenceNumber(), null);
             bySession.computeIfAbsent(reply.stream(), stream -> new ByteArrayOutputStream(pdu.length * 64)).writeBytes(pdu);
         }
-        bySession.forEach((stream, bytes) -> {
+        bySession.forEach(this::writeToSession);
+    }
+
+    private void writeToSession(OutputStream stream, ByteArrayOutputStream bytes) {
+        synchronized (pendingBySession) {
+            ByteArrayOutputStream pending = pendingBySession.get(stream);
+            if (pending != null) {
+                pending.writeBytes(bytes.toByteArray()); // that session's task is running and takes these next
+                return;
+            }
+            pendingBySession.put(stream, bytes);
+        }
+        sessionWriters.execute(() -> drain(stream));
+    }
+
+    /** The session's one write task: writes what is pending until nothing is, under the lock jSMPP's SynchronizedPDUSender takes. */
+    private void drain(OutputStream stream) {
+        while (true) {
+            byte[] chunk;
+            synchronized (pendingBySession) {
+                ByteArrayOutputStream pending = pendingBySession.get(stream);
+                if (pending.size() == 0) {
+                    pendingBySession.remove(stream);
+                    return;
+                }
+                chunk = pending.toByteArray();
+                pending.reset();
+            }
             try {
                 synchronized (stream) {
-                    bytes.writeTo(stream);
+                    stream.write(chunk);
                     stream.flush();
                 }
             } catch (IOException e) {
                 // The session is gone: the SMSC redelivers what it has not seen answered, and intake takes redeliveries calmly.
-                log.debug("deliver_sm_resp not written ({} bytes): {}", bytes.size(), e.toString());
+                synchronized (pendingBySession) {
+                    pendingBySession.remove(stream);
+                }
+                log.debug("deliver_sm_resp not written ({} bytes): {}", chunk.length, e.toString());
+                return;
             }
-        });
+        }
     }
 
-    /** Writes what is queued (bounded wait), then stops; later answers are written on their own thread. */
+    /** Stops the writer (bounded wait) after it has handed over what is queued; later answers go straight to their sessions. */
     @Override
     public void close() {
         running = false;
@@ -189,5 +250,6 @@ final class DeferredReplies implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        writeQueued();
     }
 }

@@ -190,7 +190,7 @@ final class InboundHandler implements MessageReceiverListener {
             committed = CompletableFuture.failedFuture(e);
         }
         // A copy, so the deadline never completes the core's own future.
-        CompletableFuture<Integer> answer = replies.withDeadline(committed.copy(), settings.commitWaitMsMax())
+        CompletableFuture<Integer> answer = replies.withDeadline(committed.copy())
                 .handle((result, error) -> {
                     metrics.commitWait.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
                     if (error == null) {

@@ -64,7 +64,7 @@ public final class SmppGateway implements AutoCloseable {
     private final SmppSettings settings;
     private final Outbox outbox;
     private final SmppMetrics metrics;
-    private final DeferredReplies replies = new DeferredReplies();
+    private final DeferredReplies replies;
     private final List<BindSlot> slots;
     private final AtomicInteger nextSlot = new AtomicInteger();
     private final ReentrantLock capacityLock = new ReentrantLock();
@@ -84,6 +84,7 @@ public final class SmppGateway implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.metrics = new SmppMetrics(Objects.requireNonNull(registry, "registry"), this::boundSessions);
+        this.replies = new DeferredReplies(settings.commitWaitMsMax());
         InboundHandler inbound = new InboundHandler(settings, Objects.requireNonNull(texts, "texts"),
                 Objects.requireNonNull(reports, "reports"), Objects.requireNonNull(clock, "clock"), metrics, replies);
         List<BindSlot> created = new ArrayList<>(settings.binds());

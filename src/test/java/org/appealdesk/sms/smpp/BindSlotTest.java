@@ -38,7 +38,7 @@ class BindSlotTest {
     @Test
     void theSenderTellsAWriteAttemptFromNoWrite() throws Exception {
         // Proves the tracking sender marks a submit as possibly written once it reaches the socket write, even when the write fails.
-        DeferredReplies replies = new DeferredReplies();
+        DeferredReplies replies = new DeferredReplies(2_000);
         GatewayPduSender sender = new GatewayPduSender(replies);
         GatewayPduSender.reset();
         assertThat(GatewayPduSender.writeStarted()).isFalse();

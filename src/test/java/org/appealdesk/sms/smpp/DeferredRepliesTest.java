@@ -14,7 +14,9 @@ import org.junit.jupiter.api.Test;
 
 class DeferredRepliesTest {
 
-    private final DeferredReplies replies = new DeferredReplies();
+    private static final long DEADLINE_MS = 300;
+
+    private final DeferredReplies replies = new DeferredReplies(DEADLINE_MS);
     private final ByteArrayOutputStream wire = new ByteArrayOutputStream();
 
     @AfterEach
@@ -74,12 +76,63 @@ class DeferredRepliesTest {
     @Test
     void aCommitNotDoneByItsDeadlineFailsWithATimeoutAndADoneOneIsLeftAlone() throws Exception {
         // Proves the deadline queue: an unfinished commit fails with TimeoutException soon after its deadline; a finished one keeps its result.
-        CompletableFuture<String> late = replies.withDeadline(new CompletableFuture<>(), 100);
-        CompletableFuture<String> done = replies.withDeadline(new CompletableFuture<>(), 100);
+        long started = System.nanoTime();
+        CompletableFuture<String> late = replies.withDeadline(new CompletableFuture<>());
+        CompletableFuture<String> done = replies.withDeadline(new CompletableFuture<>());
         done.complete("committed");
+        Thread.sleep(DEADLINE_MS / 3);
+        assertThat(late).as("still waiting before its deadline").isNotDone();
 
         assertThatThrownBy(() -> late.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
+        assertThat(System.nanoTime() - started).as("not before its deadline").isGreaterThanOrEqualTo(TimeUnit.MILLISECONDS.toNanos(DEADLINE_MS));
         assertThat(done.get()).isEqualTo("committed");
+    }
+
+    @Test
+    void aSessionWhosePeerStopsReadingHoldsUpOnlyItsOwnAnswers() throws Exception {
+        // Proves one session's blocked write does not stop another session's answers or the deadline checks.
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.io.OutputStream stuck = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                awaitRelease();
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                awaitRelease();
+            }
+
+            private void awaitRelease() {
+                try {
+                    release.await(10, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        };
+        DeferredReplies.leave(1, CompletableFuture.completedFuture(SMPPConstant.STAT_ESME_ROK));
+        assertThat(replies.takeOver(stuck, SMPPConstant.STAT_ESME_ROK, 1)).isTrue();
+        Thread.sleep(100);
+
+        DeferredReplies.leave(2, CompletableFuture.completedFuture(SMPPConstant.STAT_ESME_ROK));
+        assertThat(replies.takeOver(wire, SMPPConstant.STAT_ESME_ROK, 2)).isTrue();
+        assertThat(ByteBuffer.wrap(awaitBytes(17)).getInt(12)).as("the other session's answer").isEqualTo(2);
+        CompletableFuture<String> late = replies.withDeadline(new CompletableFuture<>());
+        assertThatThrownBy(() -> late.get(5, TimeUnit.SECONDS)).hasCauseInstanceOf(TimeoutException.class);
+        release.countDown();
+    }
+
+    @Test
+    void anAnswerCommittedAfterCloseIsStillWritten() throws Exception {
+        // Proves a commit completing after close() still gets its answer on the wire (the session may well still be up).
+        CompletableFuture<Integer> status = new CompletableFuture<>();
+        DeferredReplies.leave(3, status);
+        assertThat(replies.takeOver(wire, SMPPConstant.STAT_ESME_ROK, 3)).isTrue();
+        replies.close();
+
+        status.complete(SMPPConstant.STAT_ESME_ROK);
+        assertThat(ByteBuffer.wrap(awaitBytes(17)).getInt(12)).isEqualTo(3);
     }
 
     private byte[] written() {
