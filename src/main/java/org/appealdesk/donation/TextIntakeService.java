@@ -48,14 +48,13 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
     private static final int REQUEST_ID_RANDOM_LENGTH = 24;
     /** Length of a Gift Aid link token: about 71 bits, unguessable. */
     private static final int GIFT_AID_TOKEN_LENGTH = 12;
+    /** Most writers the intake may be split over (each needs a pooled connection while it commits). */
+    public static final int WRITERS_MAX = 8;
 
     private final AppealCatalog catalog;
     private final KeywordParser parser;
     private final Donors donors;
     private final ChargeSettings charging;
-    /** Most writers the intake may be split over. */
-    public static final int WRITERS_MAX = 8;
-
     private final InstantSource clock;
     private final List<GroupCommitter<InboundText, IntakeOutcome>> writers;
 
