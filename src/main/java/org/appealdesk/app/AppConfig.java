@@ -30,7 +30,10 @@ import org.appealdesk.web.HttpSettings;
  * setting stops start-up with an {@link IllegalArgumentException} naming the setting, e.g.
  * "appeals[0].maxPerText: must be £0.01-£40, got £50". Frozen once read.
  *
- * @param databaseUrl "embedded" or a jdbc:postgresql: URL
+ * @param databaseUrl   "embedded" or a jdbc:postgresql: URL
+ * @param intakeWriters group-commit writers the text intake is split over ({@code database.intakeWriters},
+ *                      default 1): more take more texts a second where there are cores to spare, but on
+ *                      2 cores they starve charging (BENCHMARKS.md); each holds a pooled connection
  */
 public record AppConfig(
         String databaseUrl,
@@ -42,15 +45,21 @@ public record AppConfig(
         List<SmppSettings> smsc,
         ChargeSettings charging,
         AppealCatalog catalog,
-        WebGivingConfig web) {
+        WebGivingConfig web,
+        int intakeWriters) {
 
     public static final String EMBEDDED = "embedded";
 
-    /** A configuration without web giving settings: defaults for every appeal, card payments off. */
+    /** A configuration without web giving settings: defaults for every appeal, card payments off, one intake writer. */
     public AppConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize, HttpSettings http,
                      String phoneKeyEnvironmentVariable, List<SmppSettings> smsc, ChargeSettings charging, AppealCatalog catalog) {
         this(databaseUrl, databaseUser, databasePassword, databasePoolSize, http, phoneKeyEnvironmentVariable, smsc, charging, catalog,
-                WebGivingConfig.defaults(catalog));
+                WebGivingConfig.defaults(catalog), 1);
+    }
+
+    /** Group-commit settings for this configuration: the defaults, with its intake writers. */
+    public Core.Batching batching() {
+        return Core.Batching.defaults().withTextWriters(intakeWriters);
     }
 
     public static final int SMSC_CONNECTIONS_MAX = 8;
@@ -88,6 +97,13 @@ public record AppConfig(
         if (poolSize < 2 || poolSize > org.appealdesk.platform.DatabaseSettings.POOL_SIZE_LIMIT) {
             throw new IllegalArgumentException("database.poolSize must be 2-" + org.appealdesk.platform.DatabaseSettings.POOL_SIZE_LIMIT + ", got " + poolSize);
         }
+        int intakeWriters = database.path("intakeWriters").asInt(1);
+        // Each writer holds a connection while it commits; charging, claims, the janitor and the web need the rest.
+        int intakeWritersMax = Math.min(org.appealdesk.donation.TextIntakeService.WRITERS_MAX, poolSize / 2);
+        if (intakeWriters < 1 || intakeWriters > intakeWritersMax) {
+            throw new IllegalArgumentException("database.intakeWriters must be 1-" + intakeWritersMax + " (at most half of poolSize "
+                    + poolSize + "), got " + intakeWriters);
+        }
         String passwordVariable = optionalText(database, "passwordEnvironmentVariable", null);
         String password = passwordVariable == null ? "" : environment.apply(passwordVariable);
         JsonNode httpNode = required(root, "http");
@@ -120,7 +136,7 @@ public record AppConfig(
         AppealCatalog catalog = setting("appeals", () -> new AppealCatalog(appeals));
         WebGivingConfig web = WebGivingConfig.parse(root, catalog, environment);
         return new AppConfig(url, optionalText(database, "user", "postgres"), password == null ? "" : password,
-                poolSize, http, text(root, "phoneKeyEnvironmentVariable"), List.copyOf(smsc), charging, catalog, web);
+                poolSize, http, text(root, "phoneKeyEnvironmentVariable"), List.copyOf(smsc), charging, catalog, web, intakeWriters);
     }
 
     private static ChargeSettings charging(JsonNode node) {

@@ -9,7 +9,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.appealdesk.app.AppConfig;
 import org.appealdesk.app.Application;
-import org.appealdesk.app.Core;
 import org.appealdesk.app.Summary;
 import org.appealdesk.donation.ChargeSettings;
 import org.appealdesk.platform.Money;
@@ -65,7 +64,7 @@ final class DemoCommand implements Callable<Integer> {
         SimulatedSmsc smsc = SimulatedSmsc.start(simSettings);
         AppConfig settings = pointedAt(file, smsc.port(), simSettings);
         Application application = Application.start(settings, PhoneKeys.forDemo(settings.phoneKeyEnvironmentVariable(), data), data,
-                Core.Batching.defaults());
+                settings.batching());
         String slug = settings.catalog().all().getFirst().slug();
         PrintStream out = System.out;
         out.println("Live totals: http://" + settings.http().host() + ":" + application.web.port() + "/appeals/" + slug);
@@ -183,6 +182,6 @@ final class DemoCommand implements Callable<Integer> {
         return new AppConfig(file.databaseUrl(), file.databaseUser(), file.databasePassword(), file.databasePoolSize(),
                 new org.appealdesk.web.HttpSettings("127.0.0.1", port), file.phoneKeyEnvironmentVariable(), List.of(smsc),
                 new ChargeSettings(DEMO_REPORT_WAIT, file.charging().unknownExpiry(), DEMO_REPORT_WAIT, file.charging().partMaxByNetwork()),
-                file.catalog(), file.web());
+                file.catalog(), file.web(), file.intakeWriters());
     }
 }

@@ -5,7 +5,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 import org.appealdesk.app.AppConfig;
 import org.appealdesk.app.Application;
-import org.appealdesk.app.Core;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +22,7 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         AppConfig settings = AppConfig.read(config, System::getenv);
         Application application = Application.start(settings, PhoneKeys.fromEnvironment(settings.phoneKeyEnvironmentVariable()), data,
-                Core.Batching.defaults());
+                settings.batching());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             application.close();

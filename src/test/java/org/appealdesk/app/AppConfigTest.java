@@ -41,6 +41,18 @@ class AppConfigTest {
         assertThat(config.embeddedDatabase()).isTrue();
         assertThat(config.smsc()).hasSize(1);
         assertThat(config.charging().partMaxByNetwork()).containsEntry("three", Money.ofPounds(10));
+        assertThat(config.intakeWriters()).isEqualTo(1);
+        assertThat(config.batching().textWriters()).isEqualTo(1);
+    }
+
+    @Test
+    void intakeWritersAreReadAndBoundedByThePool(@TempDir Path directory) throws IOException {
+        // Proves: database.intakeWriters reaches the core's batching, and more writers than half the pool (or 8) is refused by name.
+        assertThat(readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"intakeWriters\": 3").batching().textWriters()).isEqualTo(3);
+        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 8, \"intakeWriters\": 5"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database.intakeWriters must be 1-4");
+        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"intakeWriters\": 0"))
+                .hasMessageContaining("database.intakeWriters");
     }
 
     @Test
