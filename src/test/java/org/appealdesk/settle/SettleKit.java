@@ -199,5 +199,10 @@ final class SettleKit implements AutoCloseable {
     @Override
     public void close() {
         core.close();
+        try (java.util.stream.Stream<Path> paths = Files.walk(directory)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | RuntimeException e) {
+            // A report left in the temp folder is not worth failing a test over.
+        }
     }
 }

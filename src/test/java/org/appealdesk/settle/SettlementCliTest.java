@@ -32,8 +32,9 @@ class SettlementCliTest {
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws java.io.IOException {
         kit.close();
+        Files.deleteIfExists(config);
     }
 
     private record Run(int exitCode, String out) {
