@@ -369,7 +369,8 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
             largest = Math.max(largest, one.batchSizeLargest());
             queued += one.queued();
         }
-        String name = writers.size() == 1 ? writers.getFirst().stats().name() : writers.getFirst().stats().name().replaceAll("-0$", "") + " (" + writers.size() + " writers)";
+        String first = writers.getFirst().stats().name();
+        String name = writers.size() == 1 ? first : first.replaceAll("-0$", "") + " (" + writers.size() + " writers)";
         return new GroupCommitter.Stats(name, batches, items, commitNanos, largest, queued, writers.size());
     }
 

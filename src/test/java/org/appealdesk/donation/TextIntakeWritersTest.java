@@ -67,7 +67,7 @@ class TextIntakeWritersTest {
             assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.DUPLICATE);
         }
 
-        assertThat(count("select count(*) from inbound_message")).isEqualTo(DONORS * TEXTS_EACH);
+        assertThat(TestDatabase.count(database, "select count(*) from inbound_message")).isEqualTo(DONORS * TEXTS_EACH);
         Map<String, Long> perDonor = database.inTransaction(connection -> {
             Map<String, Long> shapes = new HashMap<>();
             try (Statement sql = connection.createStatement(); ResultSet rows = sql.executeQuery(
@@ -109,12 +109,4 @@ class TextIntakeWritersTest {
                 "SUN10", "o2", Instant.now());
     }
 
-    private long count(String sql) {
-        return database.inTransaction(connection -> {
-            try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        });
-    }
 }

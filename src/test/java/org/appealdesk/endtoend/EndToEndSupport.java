@@ -49,15 +49,6 @@ final class EndToEndSupport {
         }
     }
 
-    static long count(Database database, String sql) {
-        return database.inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(sql); ResultSet row = select.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        });
-    }
-
     /** Charge part state by request id, straight from the database. */
     static Map<String, String> partStates(Database database) {
         return database.inTransaction(connection -> {

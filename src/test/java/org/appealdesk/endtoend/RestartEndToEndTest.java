@@ -53,8 +53,8 @@ class RestartEndToEndTest {
                 assertThat(run.awaitSent(Duration.ofSeconds(90))).isTrue();
                 assertThat(smsc.awaitQuiet(Duration.ofSeconds(90))).as("network quiet after restart").isTrue();
                 assertThat(EndToEndSupport.awaitTrue(Duration.ofSeconds(60), () ->
-                        EndToEndSupport.count(database, "select count(*) from outbox where state in ('PENDING', 'SENDING')") == 0
-                                && EndToEndSupport.count(database, "select count(*) from charge_part where state = 'PENDING'") == 0))
+                        TestDatabase.count(database, "select count(*) from outbox where state in ('PENDING', 'SENDING')") == 0
+                                && TestDatabase.count(database, "select count(*) from charge_part where state = 'PENDING'") == 0))
                         .as("every claimed message answered or handed to the janitor").isTrue();
             } finally {
                 second.destroy();
@@ -64,7 +64,7 @@ class RestartEndToEndTest {
             SimLedger truth = smsc.ledger();
             assertThat(ackedBeforeKill).isPositive().isLessThan(truth.mosGenerated());
             assertThat(truth.mosPending()).isZero();
-            assertThat(EndToEndSupport.count(database, "select count(*) from inbound_message")).isEqualTo(truth.mosGenerated());
+            assertThat(TestDatabase.count(database, "select count(*) from inbound_message")).isEqualTo(truth.mosGenerated());
             assertThat(truth.requestIdsSubmittedMoreThanOnce()).isZero();
             assertThat(truth.requestIdsBilledTwice()).isZero();
             assertThat(truth.donorsBilledMoreThanTexted()).isEmpty();

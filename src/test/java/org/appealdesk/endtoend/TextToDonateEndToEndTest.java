@@ -70,13 +70,13 @@ class TextToDonateEndToEndTest {
                 assertThat(smsc.awaitQuiet(Duration.ofSeconds(60))).as("network quiet: every text and receipt acknowledged").isTrue();
                 SimLedger truth = smsc.ledger();
                 assertThat(EndToEndSupport.awaitTrue(Duration.ofSeconds(30), () ->
-                        EndToEndSupport.count(database, "select count(*) from charge_part where state in ('PENDING', 'SUBMITTED')")
+                        TestDatabase.count(database, "select count(*) from charge_part where state in ('PENDING', 'SUBMITTED')")
                                 == truth.chargeAttempts(ChargeOutcome.NO_RECEIPT))).as("only never-receipted charges still wait").isTrue();
 
                 // Every genuine text recorded once; duplicate deliveries recorded nothing new.
                 assertThat(truth.mosPending()).isZero();
                 assertThat(truth.duplicateMosAcked()).as("the run exercised duplicate texts").isPositive();
-                assertThat(EndToEndSupport.count(database, "select count(*) from inbound_message")).isEqualTo(truth.mosGenerated());
+                assertThat(TestDatabase.count(database, "select count(*) from inbound_message")).isEqualTo(truth.mosGenerated());
 
                 // Never charged twice, never more than texted.
                 assertThat(truth.requestIdsBilledTwice()).isZero();
@@ -98,12 +98,12 @@ class TextToDonateEndToEndTest {
 
                 // The ledger's receivables equal the network's bills to the penny (charges and partial charges), apart from
                 // parts charged for split gifts whose other part still awaits its report: those are booked when the gift resolves.
-                long booked = EndToEndSupport.count(database, "select coalesce(sum(p.amount_pence), 0) from posting p join account a on a.id = p.account_id"
+                long booked = TestDatabase.count(database, "select coalesce(sum(p.amount_pence), 0) from posting p join account a on a.id = p.account_id"
                         + " where a.kind = 'RECEIVABLE'");
-                long awaitingSibling = EndToEndSupport.count(database, "select coalesce(sum(p.amount_pence), 0) from charge_part p"
+                long awaitingSibling = TestDatabase.count(database, "select coalesce(sum(p.amount_pence), 0) from charge_part p"
                         + " join donation d on d.id = p.donation_id where p.state = 'CHARGED' and d.state in ('CHARGING', 'UNKNOWN')");
                 assertThat(booked + awaitingSibling).isEqualTo(truth.totalBilledPence());
-                assertThat(EndToEndSupport.count(database, "select count(*) from charge_report where repeats > 0")).as("duplicate receipts arrived").isPositive();
+                assertThat(TestDatabase.count(database, "select count(*) from charge_report where repeats > 0")).as("duplicate receipts arrived").isPositive();
 
                 LedgerVerifier.Report report = application.core.verifier.verify();
                 assertThat(report.checks()).allSatisfy(check -> assertThat(check.passed()).as(check.name() + " " + check.examples()).isTrue());
@@ -112,12 +112,12 @@ class TextToDonateEndToEndTest {
                 JsonNode totals = new ObjectMapper().readTree(HttpClient.newHttpClient().send(
                         HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + application.web.port() + "/api/appeals/sun-ukraine/totals")).build(),
                         HttpResponse.BodyHandlers.ofString()).body());
-                long chargedDonations = EndToEndSupport.count(database, "select coalesce(sum(amount_pence), 0) from donation where state = 'CHARGED'");
+                long chargedDonations = TestDatabase.count(database, "select coalesce(sum(amount_pence), 0) from donation where state = 'CHARGED'");
                 assertThat(totals.get("chargedPence").asLong()).isEqualTo(chargedDonations).isPositive();
                 assertThat(totals.get("donationCount").asLong())
-                        .isEqualTo(EndToEndSupport.count(database, "select count(*) from donation where state = 'CHARGED'"));
+                        .isEqualTo(TestDatabase.count(database, "select count(*) from donation where state = 'CHARGED'"));
                 assertThat(totals.get("unknownCount").asLong() + totals.get("pendingCount").asLong())
-                        .isEqualTo(EndToEndSupport.count(database, "select count(*) from donation where state in ('UNKNOWN', 'CHARGING')"));
+                        .isEqualTo(TestDatabase.count(database, "select count(*) from donation where state in ('UNKNOWN', 'CHARGING')"));
                 // No donor's number reached a log line, and none is stored outside its encrypted column.
                 assertThat(logs.list).isNotEmpty();
                 java.util.Set<String> numbers = new java.util.HashSet<>();
@@ -129,9 +129,9 @@ class TextToDonateEndToEndTest {
                         assertThat(numbers).as("log line leaks a donor's number: " + event.getLoggerName()).doesNotContain(digits.group());
                     }
                 }
-                assertThat(EndToEndSupport.count(database, "select count(*) from donor where phone_encrypted is null")).isZero();
+                assertThat(TestDatabase.count(database, "select count(*) from donor where phone_encrypted is null")).isZero();
 
-                assertThat(EndToEndSupport.count(database, "select count(*) from donation where amount_pence = 2000 and state = 'CHARGED' and network = 'three'"
+                assertThat(TestDatabase.count(database, "select count(*) from donation where amount_pence = 2000 and state = 'CHARGED' and network = 'three'"
                         + " and id in (select donation_id from charge_part group by donation_id having count(*) = 2)")).as("split £20 gifts charged").isPositive();
             }
         }

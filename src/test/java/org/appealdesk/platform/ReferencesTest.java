@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import org.appealdesk.ledger.LedgerVerifier;
@@ -39,7 +38,7 @@ class ReferencesTest {
         assertRefused("insert into inbound_message (id, channel, external_id, donor_id, destination, body, command, received_at)"
                 + " values (1, 'smpp', 'a', 1, '70141', 'SUN5', 'DONATE', now()), (2, 'smpp', 'b', 99, '70141', 'SUN5', 'DONATE', now())",
                 "inbound_message: donor_id = 99 has no row in donor");
-        assertThat(count("select count(*) from inbound_message")).isZero();
+        assertThat(TestDatabase.count(database, "select count(*) from inbound_message")).isZero();
     }
 
     @Test
@@ -115,14 +114,6 @@ class ReferencesTest {
         });
     }
 
-    private long count(String sql) {
-        return database.inTransaction(connection -> {
-            try (Statement statement = connection.createStatement(); ResultSet rows = statement.executeQuery(sql)) {
-                rows.next();
-                return rows.getLong(1);
-            }
-        });
-    }
 
     private void assertRefused(String sql, String message) {
         try (Connection connection = database.dataSource().getConnection(); Statement statement = connection.createStatement()) {

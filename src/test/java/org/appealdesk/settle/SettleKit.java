@@ -24,6 +24,7 @@ import org.appealdesk.sms.InboundText;
 import org.appealdesk.sms.OutboundMessage;
 import org.appealdesk.support.Fixtures;
 import org.appealdesk.support.MutableClock;
+import org.appealdesk.support.TempDirectories;
 import org.appealdesk.support.TestDatabase;
 
 /**
@@ -155,12 +156,7 @@ final class SettleKit implements AutoCloseable {
     }
 
     long count(String sql) {
-        return database.inTransaction(connection -> {
-            try (PreparedStatement select = connection.prepareStatement(sql); ResultSet row = select.executeQuery()) {
-                row.next();
-                return row.getLong(1);
-            }
-        });
+        return TestDatabase.count(database, sql);
     }
 
     long totalCharged() {
@@ -199,10 +195,6 @@ final class SettleKit implements AutoCloseable {
     @Override
     public void close() {
         core.close();
-        try (java.util.stream.Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (IOException | RuntimeException e) {
-            // A report left in the temp folder is not worth failing a test over.
-        }
+        TempDirectories.deleteQuietly(directory);
     }
 }

@@ -2,6 +2,8 @@ package org.appealdesk.support;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import org.appealdesk.platform.Database;
 import org.appealdesk.platform.EmbeddedPostgresServer;
@@ -28,7 +30,7 @@ public final class TestDatabase {
                 Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                     database.close();
                     server.close();
-                    deleteQuietly(directory); // else every test run leaves ~60 MB in the temp folder
+                    TempDirectories.deleteQuietly(directory); // else every test run leaves ~60 MB in the temp folder
                 }));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
@@ -37,12 +39,14 @@ public final class TestDatabase {
         return database;
     }
 
-    private static void deleteQuietly(Path directory) {
-        try (java.util.stream.Stream<Path> paths = Files.walk(directory)) {
-            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-        } catch (java.io.IOException | RuntimeException e) {
-            System.err.println("test database directory " + directory + " not deleted: " + e);
-        }
+    /** The single number a query returns, such as a count, read in its own transaction. */
+    public static long count(Database database, String sql) {
+        return database.inTransaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement(sql); ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        });
     }
 
     public static synchronized EmbeddedPostgresServer server() {
