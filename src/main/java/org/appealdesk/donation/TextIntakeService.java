@@ -354,24 +354,12 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         outbox.write(connection, outboxIds, now);
     }
 
-    /** The writers' figures together: batches, items and commit time summed, the largest batch, and how many writers. */
+    /** The writers' figures together: batches, items, commit time and latencies summed, the largest batch, and how many writers. */
     public GroupCommitter.Stats stats() {
-        long batches = 0;
-        long items = 0;
-        long commitNanos = 0;
-        long largest = 0;
-        int queued = 0;
-        for (GroupCommitter<InboundText, IntakeOutcome> writer : writers) {
-            GroupCommitter.Stats one = writer.stats();
-            batches += one.batches();
-            items += one.items();
-            commitNanos += one.commitNanos();
-            largest = Math.max(largest, one.batchSizeLargest());
-            queued += one.queued();
-        }
-        String first = writers.getFirst().stats().name();
+        List<GroupCommitter.Stats> each = writers.stream().map(GroupCommitter::stats).toList();
+        String first = each.getFirst().name();
         String name = writers.size() == 1 ? first : first.replaceAll("-0$", "") + " (" + writers.size() + " writers)";
-        return new GroupCommitter.Stats(name, batches, items, commitNanos, largest, queued, writers.size());
+        return GroupCommitter.Stats.combine(name, each);
     }
 
     /** Stops every writer taking texts first, then waits for each to commit what it has. */

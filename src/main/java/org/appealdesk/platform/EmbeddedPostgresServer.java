@@ -110,10 +110,17 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     // Fewer, gentler checkpoints during a telethon peak; durability is unchanged.
                     .setServerConfig("max_wal_size", "4GB")
                     .setServerConfig("checkpoint_completion_target", "0.9")
-                    // Tables grow from empty to millions of rows in a telethon: analyse them often, or
-                    // the planner keeps plans made for an empty table (seen: 20-40 ms lookups).
+                    // Tables grow from empty to millions of rows in a telethon: analyse them soon after
+                    // their first rows, or the planner keeps plans made for an empty table (seen: 20-40 ms
+                    // lookups). After that, once per half again of their size: at 0.02 every 5 s pass
+                    // vacuumed and analysed all six hot tables (~1 s of a core, commits twice as slow
+                    // meanwhile; 0.08 of PostgreSQL's 0.9 cores at 2,000 texts/s, BENCHMARKS.md).
                     .setServerConfig("autovacuum_naptime", "5s")
-                    .setServerConfig("autovacuum_analyze_scale_factor", "0.02")
+                    .setServerConfig("autovacuum_analyze_scale_factor", "0.5")
+                    // Insert-only tables need vacuum for freezing and index-only scans, not for space:
+                    // once per doubling. Updated tables (outbox, charge parts) still go at 5% dead rows,
+                    // which keeps the outbox's partial indexes short for the claim.
+                    .setServerConfig("autovacuum_vacuum_insert_scale_factor", "1")
                     .setServerConfig("autovacuum_vacuum_scale_factor", "0.05")
                     .start();
             EmbeddedPostgresServer server = new EmbeddedPostgresServer(postgres);

@@ -10,6 +10,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import org.HdrHistogram.Histogram;
+import org.HdrHistogram.SynchronizedHistogram;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,8 +52,12 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
         }
     }
 
-    private record Pending<I, O>(I item, CompletableFuture<O> result) {
+    /** One caller's item, with when it was queued (System.nanoTime) for the latency figures. */
+    private record Pending<I, O>(I item, CompletableFuture<O> result, long queuedAt) {
     }
+
+    /** Latencies are kept in microseconds up to this, 3 significant digits (about 30 KB per histogram). */
+    static final long LATENCY_MICROS_MAX = TimeUnit.MINUTES.toMicros(10);
 
     private final Settings settings;
     private final Database database;
@@ -64,12 +70,41 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
     private volatile long items;
     private volatile long commitNanos;
     private volatile long batchSizeLargest;
+    // Per item, since start: queued until its batch began, and queued until its batch committed.
+    // Written by the writer thread; copied under their own lock by stats().
+    private final SynchronizedHistogram waitMicros = new SynchronizedHistogram(LATENCY_MICROS_MAX, 3);
+    private final SynchronizedHistogram committedMicros = new SynchronizedHistogram(LATENCY_MICROS_MAX, 3);
 
     /**
      * What the writer has done so far: for logs, benchmarks and finding the bottleneck. For several
      * writers together, {@code commitNanos} is their sum and {@code writers} how many there are.
+     * {@code waitMicros} and {@code committedMicros} hold, per item, the time from being queued to
+     * its batch starting, and to its batch committing: the part of a caller's latency spent here,
+     * split into waiting for the writer and the writer's own work.
      */
-    public record Stats(String name, long batches, long items, long commitNanos, long batchSizeLargest, int queued, int writers) {
+    public record Stats(String name, long batches, long items, long commitNanos, long batchSizeLargest, int queued, int writers,
+                        Histogram waitMicros, Histogram committedMicros) {
+
+        /** Several writers' figures as one: counts, commit time and histograms summed, the largest batch. */
+        public static Stats combine(String name, List<Stats> parts) {
+            Histogram wait = new Histogram(LATENCY_MICROS_MAX, 3);
+            Histogram committed = new Histogram(LATENCY_MICROS_MAX, 3);
+            long batches = 0;
+            long items = 0;
+            long commitNanos = 0;
+            long largest = 0;
+            int queued = 0;
+            for (Stats one : parts) {
+                batches += one.batches();
+                items += one.items();
+                commitNanos += one.commitNanos();
+                largest = Math.max(largest, one.batchSizeLargest());
+                queued += one.queued();
+                wait.add(one.waitMicros());
+                committed.add(one.committedMicros());
+            }
+            return new Stats(name, batches, items, commitNanos, largest, queued, parts.size(), wait, committed);
+        }
 
         /** The share of {@code windowNanos} the average writer spent committing: near 1 means saturated. */
         public double busyShare(long commitNanosInWindow, long windowNanos) {
@@ -92,7 +127,8 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
     }
 
     public Stats stats() {
-        return new Stats(settings.name(), batches, items, commitNanos, batchSizeLargest, queue.size(), 1);
+        return new Stats(settings.name(), batches, items, commitNanos, batchSizeLargest, queue.size(), 1,
+                waitMicros.copy(), committedMicros.copy());
     }
 
     public GroupCommitter(Settings settings, Database database, BatchWork<I, O> work) {
@@ -108,7 +144,7 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
         CompletableFuture<O> result = new CompletableFuture<>();
         if (!running) {
             result.completeExceptionally(new RejectedExecutionException(settings.name() + " is closed"));
-        } else if (!queue.offer(new Pending<>(item, result))) {
+        } else if (!queue.offer(new Pending<>(item, result, System.nanoTime()))) {
             result.completeExceptionally(new RejectedExecutionException(settings.name() + " queue is full (" + settings.queueCapacity() + " waiting)"));
         }
         return result;
@@ -166,10 +202,12 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
         try {
             long started = System.nanoTime();
             List<O> outputs = database.inTransaction(connection -> work.run(connection, inputs));
-            commitNanos += System.nanoTime() - started;
+            long committed = System.nanoTime();
+            commitNanos += committed - started;
             batches++;
             items += inputs.size();
             batchSizeLargest = Math.max(batchSizeLargest, inputs.size());
+            record(batch, started, committed);
             complete(batch, outputs);
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
@@ -182,6 +220,18 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
                 commit(new ArrayList<>(List.of(pending)));
             }
         }
+    }
+
+    private void record(List<Pending<I, O>> batch, long started, long committed) {
+        for (Pending<I, O> pending : batch) {
+            waitMicros.recordValue(micros(started - pending.queuedAt()));
+            committedMicros.recordValue(micros(committed - pending.queuedAt()));
+        }
+    }
+
+    /** Nanoseconds to microseconds, clamped to the histograms' range (a longer wait is recorded at the maximum). */
+    private static long micros(long nanos) {
+        return Math.min(Math.max(nanos / 1_000, 0), LATENCY_MICROS_MAX);
     }
 
     private static <I, O> void complete(List<Pending<I, O>> batch, List<O> outputs) {

@@ -83,6 +83,7 @@ class TextIntakeWritersTest {
         assertThat(core.texts.stats().name()).isEqualTo("text-intake (3 writers)");
         assertThat(core.texts.stats().writers()).isEqualTo(3);
         assertThat(core.texts.stats().items()).isEqualTo(DONORS * (TEXTS_EACH + 1));
+        assertThat(core.texts.stats().committedMicros().getTotalCount()).isEqualTo(DONORS * (TEXTS_EACH + 1));
     }
 
     @Test

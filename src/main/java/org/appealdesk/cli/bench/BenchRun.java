@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.HdrHistogram.Histogram;
 import org.appealdesk.app.AppConfig;
 import org.appealdesk.app.Application;
 import org.appealdesk.app.Core;
@@ -327,7 +328,16 @@ final class BenchRun {
         long commitNanos = after.commitNanos() - before.commitNanos();
         return new RunResult.GroupCommit(after.name(), batches, items, batches == 0 ? 0 : round((double) items / batches),
                 batches == 0 ? 0 : round(commitNanos / 1e6 / batches), round(after.busyShare(commitNanos, windowNanos)),
-                after.batchSizeLargest(), after.queued());
+                after.batchSizeLargest(), after.queued(),
+                Percentiles.ofMicros(inWindow(after.waitMicros(), before.waitMicros())),
+                Percentiles.ofMicros(inWindow(after.committedMicros(), before.committedMicros())));
+    }
+
+    /** The window's part of a histogram kept since start: the later copy minus the earlier one. */
+    private static Histogram inWindow(Histogram after, Histogram before) {
+        Histogram window = after.copy();
+        window.subtract(before);
+        return window;
     }
 
     /** Memory and database samples taken during the window, with their peaks. */

@@ -66,6 +66,10 @@ final class SummaryPrinter {
         for (RunResult.GroupCommit g : run.groupCommit()) {
             out.printf("Group commit %s: %,d batches, %.1f items per batch, %.2f ms per batch, writer busy %.0f%% of the window%n",
                     g.name(), g.batches(), g.itemsPerBatch(), g.commitMsPerBatch(), g.writerBusyShare() * 100);
+            if (g.items() > 0) {
+                out.println("  per item, queued to batch start: " + g.itemWait());
+                out.println("  per item, queued to committed:   " + g.itemCommitted());
+            }
         }
         if (ceiling != null) {
             BenchReport.Ratios ratios = BenchReport.Ratios.of(run, ceiling);

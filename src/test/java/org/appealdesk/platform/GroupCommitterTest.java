@@ -1,0 +1,117 @@
+package org.appealdesk.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.PreparedStatement;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.appealdesk.support.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Group commit on the real embedded PostgreSQL: batching, a bad item failing alone, and the figures it keeps. */
+class GroupCommitterTest {
+
+    private static final int ITEMS = 300;
+
+    private Database database;
+    private GroupCommitter<Integer, Integer> committer;
+
+    @BeforeEach
+    void start() {
+        database = TestDatabase.database();
+        database.inTransactionVoid(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("drop table if exists group_commit_probe");
+                statement.execute("create table group_commit_probe (n int primary key check (n >= 0))");
+            }
+        });
+        // Inserts each batch's numbers; a negative number breaks the check and fails its batch.
+        committer = new GroupCommitter<>(new GroupCommitter.Settings("probe", 50, 1_000, Duration.ofMillis(2)), database,
+                (connection, items) -> {
+                    try (PreparedStatement insert = connection.prepareStatement("insert into group_commit_probe (n) values (?)")) {
+                        for (int n : items) {
+                            insert.setInt(1, n);
+                            insert.addBatch();
+                        }
+                        insert.executeBatch();
+                    }
+                    return items;
+                });
+    }
+
+    @AfterEach
+    void stop() {
+        committer.close();
+        database.inTransactionVoid(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute("drop table if exists group_commit_probe");
+            }
+        });
+    }
+
+    @Test
+    void itemsShareTransactionsAndEachWaitAndCommitIsMeasured() throws Exception {
+        // Proves: 300 items submitted at once are all committed, in fewer transactions than items, and the
+        // figures count each item once in both latency histograms, a wait never longer than its commit.
+        List<CompletableFuture<Integer>> results = new ArrayList<>();
+        for (int n = 0; n < ITEMS; n++) {
+            results.add(committer.submit(n));
+        }
+        for (int n = 0; n < ITEMS; n++) {
+            assertThat(results.get(n).get(10, TimeUnit.SECONDS)).isEqualTo(n);
+        }
+        assertThat(TestDatabase.count(database, "select count(*) from group_commit_probe")).isEqualTo(ITEMS);
+
+        GroupCommitter.Stats stats = committer.stats();
+        assertThat(stats.items()).isEqualTo(ITEMS);
+        assertThat(stats.batches()).isBetween((long) ITEMS / 50, (long) ITEMS - 1);
+        assertThat(stats.batchSizeLargest()).isLessThanOrEqualTo(50);
+        assertThat(stats.waitMicros().getTotalCount()).isEqualTo(ITEMS);
+        assertThat(stats.committedMicros().getTotalCount()).isEqualTo(ITEMS);
+        assertThat(stats.committedMicros().getMaxValue()).isGreaterThanOrEqualTo(stats.waitMicros().getMaxValue());
+        assertThat(stats.committedMicros().getMinNonZeroValue()).isPositive();
+    }
+
+    @Test
+    void aBadItemFailsAloneAndItsNeighboursCommit() throws Exception {
+        // Proves: a batch holding one item that breaks a constraint is retried item by item: only that item's
+        // future fails; the others commit, and every item is still counted once in the figures.
+        List<CompletableFuture<Integer>> results = new ArrayList<>();
+        for (int n = 0; n < 20; n++) {
+            results.add(committer.submit(n == 7 ? -7 : n));
+        }
+        assertThatThrownBy(() -> results.get(7).get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+        for (int n = 0; n < 20; n++) {
+            if (n != 7) {
+                assertThat(results.get(n).get(10, TimeUnit.SECONDS)).isEqualTo(n);
+            }
+        }
+        assertThat(TestDatabase.count(database, "select count(*) from group_commit_probe")).isEqualTo(19);
+        assertThat(committer.stats().committedMicros().getTotalCount()).isEqualTo(19);
+    }
+
+    @Test
+    void severalWritersCombineIntoOneFigure() throws Exception {
+        // Proves: Stats.combine sums counts and histograms and keeps the largest batch, as the text intake reports its writers.
+        for (int n = 0; n < 40; n++) {
+            committer.submit(n).get(10, TimeUnit.SECONDS);
+        }
+        GroupCommitter.Stats one = committer.stats();
+        GroupCommitter.Stats both = GroupCommitter.Stats.combine("probe (2 writers)", List.of(one, one));
+        assertThat(both.items()).isEqualTo(80);
+        assertThat(both.batches()).isEqualTo(2 * one.batches());
+        assertThat(both.commitNanos()).isEqualTo(2 * one.commitNanos());
+        assertThat(both.writers()).isEqualTo(2);
+        assertThat(both.batchSizeLargest()).isEqualTo(one.batchSizeLargest());
+        assertThat(both.committedMicros().getTotalCount()).isEqualTo(80);
+        assertThat(both.waitMicros().getTotalCount()).isEqualTo(80);
+    }
+}
