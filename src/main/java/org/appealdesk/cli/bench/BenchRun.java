@@ -166,10 +166,11 @@ final class BenchRun {
 
     /** Every cumulative counter the window's figures are differences of, read at one moment. */
     private record Readings(long atNanos, ProcessMeter.CpuTime cpu, ThreadCpu threads, ProcessMeter.MachineTime machine,
-                            PostgresProbe.Counters postgres, long jitMillis, GroupCommitter.Stats texts, GroupCommitter.Stats events,
-                            long thankYous, long answered) {
+                            PostgresProbe.Counters postgres, Map<String, PostgresProbe.TableUpdates> tableUpdates, long jitMillis,
+                            GroupCommitter.Stats texts, GroupCommitter.Stats events, long thankYous, long answered) {
         static Readings take(ProcessMeter meter, PostgresProbe probe, Application application, SimulatedSmsc smsc) {
-            return new Readings(System.nanoTime(), meter.cpuTime(), ThreadCpu.now(), meter.machineTime(), probe.counters(), BenchRun.jitMillis(),
+            return new Readings(System.nanoTime(), meter.cpuTime(), ThreadCpu.now(), meter.machineTime(), probe.counters(),
+                    probe.tableUpdates(), BenchRun.jitMillis(),
                     application.core.texts.stats(), application.core.events.stats(), smsc.thankYous(), BenchRun.answered(smsc.thankYouTally()));
         }
     }
@@ -262,7 +263,20 @@ final class BenchRun {
         return new RunResult.Postgres(probe.version(), probe.setting("synchronous_commit"), probe.setting("fsync"),
                 round(counters.commits() / windowSeconds), round(counters.walSyncs() / windowSeconds), round(counters.walSyncMs() / windowSeconds),
                 ackedInWindow == 0 ? 0 : Math.round((double) counters.walBytes() / ackedInWindow), counters.walBuffersFull(),
-                sampler.waits, sampler.waitSamples, statements);
+                sampler.waits, sampler.waitSamples, updatesInWindow(before.tableUpdates(), after.tableUpdates()), statements);
+    }
+
+    /** Each table's updates in the window, and the HOT ones among them; tables not updated are left out. */
+    private static Map<String, PostgresProbe.TableUpdates> updatesInWindow(Map<String, PostgresProbe.TableUpdates> before,
+                                                                          Map<String, PostgresProbe.TableUpdates> after) {
+        Map<String, PostgresProbe.TableUpdates> window = new TreeMap<>();
+        after.forEach((table, counts) -> {
+            PostgresProbe.TableUpdates delta = counts.minus(before.getOrDefault(table, new PostgresProbe.TableUpdates(0, 0)));
+            if (delta.updates() > 0) {
+                window.put(table, delta);
+            }
+        });
+        return window;
     }
 
     /** Traffic at the same rate before the window, unmeasured: JIT compilation, pools and caches warm up. */

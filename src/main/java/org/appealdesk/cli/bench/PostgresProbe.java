@@ -100,6 +100,32 @@ final class PostgresProbe implements AutoCloseable {
         }
     }
 
+    /** Rows updated in one table so far, and how many of those were HOT (no index touched, same page). */
+    record TableUpdates(long updates, long hotUpdates) {
+        TableUpdates minus(TableUpdates earlier) {
+            return new TableUpdates(updates - earlier.updates, hotUpdates - earlier.hotUpdates);
+        }
+    }
+
+    /**
+     * Updates per table of the platform's schema so far (pg_stat_user_tables). A non-HOT update writes
+     * a new row version elsewhere and an entry in every index; that is most of what a state change
+     * costs, so the HOT share says which tables' updates are expensive.
+     */
+    Map<String, TableUpdates> tableUpdates() {
+        Map<String, TableUpdates> tables = new TreeMap<>();
+        try (Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(
+                     "select relname, n_tup_upd, n_tup_hot_upd from pg_stat_user_tables where schemaname = 'public' and n_tup_upd > 0")) {
+            while (rows.next()) {
+                tables.put(rows.getString(1), new TableUpdates(rows.getLong(2), rows.getLong(3)));
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException("cannot read PostgreSQL's table statistics: " + e.getMessage(), e);
+        }
+        return tables;
+    }
+
     /** What the busy backends other than this one are doing now: wait event (or "CPU") to count. */
     Map<String, Long> activeBackends() {
         Map<String, Long> counts = new TreeMap<>();

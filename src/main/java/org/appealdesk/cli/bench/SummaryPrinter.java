@@ -55,6 +55,12 @@ final class SummaryPrinter {
         out.printf("PostgreSQL %s (synchronous_commit %s, fsync %s): %,.0f commits/s, %,.0f WAL syncs/s, %,.0f WAL bytes per text%n",
                 p.version(), p.synchronousCommit(), p.fsync(), p.commitsPerSecond(), p.walSyncsPerSecond(), p.walBytesPerText());
         out.println("Busy backends, summed over " + p.samples() + " one-second samples: " + p.activeBackendSamples());
+        if (!p.updatesByTable().isEmpty()) {
+            StringBuilder updates = new StringBuilder("Rows updated in the window (HOT share):");
+            p.updatesByTable().forEach((table, u) -> updates.append(String.format(" %s %,d (%.0f%%)", table, u.updates(),
+                    100.0 * u.hotUpdates() / u.updates())));
+            out.println(updates);
+        }
         if (p.topStatements() != null) {
             out.println("Costliest statements in the window (pg_stat_statements):");
             out.printf("  %9s %10s %8s %9s  %s%n", "calls", "total ms", "mean ms", "rows", "statement");
