@@ -56,8 +56,10 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
     private record Pending<I, O>(I item, CompletableFuture<O> result, long queuedAt) {
     }
 
-    /** Latencies are kept in microseconds up to this, 3 significant digits (about 30 KB per histogram). */
+    /** Latencies are kept in microseconds up to this (a longer one is recorded as this). */
     static final long LATENCY_MICROS_MAX = TimeUnit.MINUTES.toMicros(10);
+    /** Two significant digits (1%) is all a percentile report needs, and keeps each histogram at 25 KB instead of 170 with three. */
+    static final int LATENCY_DIGITS = 2;
 
     private final Settings settings;
     private final Database database;
@@ -72,8 +74,8 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
     private volatile long batchSizeLargest;
     // Per item, since start: queued until its batch began, and queued until its batch committed.
     // Written by the writer thread; copied under their own lock by stats().
-    private final SynchronizedHistogram waitMicros = new SynchronizedHistogram(LATENCY_MICROS_MAX, 3);
-    private final SynchronizedHistogram committedMicros = new SynchronizedHistogram(LATENCY_MICROS_MAX, 3);
+    private final SynchronizedHistogram waitMicros = new SynchronizedHistogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
+    private final SynchronizedHistogram committedMicros = new SynchronizedHistogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
 
     /**
      * What the writer has done so far: for logs, benchmarks and finding the bottleneck. For several
@@ -87,8 +89,8 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
 
         /** Several writers' figures as one: counts, commit time and histograms summed, the largest batch. */
         public static Stats combine(String name, List<Stats> parts) {
-            Histogram wait = new Histogram(LATENCY_MICROS_MAX, 3);
-            Histogram committed = new Histogram(LATENCY_MICROS_MAX, 3);
+            Histogram wait = new Histogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
+            Histogram committed = new Histogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
             long batches = 0;
             long items = 0;
             long commitNanos = 0;
