@@ -113,8 +113,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     // Tables grow from empty to millions of rows in a telethon: analyse them soon after
                     // their first rows, or the planner keeps plans made for an empty table (seen: 20-40 ms
                     // lookups). After that, once per half again of their size: at 0.02 every 5 s pass
-                    // vacuumed and analysed all six hot tables (~1 s of a core, commits twice as slow
-                    // meanwhile; 0.08 of PostgreSQL's 0.9 cores at 2,000 texts/s, BENCHMARKS.md).
+                    // vacuumed and analysed all six hot tables (~1 s of a core, with 40-110 ms group
+                    // commits meanwhile against 7-8 ms; 0.08 of PostgreSQL's 0.9 cores at 2,000 texts/s,
+                    // BENCHMARKS.md).
                     .setServerConfig("autovacuum_naptime", "5s")
                     .setServerConfig("autovacuum_analyze_scale_factor", "0.5")
                     // Insert-only tables need vacuum for freezing and index-only scans, not for space:
