@@ -68,9 +68,7 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
      */
     public TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging,
                              InstantSource clock, GroupCommitter.Settings batching, int writers) {
-        if (writers < 1 || writers > WRITERS_MAX) {
-            throw new IllegalArgumentException("text intake writers must be 1-" + WRITERS_MAX + ", got " + writers);
-        }
+        requireWriters("text intake writers", writers);
         this.catalog = catalog;
         this.parser = new KeywordParser(catalog);
         this.donors = donors;
@@ -88,6 +86,13 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
     @Override
     public CompletableFuture<IntakeOutcome> submit(InboundText text) {
         return writers.get(writerOf(text.source())).submit(text);
+    }
+
+    /** Refuses a writer count outside 1-{@link #WRITERS_MAX}, naming the setting it came from. */
+    public static void requireWriters(String setting, int writers) {
+        if (writers < 1 || writers > WRITERS_MAX) {
+            throw new IllegalArgumentException(setting + " must be 1-" + WRITERS_MAX + ", got " + writers);
+        }
     }
 
     /** Which writer takes a number's texts: always the same one. */

@@ -54,9 +54,7 @@ public record BenchSettings(double ratePerSecond, Duration duration, Duration wa
         if (ceilingCase == null || ceilingCase.isNegative() || ceilingCase.compareTo(CEILING_CASE_MAX) > 0) {
             throw new IllegalArgumentException("--ceiling-case must be 0-" + CEILING_CASE_MAX.toSeconds() + "s, got " + ceilingCase);
         }
-        if (intakeWriters < 1 || intakeWriters > TextIntakeService.WRITERS_MAX) {
-            throw new IllegalArgumentException("--intake-writers must be 1-" + TextIntakeService.WRITERS_MAX + ", got " + intakeWriters);
-        }
+        TextIntakeService.requireWriters("--intake-writers", intakeWriters);
     }
 
     BenchSettings withRate(double newRate) {
