@@ -2,8 +2,6 @@ package org.appealdesk.donation;
 
 import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -21,6 +19,7 @@ import org.appealdesk.appeal.Appeal;
 import org.appealdesk.appeal.AppealCatalog;
 import org.appealdesk.platform.ArrayInsert;
 import org.appealdesk.platform.Money;
+import org.appealdesk.platform.Pipeline;
 import org.appealdesk.sms.ChargeReport;
 import org.appealdesk.sms.Replies;
 
@@ -28,6 +27,8 @@ import org.appealdesk.sms.Replies;
  * One group-committed batch of {@link ChargeEvent}s, applied in bulk: a fixed number of SQL
  * statements per batch (arrays in, arrays out) whatever its size, because a statement per event
  * made the single events writer the pipeline's bottleneck (about ten round trips per event).
+ * Each phase sends its statements together in one {@link Pipeline} (one round trip), and the
+ * write-back is left in the caller's pipeline, to go with the ledger's first statements.
  *
  * <p>The phases: (1) move outbox rows, set-wise; (2) find every charge part the batch touches, link
  * accepted message ids to their parts (in memory) and store the reports, those whose part is known
@@ -57,6 +58,8 @@ import org.appealdesk.sms.Replies;
 final class ChargeEventBatch {
 
     private final Connection connection;
+    /** Each phase's statements, sent together; after {@link #apply}, the write-back, not yet sent. */
+    private final Pipeline pipeline;
     private final Instant now;
     private final AppealCatalog catalog;
     private final List<ChargeEvent> events;
@@ -92,20 +95,29 @@ final class ChargeEventBatch {
     record PartRef(long partId, long donationId, int partNo, Long outboxId, String networkMessageId, String requestId) {
     }
 
-    ChargeEventBatch(Connection connection, Instant now, AppealCatalog catalog, List<ChargeEvent> events) {
-        this.connection = connection;
+    ChargeEventBatch(Pipeline pipeline, Instant now, AppealCatalog catalog, List<ChargeEvent> events) {
+        this.connection = pipeline.connection();
+        this.pipeline = pipeline;
         this.now = now;
         this.catalog = catalog;
         this.events = events;
         this.changed = new boolean[events.size()];
     }
 
-    /** Runs every phase; returns, per event, whether it changed anything. */
+    /**
+     * Runs every phase; returns, per event, whether it changed anything. The write-back is left in
+     * the pipeline: the caller adds its own statements and runs it.
+     */
     List<Boolean> apply() throws SQLException {
         moveOutboxRows();
+        pipeline.run();
         findParts();
         storeReports();
-        lockDonations();
+        Map<Long, Object[]> donationRows = new HashMap<>();
+        Map<Long, List<ChargePart>> donationParts = new HashMap<>();
+        lockDonations(donationRows, donationParts);
+        pipeline.run();
+        loadDonations(donationRows, donationParts);
         for (int i = 0; i < events.size(); i++) {
             changed[i] = applyInMemory(events.get(i));
         }
@@ -155,19 +167,19 @@ final class ChargeEventBatch {
             }
         }
         abandonClaims();
-        outboxMoved.addAll(updateReturningIds(sent.size(),
+        addReturningIds(outboxMoved, sent.size(),
                 "update outbox o set state = 'SENT', network_message_id = a.message_ids[width_bucket(o.id, a.ids)]"
                         + " from (select ?::bigint[] as ids, ?::text[] as message_ids) a where o.id = any(a.ids) and o.state = 'SENDING' returning o.id",
-                longs(sent.keySet()), texts(sent.values())));
-        outboxMoved.addAll(updateReturningIds(finishedStates.size(),
+                longs(sent.keySet()), texts(sent.values()));
+        addReturningIds(outboxMoved, finishedStates.size(),
                 "update outbox o set state = a.states[width_bucket(o.id, a.ids)], error = a.errors[width_bucket(o.id, a.ids)]"
                         + " from (select ?::bigint[] as ids, ?::text[] as states, ?::text[] as errors) a"
                         + " where o.id = any(a.ids) and o.state = 'SENDING' returning o.id",
-                longs(finishedStates.keySet()), texts(finishedStates.values()), texts(finishedErrors.values())));
-        outboxMoved.addAll(updateReturningIds(retryAt.size(),
+                longs(finishedStates.keySet()), texts(finishedStates.values()), texts(finishedErrors.values()));
+        addReturningIds(outboxMoved, retryAt.size(),
                 "update outbox o set state = 'PENDING', due_at = a.due_at[width_bucket(o.id, a.ids)]::timestamptz"
                         + " from (select ?::bigint[] as ids, ?::text[] as due_at) a where o.id = any(a.ids) and o.state = 'SENDING' returning o.id",
-                longs(retryAt.keySet()), texts(retryAt.values())));
+                longs(retryAt.keySet()), texts(retryAt.values()));
     }
 
     /** Claims abandoned by a dead sender: billed rows become UNKNOWN (maybe sent), free rows are due again. */
@@ -181,11 +193,11 @@ final class ChargeEventBatch {
         if (abandoned.isEmpty()) {
             return;
         }
-        outboxMoved.addAll(updateReturningIds(abandoned.size(),
+        addReturningIds(outboxMoved, abandoned.size(),
                 "update outbox set state = case when kind = 'CHARGE' then 'UNKNOWN' else 'PENDING' end,"
                         + " due_at = ?, error = case when kind = 'CHARGE' then 'claim abandoned' else error end"
                         + " where id = any(?) and state = 'SENDING' returning id",
-                Timestamp.from(now), longs(abandoned)));
+                Timestamp.from(now), longs(abandoned));
     }
 
     /**
@@ -236,25 +248,23 @@ final class ChargeEventBatch {
             repeatCounts[i] = repeats.getOrDefault(report.networkMessageId(), 0);
             i++;
         }
-        try (PreparedStatement insert = ArrayInsert.into("charge_report", n).column("network_message_id", "text", ids)
+        ArrayInsert.into("charge_report", n).column("network_message_id", "text", ids)
                 .column("delivered", "boolean", delivered).column("reason", "text", reasons).column("permanent", "boolean", permanent)
                 .column("reported_at", "timestamptz", reportedAt).column("received_at", "timestamptz", receivedAt)
                 .column("repeats", "int", repeatCounts).column("applied_at", "timestamptz", appliedAt)
-                .prepare(connection, "on conflict (network_message_id) do update set repeats = charge_report.repeats + excluded.repeats + 1"
-                        + " returning network_message_id, (xmax = 0)")) {
-            try (ResultSet rows = insert.executeQuery()) {
-                while (rows.next()) {
-                    if (rows.getBoolean(2)) {
-                        String id = rows.getString(1);
-                        reportsNew.add(id);
-                        reportsWaiting.put(id, first.get(id));
-                        if (partByMessageId.containsKey(id)) {
-                            reportsStoredApplied.add(id);
+                .addTo(pipeline, "on conflict (network_message_id) do update set repeats = charge_report.repeats + excluded.repeats + 1"
+                        + " returning network_message_id, (xmax = 0)", rows -> {
+                    while (rows.next()) {
+                        if (rows.getBoolean(2)) {
+                            String id = rows.getString(1);
+                            reportsNew.add(id);
+                            reportsWaiting.put(id, first.get(id));
+                            if (partByMessageId.containsKey(id)) {
+                                reportsStoredApplied.add(id);
+                            }
                         }
                     }
-                }
-            }
-        }
+                });
     }
 
     // ---- phase 2: the parts the batch touches -------------------------------------------------
@@ -289,8 +299,9 @@ final class ChargeEventBatch {
         selectParts("network_message_id", texts(messageIds), messageIds.size());
         selectParts("id", longs(partIds), partIds.size());
         selectParts("request_id", texts(requestIds), requestIds.size());
-        linkAcceptedParts(acceptedIds);
         loadWaitingReports(new ArrayList<>(acceptedIds.values()));
+        pipeline.run();
+        linkAcceptedParts(acceptedIds);
     }
 
     /**
@@ -314,27 +325,24 @@ final class ChargeEventBatch {
         });
     }
 
-    private void selectParts(String keyColumn, Array keys, int keyCount) throws SQLException {
+    private void selectParts(String keyColumn, Array keys, int keyCount) {
         if (keyCount == 0) {
             return;
         }
-        try (PreparedStatement select = connection.prepareStatement(
-                "select id, donation_id, part_no, outbox_id, network_message_id, request_id from charge_part where " + keyColumn + " = any(?)")) {
-            select.setArray(1, keys);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    PartRef ref = new PartRef(rows.getLong(1), rows.getLong(2), rows.getInt(3), (Long) rows.getObject(4), rows.getString(5), rows.getString(6));
-                    partById.put(ref.partId(), ref);
-                    if (ref.outboxId() != null) {
-                        partByOutbox.put(ref.outboxId(), ref);
+        pipeline.query("select id, donation_id, part_no, outbox_id, network_message_id, request_id from charge_part where " + keyColumn + " = any(?)",
+                rows -> {
+                    while (rows.next()) {
+                        PartRef ref = new PartRef(rows.getLong(1), rows.getLong(2), rows.getInt(3), (Long) rows.getObject(4), rows.getString(5), rows.getString(6));
+                        partById.put(ref.partId(), ref);
+                        if (ref.outboxId() != null) {
+                            partByOutbox.put(ref.outboxId(), ref);
+                        }
+                        if (ref.networkMessageId() != null) {
+                            partByMessageId.put(ref.networkMessageId(), ref);
+                        }
+                        partByRequestId.put(ref.requestId(), ref);
                     }
-                    if (ref.networkMessageId() != null) {
-                        partByMessageId.put(ref.networkMessageId(), ref);
-                    }
-                    partByRequestId.put(ref.requestId(), ref);
-                }
-            }
-        }
+                }, keys);
     }
 
     /** Reports that arrived before their message's acceptance, now that the acceptance links them. */
@@ -342,55 +350,47 @@ final class ChargeEventBatch {
         if (acceptedMessageIds.isEmpty()) {
             return;
         }
-        try (PreparedStatement select = connection.prepareStatement(
-                "select network_message_id, delivered, reason, permanent, reported_at from charge_report"
-                        + " where network_message_id = any(?) and applied_at is null")) {
-            select.setArray(1, texts(acceptedMessageIds));
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    String id = rows.getString(1);
-                    Instant at = rows.getTimestamp(5).toInstant();
-                    reportsWaiting.putIfAbsent(id, rows.getBoolean(2)
-                            ? new ChargeReport.Delivered(id, at)
-                            : new ChargeReport.Declined(id, at, rows.getString(3), rows.getBoolean(4)));
-                }
-            }
-        }
+        pipeline.query("select network_message_id, delivered, reason, permanent, reported_at from charge_report"
+                + " where network_message_id = any(?) and applied_at is null", rows -> {
+                    while (rows.next()) {
+                        String id = rows.getString(1);
+                        Instant at = rows.getTimestamp(5).toInstant();
+                        reportsWaiting.putIfAbsent(id, rows.getBoolean(2)
+                                ? new ChargeReport.Delivered(id, at)
+                                : new ChargeReport.Declined(id, at, rows.getString(3), rows.getBoolean(4)));
+                    }
+                }, texts(acceptedMessageIds));
     }
 
     // ---- phase 3: lock and load the donations --------------------------------------------------
 
-    private void lockDonations() throws SQLException {
+    /** Adds the locking read of the donations the parts belong to, and of all their parts, filling the two maps. */
+    private void lockDonations(Map<Long, Object[]> rowsById, Map<Long, List<ChargePart>> parts) throws SQLException {
         Set<Long> ids = new HashSet<>();
         partById.values().forEach(ref -> ids.add(ref.donationId()));
         if (ids.isEmpty()) {
             return;
         }
         Array idArray = connection.createArrayOf("bigint", ids.toArray(new Long[0]));
-        Map<Long, List<ChargePart>> parts = new HashMap<>();
-        Map<Long, Object[]> rowsById = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "select d.id, d.appeal_slug, d.donor_id, d.network, d.state, d.reason, d.permanent, d.gift_aid_token,"
-                        + " (select i.destination from inbound_message i where i.id = d.inbound_id)"
-                        + " from donation d where d.id = any(?) order by d.id for update")) {
-            select.setArray(1, idArray);
-            try (ResultSet row = select.executeQuery()) {
-                while (row.next()) {
-                    rowsById.put(row.getLong(1), new Object[]{row.getString(2), row.getObject(3), row.getString(4), row.getString(5),
-                            row.getString(6), row.getObject(7), row.getString(8), row.getString(9)});
-                }
-            }
-        }
-        try (PreparedStatement select = connection.prepareStatement(
-                "select donation_id, part_no, amount_pence, state, reason, permanent from charge_part where donation_id = any(?) order by donation_id, part_no")) {
-            select.setArray(1, idArray);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    parts.computeIfAbsent(rows.getLong(1), k -> new ArrayList<>()).add(new ChargePart(rows.getInt(2), Money.ofPence(rows.getLong(3)),
-                            PartState.valueOf(rows.getString(4)), rows.getString(5), rows.getBoolean(6)));
-                }
-            }
-        }
+        pipeline.query("select d.id, d.appeal_slug, d.donor_id, d.network, d.state, d.reason, d.permanent, d.gift_aid_token,"
+                + " (select i.destination from inbound_message i where i.id = d.inbound_id)"
+                + " from donation d where d.id = any(?) order by d.id for update", row -> {
+                    while (row.next()) {
+                        rowsById.put(row.getLong(1), new Object[]{row.getString(2), row.getObject(3), row.getString(4), row.getString(5),
+                                row.getString(6), row.getObject(7), row.getString(8), row.getString(9)});
+                    }
+                }, idArray);
+        pipeline.query("select donation_id, part_no, amount_pence, state, reason, permanent from charge_part where donation_id = any(?)"
+                + " order by donation_id, part_no", rows -> {
+                    while (rows.next()) {
+                        parts.computeIfAbsent(rows.getLong(1), k -> new ArrayList<>()).add(new ChargePart(rows.getInt(2), Money.ofPence(rows.getLong(3)),
+                                PartState.valueOf(rows.getString(4)), rows.getString(5), rows.getBoolean(6)));
+                    }
+                }, idArray);
+    }
+
+    /** The locked donations as lifecycle snapshots. */
+    private void loadDonations(Map<Long, Object[]> rowsById, Map<Long, List<ChargePart>> parts) {
         for (Map.Entry<Long, Object[]> entry : rowsById.entrySet()) {
             Object[] row = entry.getValue();
             String slug = (String) row[0];
@@ -528,8 +528,7 @@ final class ChargeEventBatch {
             links[i] = partLinks.get(partId);
             i++;
         }
-        try (PreparedStatement update = connection.prepareStatement(
-                "update charge_part p set state = coalesce(a.states[width_bucket(p.id, a.ids)], p.state),"
+        pipeline.update("update charge_part p set state = coalesce(a.states[width_bucket(p.id, a.ids)], p.state),"
                         + " reason = case when a.states[width_bucket(p.id, a.ids)] is null then p.reason else a.reasons[width_bucket(p.id, a.ids)] end,"
                         + " permanent = case when a.states[width_bucket(p.id, a.ids)] is null then p.permanent else a.permanent[width_bucket(p.id, a.ids)] end,"
                         + " network_message_id = coalesce(p.network_message_id, a.links[width_bucket(p.id, a.ids)]),"
@@ -540,18 +539,13 @@ final class ChargeEventBatch {
                         + " resolved_at = case when a.states[width_bucket(p.id, a.ids)] in ('CHARGED', 'DECLINED') then a.at else p.resolved_at end"
                         + " from (select ?::bigint[] as ids, ?::text[] as states, ?::text[] as reasons, ?::boolean[] as permanent,"
                         + " ?::text[] as links, ?::timestamptz as at) a"
-                        + " where p.id = any(a.ids)")) {
-            update.setArray(1, connection.createArrayOf("bigint", ids));
-            update.setArray(2, connection.createArrayOf("text", states));
-            update.setArray(3, connection.createArrayOf("text", reasons));
-            update.setArray(4, connection.createArrayOf("boolean", permanent));
-            update.setArray(5, connection.createArrayOf("text", links));
-            update.setTimestamp(6, Timestamp.from(now));
-            int updated = update.executeUpdate();
-            if (updated != n) {
-                throw new IllegalStateException("updated " + updated + " of " + n + " charge parts");
-            }
-        }
+                        + " where p.id = any(a.ids)", updated -> {
+                    if (updated != n) {
+                        throw new IllegalStateException("updated " + updated + " of " + n + " charge parts");
+                    }
+                },
+                connection.createArrayOf("bigint", ids), connection.createArrayOf("text", states), connection.createArrayOf("text", reasons),
+                connection.createArrayOf("boolean", permanent), connection.createArrayOf("text", links), Timestamp.from(now));
     }
 
     /** Compare-and-set of every donation whose state moved: each row must still hold its old state. */
@@ -593,26 +587,20 @@ final class ChargeEventBatch {
             }
             resolved[i] = next instanceof DonationState.Charged || next instanceof DonationState.Failed;
         }
-        try (PreparedStatement cas = connection.prepareStatement(
-                "update donation d set state = a.to_states[width_bucket(d.id, a.ids)],"
+        pipeline.update("update donation d set state = a.to_states[width_bucket(d.id, a.ids)],"
                         + " reason = a.reasons[width_bucket(d.id, a.ids)], permanent = a.permanent[width_bucket(d.id, a.ids)],"
                         + " resolved_at = case when a.resolved[width_bucket(d.id, a.ids)] then a.at else null end"
                         + " from (select ?::bigint[] as ids, ?::text[] as from_states, ?::text[] as to_states, ?::text[] as reasons,"
                         + " ?::boolean[] as permanent, ?::boolean[] as resolved, ?::timestamptz as at) a"
-                        + " where d.id = any(a.ids) and d.state = a.from_states[width_bucket(d.id, a.ids)]")) {
-            cas.setArray(1, connection.createArrayOf("bigint", ids));
-            cas.setArray(2, connection.createArrayOf("text", from));
-            cas.setArray(3, connection.createArrayOf("text", to));
-            cas.setArray(4, connection.createArrayOf("text", reasons));
-            cas.setArray(5, connection.createArrayOf("boolean", permanent));
-            cas.setArray(6, connection.createArrayOf("boolean", resolved));
-            cas.setTimestamp(7, Timestamp.from(now));
-            int updated = cas.executeUpdate();
-            if (updated != n) {
-                // The rows are locked by this transaction, so a lost compare-and-set is a bug elsewhere.
-                throw new IllegalStateException("compare-and-set moved " + updated + " of " + n + " donations");
-            }
-        }
+                        + " where d.id = any(a.ids) and d.state = a.from_states[width_bucket(d.id, a.ids)]", updated -> {
+                    if (updated != n) {
+                        // The rows are locked by this transaction, so a lost compare-and-set is a bug elsewhere.
+                        throw new IllegalStateException("compare-and-set moved " + updated + " of " + n + " donations");
+                    }
+                },
+                connection.createArrayOf("bigint", ids), connection.createArrayOf("text", from), connection.createArrayOf("text", to),
+                connection.createArrayOf("text", reasons), connection.createArrayOf("boolean", permanent),
+                connection.createArrayOf("boolean", resolved), Timestamp.from(now));
     }
 
     /** Reports applied now that were stored earlier (waiting for their part) or without their part known. */
@@ -621,33 +609,22 @@ final class ChargeEventBatch {
         if (reportsApplied.isEmpty()) {
             return;
         }
-        try (PreparedStatement mark = connection.prepareStatement(
-                "update charge_report set applied_at = ? where network_message_id = any(?) and applied_at is null")) {
-            mark.setTimestamp(1, Timestamp.from(now));
-            mark.setArray(2, connection.createArrayOf("text", reportsApplied.toArray(new String[0])));
-            mark.executeUpdate();
-        }
+        pipeline.update("update charge_report set applied_at = ? where network_message_id = any(?) and applied_at is null",
+                Timestamp.from(now), connection.createArrayOf("text", reportsApplied.toArray(new String[0])));
     }
 
     // ---- small helpers -----------------------------------------------------------------------
 
-    /** Runs an update that returns the ids it moved; skipped when it has no rows to move. */
-    private Set<Long> updateReturningIds(int rowCount, String sql, Object... parameters) throws SQLException {
-        Set<Long> ids = new HashSet<>();
+    /** Adds an update that returns the ids it moved, gathered into {@code moved}; nothing when it has no rows to move. */
+    private void addReturningIds(Set<Long> moved, int rowCount, String sql, Object... parameters) {
         if (rowCount == 0) {
-            return ids;
+            return;
         }
-        try (PreparedStatement update = connection.prepareStatement(sql)) {
-            for (int i = 0; i < parameters.length; i++) {
-                update.setObject(i + 1, parameters[i]);
+        pipeline.query(sql, rows -> {
+            while (rows.next()) {
+                moved.add(rows.getLong(1));
             }
-            try (ResultSet rows = update.executeQuery()) {
-                while (rows.next()) {
-                    ids.add(rows.getLong(1));
-                }
-            }
-        }
-        return ids;
+        }, parameters);
     }
 
     /** An instant as UTC text for an array (see the class comment). */

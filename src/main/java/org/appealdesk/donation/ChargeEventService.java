@@ -20,6 +20,7 @@ import org.appealdesk.ledger.Ledger;
 import org.appealdesk.platform.Database;
 import org.appealdesk.platform.GroupCommitter;
 import org.appealdesk.platform.Money;
+import org.appealdesk.platform.Pipeline;
 import org.appealdesk.sms.ChargeReport;
 import org.appealdesk.sms.OutboundMessage;
 import org.appealdesk.sms.Outbox;
@@ -155,13 +156,19 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
 
     // ---- the batch ---------------------------------------------------------------------------
 
-    /** One batch's work inside its transaction; package-visible so tests can put chosen events in one batch. */
+    /**
+     * One batch's work inside its transaction; package-visible so tests can put chosen events in
+     * one batch. The batch's write-back, the ledger lock and the ledger's and replies' writes share
+     * round trips through one pipeline.
+     */
     List<Boolean> applyBatch(Connection connection, List<ChargeEvent> events) throws SQLException {
         Instant now = clock.instant();
-        ChargeEventBatch batch = new ChargeEventBatch(connection, now, catalog, events);
+        Pipeline pipeline = new Pipeline(connection);
+        ChargeEventBatch batch = new ChargeEventBatch(pipeline, now, catalog, events);
         List<Boolean> applied = batch.apply();
-        bookings.book(connection, batch.bookings, now);
-        batch.replies.writeWithFreshIds(connection, now);
+        bookings.book(pipeline, batch.bookings, now);
+        batch.replies.writeWithFreshIds(pipeline, now);
+        pipeline.run();
         return applied;
     }
 

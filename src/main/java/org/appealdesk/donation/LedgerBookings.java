@@ -1,6 +1,5 @@
 package org.appealdesk.donation;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -14,6 +13,7 @@ import org.appealdesk.ledger.Journal;
 import org.appealdesk.ledger.JournalKind;
 import org.appealdesk.ledger.Ledger;
 import org.appealdesk.ledger.Posting;
+import org.appealdesk.platform.Pipeline;
 
 /**
  * Turns the lifecycle's money effects into journals. Charged money goes to the appeal's designated
@@ -34,15 +34,17 @@ final class LedgerBookings {
 
     /**
      * Writes the bookings appeal by appeal, in a fixed (sorted) order so two writers never wait on
-     * each other's appeal locks in a cycle. Each appeal's lock is held from here to commit.
+     * each other's appeal locks in a cycle. Each appeal's lock is held from here to commit. Taking
+     * a lock runs the pipeline (what the caller left in it goes first); the journals are left in
+     * it for the caller to run.
      */
-    void book(Connection connection, List<Booking> bookings, Instant at) throws SQLException {
+    void book(Pipeline pipeline, List<Booking> bookings, Instant at) throws SQLException {
         Map<String, List<Booking>> byAppeal = new TreeMap<>();
         for (Booking booking : bookings) {
             byAppeal.computeIfAbsent(booking.donation().appeal().slug(), slug -> new ArrayList<>()).add(booking);
         }
         for (Map.Entry<String, List<Booking>> entry : byAppeal.entrySet()) {
-            Ledger.AppealBatch appealBatch = ledger.openBatch(connection, entry.getKey());
+            Ledger.AppealBatch appealBatch = ledger.openBatch(pipeline, entry.getKey());
             List<Journal> journals = new ArrayList<>();
             List<Long> designatedDeltas = new ArrayList<>();
             long allocated = appealBatch.designatedAllocatedPence();

@@ -1,6 +1,5 @@
 package org.appealdesk.donation;
 
-import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -8,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.appealdesk.platform.ArrayInsert;
 import org.appealdesk.platform.Money;
+import org.appealdesk.platform.Pipeline;
 import org.appealdesk.platform.Sequences;
 
 /**
@@ -33,15 +33,26 @@ final class OutboxRows {
         return rows.size() - 1;
     }
 
-    /** Reserves ids for every row so far; call before {@link #write} to link charge parts to them. */
-    long[] reserveIds(Connection connection) throws SQLException {
-        return Sequences.reserve(connection, "outbox_id_seq", rows.size());
+    /**
+     * Adds a reservation of ids for every row so far to {@code pipeline}; the array is filled when
+     * it runs. Call before {@link #write} to link charge parts to the rows.
+     */
+    long[] reserveIds(Pipeline pipeline) {
+        return Sequences.reserve(pipeline, "outbox_id_seq", rows.size());
     }
 
-    void write(Connection connection, long[] ids, Instant at) throws SQLException {
-        if (rows.isEmpty()) {
-            return;
-        }
+    /** Adds the insert of every row, with the ids reserved for them, to {@code pipeline}. */
+    void write(Pipeline pipeline, long[] ids, Instant at) throws SQLException {
+        insert(ids, at).addTo(pipeline);
+    }
+
+    /** Adds the insert of every row to {@code pipeline}, each given a fresh id by the statement. */
+    void writeWithFreshIds(Pipeline pipeline, Instant at) throws SQLException {
+        insert(null, at).generatedId("id", "outbox_id_seq").addTo(pipeline);
+    }
+
+    /** The insert of every row, with {@code ids}, or without the id column when they are null. */
+    private ArrayInsert insert(long[] ids, Instant at) {
         int n = rows.size();
         Long[] idColumn = new Long[n];
         Long[] donorIds = new Long[n];
@@ -56,7 +67,7 @@ final class OutboxRows {
         Timestamp now = Timestamp.from(at);
         for (int i = 0; i < n; i++) {
             Row row = rows.get(i);
-            idColumn[i] = ids[i];
+            idColumn[i] = ids == null ? null : ids[i];
             donorIds[i] = row.donorId();
             kinds[i] = row.kind().name();
             shortcodes[i] = row.shortcode();
@@ -68,14 +79,13 @@ final class OutboxRows {
             times[i] = now;
         }
         // due_at and created_at are both "now": the same array twice.
-        ArrayInsert.into("outbox", n).column("id", "bigint", idColumn).column("donor_id", "bigint", donorIds).column("kind", "text", kinds)
+        ArrayInsert insert = ArrayInsert.into("outbox", n);
+        if (ids != null) {
+            insert.column("id", "bigint", idColumn);
+        }
+        return insert.column("donor_id", "bigint", donorIds).column("kind", "text", kinds)
                 .column("shortcode", "text", shortcodes).column("body", "text", bodies).column("price_pence", "bigint", prices)
                 .column("request_id", "text", requestIds).column("network", "text", networks).column("state", "text", states)
-                .column("due_at", "timestamptz", times).column("created_at", "timestamptz", times)
-                .execute(connection);
-    }
-
-    void writeWithFreshIds(Connection connection, Instant at) throws SQLException {
-        write(connection, reserveIds(connection), at);
+                .column("due_at", "timestamptz", times).column("created_at", "timestamptz", times);
     }
 }

@@ -1,9 +1,6 @@
 package org.appealdesk.donation;
 
-import java.sql.Array;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -23,6 +20,7 @@ import org.appealdesk.platform.Database;
 import org.appealdesk.platform.ArrayInsert;
 import org.appealdesk.platform.GroupCommitter;
 import org.appealdesk.platform.Money;
+import org.appealdesk.platform.Pipeline;
 import org.appealdesk.platform.PhoneNumber;
 import org.appealdesk.platform.Sequences;
 import org.appealdesk.platform.Tokens;
@@ -104,16 +102,28 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
     private record Parsed(int index, InboundText text, TextCommand command, long donorId, long inboundId) {
     }
 
+    /**
+     * One batch in four round trips before the commit, each a {@link Pipeline} of statements that
+     * do not need each other's results: (1) the donors and the texts' ids; (2) the texts and what
+     * the donors giving have given today; (3) consents and the ids of donations, parts and
+     * messages; (4) donations, parts and messages.
+     */
     private List<IntakeOutcome> record(Connection connection, List<InboundText> texts) throws SQLException {
         Instant now = clock.instant();
-        Map<PhoneNumber, Long> donorIds = donors.resolveAndLock(connection, texts.stream().map(InboundText::source).toList(), now);
-        long[] inboundIds = Sequences.reserve(connection, "inbound_message_id_seq", texts.size());
+        Pipeline pipeline = new Pipeline(connection);
+        Donors.Resolution donorsFound = donors.resolveAndLock(pipeline, texts.stream().map(InboundText::source).toList(), now);
+        long[] inboundIds = Sequences.reserve(pipeline, "inbound_message_id_seq", texts.size());
+        pipeline.run();
+        Map<PhoneNumber, Long> donorIds = donorsFound.ids(connection);
         List<Parsed> parsed = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             InboundText text = texts.get(i);
             parsed.add(new Parsed(i, text, parser.parse(text.destination(), text.body()), donorIds.get(text.source()), inboundIds[i]));
         }
-        Set<Long> inserted = insertInbound(connection, parsed);
+        LocalDate today = UkCalendar.dayOf(now);
+        Set<Long> inserted = insertInbound(pipeline, parsed);
+        Map<Long, Money> spentToday = spentToday(pipeline, parsed, today);
+        pipeline.run();
         List<IntakeOutcome> outcomes = new ArrayList<>(texts.size());
         List<Parsed> fresh = new ArrayList<>();
         for (Parsed p : parsed) {
@@ -123,12 +133,12 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
                 fresh.add(p);
             }
         }
-        act(connection, fresh, now);
+        act(pipeline, fresh, spentToday, today, now);
         return outcomes;
     }
 
     /** Inserts every text; a redelivery (same channel, donor and external id) is skipped by the database. */
-    private static Set<Long> insertInbound(Connection connection, List<Parsed> parsed) throws SQLException {
+    private static Set<Long> insertInbound(Pipeline pipeline, List<Parsed> parsed) throws SQLException {
         int n = parsed.size();
         Long[] ids = new Long[n];
         String[] channels = new String[n];
@@ -153,17 +163,15 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
             receivedAt[i] = Timestamp.from(p.text().receivedAt());
         }
         Set<Long> inserted = new HashSet<>();
-        try (PreparedStatement insert = ArrayInsert.into("inbound_message", ids.length)
+        ArrayInsert.into("inbound_message", ids.length)
                 .column("id", "bigint", ids).column("channel", "text", channels).column("external_id", "text", externalIds)
                 .column("donor_id", "bigint", donorIds).column("destination", "text", destinations).column("body", "text", bodies)
                 .column("network", "text", networks).column("command", "text", commands).column("received_at", "timestamptz", receivedAt)
-                .prepare(connection, "on conflict (channel, donor_id, external_id) do nothing returning id")) {
-            try (ResultSet rows = insert.executeQuery()) {
-                while (rows.next()) {
-                    inserted.add(rows.getLong(1));
-                }
-            }
-        }
+                .addTo(pipeline, "on conflict (channel, donor_id, external_id) do nothing returning id", rows -> {
+                    while (rows.next()) {
+                        inserted.add(rows.getLong(1));
+                    }
+                });
         return inserted;
     }
 
@@ -182,12 +190,10 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
     private record NewDonation(Parsed source, Appeal appeal, Money amount, boolean noContact, String rejectedReason, List<ChargePart> parts) {
     }
 
-    private void act(Connection connection, List<Parsed> fresh, Instant now) throws SQLException {
+    private void act(Pipeline pipeline, List<Parsed> fresh, Map<Long, Money> spentToday, LocalDate today, Instant now) throws SQLException {
         if (fresh.isEmpty()) {
             return;
         }
-        LocalDate today = UkCalendar.dayOf(now);
-        Map<Long, Money> spentToday = spentToday(connection, fresh, today);
         List<NewDonation> donations = new ArrayList<>();
         OutboxRows outbox = new OutboxRows();
         List<Donors.ConsentStatement> consents = new ArrayList<>();
@@ -229,8 +235,8 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
                 }
             }
         }
-        donors.record(connection, consents, now);
-        writeDonations(connection, donations, outbox, today, now);
+        donors.record(pipeline, consents, now);
+        writeDonations(pipeline, donations, outbox, today, now);
     }
 
     /** Per-text maximum and per-number daily cap, counting this batch's earlier gifts too. */
@@ -249,25 +255,24 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
                 ChargePlan.parts(amount, p.text().network(), charging.partMaxByNetwork()));
     }
 
-    /** What each donor has given or has in flight today; pending and unknown count, to be safe. */
-    private static Map<Long, Money> spentToday(Connection connection, List<Parsed> fresh, LocalDate today) throws SQLException {
+    /**
+     * Adds the query of what each donor asking to give has given or has in flight today (pending
+     * and unknown count, to be safe); the map is filled when the pipeline runs. It covers every
+     * such text of the batch, redeliveries too, because it goes with the texts' insert, before
+     * anyone knows which are new; only new texts consult it.
+     */
+    private static Map<Long, Money> spentToday(Pipeline pipeline, List<Parsed> parsed, LocalDate today) throws SQLException {
         Map<Long, Money> spent = new HashMap<>();
-        Long[] donorIds = fresh.stream().filter(p -> p.command() instanceof TextCommand.Donate).map(Parsed::donorId).distinct().toArray(Long[]::new);
+        Long[] donorIds = parsed.stream().filter(p -> p.command() instanceof TextCommand.Donate).map(Parsed::donorId).distinct().toArray(Long[]::new);
         if (donorIds.length == 0) {
             return spent;
         }
-        try (PreparedStatement select = connection.prepareStatement(
-                "select donor_id, sum(amount_pence) from donation where donor_id = any(?) and uk_day = ?"
-                        + " and state in ('CHARGING', 'CHARGED', 'UNKNOWN') group by donor_id")) {
-            Array ids = connection.createArrayOf("bigint", donorIds);
-            select.setArray(1, ids);
-            select.setObject(2, today);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    spent.put(rows.getLong(1), Money.ofPence(rows.getLong(2)));
-                }
-            }
-        }
+        pipeline.query("select donor_id, sum(amount_pence) from donation where donor_id = any(?) and uk_day = ?"
+                        + " and state in ('CHARGING', 'CHARGED', 'UNKNOWN') group by donor_id", rows -> {
+                    while (rows.next()) {
+                        spent.put(rows.getLong(1), Money.ofPence(rows.getLong(2)));
+                    }
+                }, pipeline.connection().createArrayOf("bigint", donorIds), today);
         return spent;
     }
 
@@ -279,10 +284,11 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
                 donate.noContact() ? Donors.ConsentStatement.Effect.NO_CONTACT : Donors.ConsentStatement.Effect.NONE);
     }
 
-    private void writeDonations(Connection connection, List<NewDonation> donations, OutboxRows outbox, LocalDate today, Instant now) throws SQLException {
-        long[] donationIds = Sequences.reserve(connection, "donation_id_seq", donations.size());
+    /** Runs the pipeline (the consents and the ids reserved here), then adds and runs the inserts that use the ids. */
+    private void writeDonations(Pipeline pipeline, List<NewDonation> donations, OutboxRows outbox, LocalDate today, Instant now) throws SQLException {
+        long[] donationIds = Sequences.reserve(pipeline, "donation_id_seq", donations.size());
         int partCount = donations.stream().mapToInt(d -> d.parts().size()).sum();
-        long[] partIds = Sequences.reserve(connection, "charge_part_id_seq", partCount);
+        long[] partIds = Sequences.reserve(pipeline, "charge_part_id_seq", partCount);
         List<int[]> partOutboxIndex = new ArrayList<>();
         List<String> requestIds = new ArrayList<>();
         for (NewDonation donation : donations) {
@@ -294,7 +300,8 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
                         Replies.billedMessage(donation.appeal(), part.amount()), part.amount(), requestId, donation.source().text().network())});
             }
         }
-        long[] outboxIds = outbox.reserveIds(connection);
+        long[] outboxIds = outbox.reserveIds(pipeline);
+        pipeline.run();
         int n = donations.size();
         Long[] ids = new Long[n];
         String[] slugs = new String[n];
@@ -350,13 +357,14 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
                 .column("amount_pence", "bigint", amounts).column("no_contact", "boolean", noContact).column("network", "text", networks)
                 .column("state", "text", states).column("reason", "text", reasons).column("permanent", "boolean", permanent)
                 .column("uk_day", "date", ukDays).column("created_at", "timestamptz", createdAt).column("gift_aid_token", "text", giftAidTokens)
-                .execute(connection);
+                .addTo(pipeline);
         ArrayInsert.into("charge_part", partCount).column("id", "bigint", partIdColumn).column("donation_id", "bigint", partDonationIds)
                 .column("part_no", "int", partNos).column("amount_pence", "bigint", partAmounts)
                 .column("request_id", "text", requestIds.toArray(new String[0])).column("outbox_id", "bigint", partOutboxIds)
                 .column("state", "text", partStates)
-                .execute(connection);
-        outbox.write(connection, outboxIds, now);
+                .addTo(pipeline);
+        outbox.write(pipeline, outboxIds, now);
+        pipeline.run();
     }
 
     /** The writers' figures together: batches, items, commit time and latencies summed, the largest batch, and how many writers. */

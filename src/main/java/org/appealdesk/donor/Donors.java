@@ -16,7 +16,7 @@ import java.util.Map;
 import org.appealdesk.platform.ArrayInsert;
 import org.appealdesk.platform.PhoneNumber;
 import org.appealdesk.platform.PhoneVault;
-import org.appealdesk.platform.Sequences;
+import org.appealdesk.platform.Pipeline;
 
 /**
  * Pseudonymous donor identity. A donor row is found by the keyed hash of the phone number; the
@@ -31,24 +31,85 @@ public final class Donors {
     }
 
     /**
-     * The donor id of every number, creating donors that are new, in one round trip or three.
-     * Also locks the donors' rows for the rest of the transaction, so two batches on different
-     * nodes cannot both spend the same donor's daily cap.
+     * The donor id of every number, creating donors that are new, in one round trip (two when
+     * another node created one of them at the same moment). Also locks the donors' rows for the
+     * rest of the transaction, so two batches on different nodes cannot both spend the same
+     * donor's daily cap.
      */
     public Map<PhoneNumber, Long> resolveAndLock(Connection connection, List<PhoneNumber> numbers, Instant at) throws SQLException {
+        Pipeline pipeline = new Pipeline(connection);
+        Resolution resolution = resolveAndLock(pipeline, numbers, at);
+        pipeline.run();
+        return resolution.ids(connection);
+    }
+
+    /**
+     * Adds to {@code pipeline} the one statement that finds and locks the numbers' donors and
+     * creates the missing ones; after the pipeline runs, {@link Resolution#ids} gives every id.
+     * Every number is encrypted for it, though only a new donor's is stored: the statement decides
+     * which are new, and a second round trip to send the new ones would cost more.
+     */
+    public Resolution resolveAndLock(Pipeline pipeline, List<PhoneNumber> numbers, Instant at) throws SQLException {
         Map<ByteBuffer, PhoneNumber> byHash = new LinkedHashMap<>();
         for (PhoneNumber number : numbers) {
             byHash.putIfAbsent(ByteBuffer.wrap(vault.hash(number)), number);
         }
-        Map<ByteBuffer, Long> ids = select(connection, byHash.keySet());
-        List<ByteBuffer> missing = byHash.keySet().stream().filter(hash -> !ids.containsKey(hash)).toList();
-        if (!missing.isEmpty()) {
-            insert(connection, missing, byHash, at);
-            ids.putAll(select(connection, missing));
+        List<byte[]> hashes = new ArrayList<>(byHash.size());
+        List<byte[]> encrypted = new ArrayList<>(byHash.size());
+        byHash.forEach((hash, number) -> {
+            hashes.add(hash.array());
+            encrypted.add(vault.encrypt(number));
+        });
+        Connection connection = pipeline.connection();
+        Array hashArray = connection.createArrayOf("bytea", hashes.toArray(new byte[0][]));
+        Resolution resolution = new Resolution(byHash);
+        // Locked in id order, as a separate select did before, so concurrent batches lock donors in
+        // the same order. A donor another node inserts after this statement's snapshot is neither
+        // locked nor created here (on conflict): Resolution.ids selects it afterwards.
+        pipeline.query("with locked as materialized ("
+                        + "select id, phone_hash from donor where phone_hash = any(?::bytea[]) order by id for update),"
+                        + " created as (insert into donor (id, phone_hash, phone_encrypted, created_at)"
+                        + " select nextval('donor_id_seq'), g.phone_hash, g.phone_encrypted, ?::timestamptz"
+                        + " from unnest(?::bytea[], ?::bytea[]) as g(phone_hash, phone_encrypted)"
+                        + " where not exists (select 1 from locked l where l.phone_hash = g.phone_hash)"
+                        + " on conflict (phone_hash) do nothing returning id, phone_hash)"
+                        + " select id, phone_hash from locked union all select id, phone_hash from created",
+                resolution::read,
+                hashArray, at.toString(), hashArray, connection.createArrayOf("bytea", encrypted.toArray(new byte[0][])));
+        return resolution;
+    }
+
+    /** The donors of a batch's numbers, as {@link #resolveAndLock(Pipeline, List, Instant)} found them. */
+    public static final class Resolution {
+        private final Map<ByteBuffer, PhoneNumber> byHash;
+        private final Map<ByteBuffer, Long> found = new HashMap<>();
+
+        private Resolution(Map<ByteBuffer, PhoneNumber> byHash) {
+            this.byHash = byHash;
         }
-        Map<PhoneNumber, Long> result = new HashMap<>();
-        byHash.forEach((hash, number) -> result.put(number, ids.get(hash)));
-        return result;
+
+        private void read(ResultSet rows) throws SQLException {
+            while (rows.next()) {
+                found.put(ByteBuffer.wrap(rows.getBytes(2)), rows.getLong(1));
+            }
+        }
+
+        /** Every number's donor id; selects (and locks) any donor created by another node meanwhile. */
+        public Map<PhoneNumber, Long> ids(Connection connection) throws SQLException {
+            List<ByteBuffer> missing = byHash.keySet().stream().filter(hash -> !found.containsKey(hash)).toList();
+            if (!missing.isEmpty()) {
+                found.putAll(select(connection, missing));
+            }
+            Map<PhoneNumber, Long> result = new HashMap<>();
+            byHash.forEach((hash, number) -> {
+                Long id = found.get(hash);
+                if (id == null) {
+                    throw new IllegalStateException("a donor was neither found nor created");
+                }
+                result.put(number, id);
+            });
+            return result;
+        }
     }
 
     private static Map<ByteBuffer, Long> select(Connection connection, java.util.Collection<ByteBuffer> hashes) throws SQLException {
@@ -63,25 +124,6 @@ public final class Donors {
             }
         }
         return ids;
-    }
-
-    private void insert(Connection connection, List<ByteBuffer> hashes, Map<ByteBuffer, PhoneNumber> byHash, Instant at) throws SQLException {
-        long[] ids = Sequences.reserve(connection, "donor_id_seq", hashes.size());
-        int n = hashes.size();
-        Long[] idColumn = new Long[n];
-        byte[][] hashColumn = new byte[n][];
-        byte[][] encrypted = new byte[n][];
-        Timestamp[] createdAt = new Timestamp[n];
-        for (int i = 0; i < n; i++) {
-            ByteBuffer hash = hashes.get(i);
-            idColumn[i] = ids[i];
-            hashColumn[i] = hash.array();
-            encrypted[i] = vault.encrypt(byHash.get(hash));
-            createdAt[i] = Timestamp.from(at);
-        }
-        ArrayInsert.into("donor", n).column("id", "bigint", idColumn).column("phone_hash", "bytea", hashColumn)
-                .column("phone_encrypted", "bytea", encrypted).column("created_at", "timestamptz", createdAt)
-                .execute(connection, "on conflict (phone_hash) do nothing");
     }
 
     private static Array byteaArray(Connection connection, java.util.Collection<ByteBuffer> hashes) throws SQLException {
@@ -101,8 +143,8 @@ public final class Donors {
         public enum Effect { STOP, NO_CONTACT, NONE }
     }
 
-    /** Records a batch's consent statements and applies their effects, in three statements at most. */
-    public void record(Connection connection, List<ConsentStatement> statements, Instant at) throws SQLException {
+    /** Adds to {@code pipeline} a batch's consent statements and their effects on donors: three statements at most. */
+    public void record(Pipeline pipeline, List<ConsentStatement> statements, Instant at) throws SQLException {
         if (statements.isEmpty()) {
             return;
         }
@@ -133,25 +175,16 @@ public final class Donors {
         ArrayInsert.into("contact_consent", n).column("donor_id", "bigint", donorIds).column("organisation", "text", organisations)
                 .column("granted", "boolean", granted).column("source", "text", sources).column("inbound_id", "bigint", inboundIds)
                 .column("stated_at", "timestamptz", statedAt)
-                .execute(connection);
+                .addTo(pipeline);
         // STOP also ends fundraising contact; both keep the first moment they were said.
         Timestamp now = Timestamp.from(at);
         if (!stopped.isEmpty()) {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "update donor set stopped_at = coalesce(stopped_at, ?), no_contact_at = coalesce(no_contact_at, ?) where id = any(?)")) {
-                update.setTimestamp(1, now);
-                update.setTimestamp(2, now);
-                update.setArray(3, connection.createArrayOf("bigint", stopped.toArray(new Long[0])));
-                update.executeUpdate();
-            }
+            pipeline.update("update donor set stopped_at = coalesce(stopped_at, ?), no_contact_at = coalesce(no_contact_at, ?) where id = any(?)",
+                    now, now, pipeline.connection().createArrayOf("bigint", stopped.toArray(new Long[0])));
         }
         if (!noContact.isEmpty()) {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "update donor set no_contact_at = coalesce(no_contact_at, ?) where id = any(?)")) {
-                update.setTimestamp(1, now);
-                update.setArray(2, connection.createArrayOf("bigint", noContact.toArray(new Long[0])));
-                update.executeUpdate();
-            }
+            pipeline.update("update donor set no_contact_at = coalesce(no_contact_at, ?) where id = any(?)",
+                    now, pipeline.connection().createArrayOf("bigint", noContact.toArray(new Long[0])));
         }
     }
 

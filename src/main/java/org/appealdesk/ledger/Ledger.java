@@ -13,7 +13,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import org.appealdesk.platform.ArrayInsert;
 import org.appealdesk.platform.Database;
+import org.appealdesk.platform.Pipeline;
+import org.appealdesk.platform.Sequences;
 
 /**
  * Writes journals. Append-only: a journal is inserted once by its idempotency key and never
@@ -36,26 +39,30 @@ public final class Ledger {
         this.database = database;
     }
 
-    /** Opens the ledger batch of one appeal inside the caller's transaction, taking its lock. */
+    /** Opens the ledger batch of one appeal inside the caller's transaction, taking its lock; its writes go at once. */
     public AppealBatch openBatch(Connection connection, String appealSlug) throws SQLException {
-        try (PreparedStatement lock = connection.prepareStatement("select pg_advisory_xact_lock(?, hashtext(?))")) {
-            lock.setInt(1, LEDGER_LOCK_NAMESPACE);
-            lock.setString(2, appealSlug);
-            lock.execute();
-        }
-        try (PreparedStatement ensure = connection.prepareStatement(
-                "insert into ledger_head (appeal_slug) values (?) on conflict (appeal_slug) do nothing")) {
-            ensure.setString(1, appealSlug);
-            ensure.executeUpdate();
-        }
-        try (PreparedStatement head = connection.prepareStatement(
-                "select designated_allocated_pence from ledger_head where appeal_slug = ?")) {
-            head.setString(1, appealSlug);
-            try (ResultSet row = head.executeQuery()) {
-                row.next();
-                return new AppealBatch(connection, appealSlug, row.getLong(1));
-            }
-        }
+        return open(new Pipeline(connection), appealSlug, true);
+    }
+
+    /**
+     * Opens the ledger batch of one appeal with the caller's {@code pipeline}: the lock is taken
+     * now, in one round trip with whatever the caller left in the pipeline (it runs first), and the
+     * batch's writes are then left in the pipeline for the caller to run, with its own.
+     */
+    public AppealBatch openBatch(Pipeline pipeline, String appealSlug) throws SQLException {
+        return open(pipeline, appealSlug, false);
+    }
+
+    private AppealBatch open(Pipeline pipeline, String appealSlug, boolean writesAtOnce) throws SQLException {
+        long[] allocated = {-1};
+        pipeline.query("select pg_advisory_xact_lock(?, hashtext(?))", rows -> { }, LEDGER_LOCK_NAMESPACE, appealSlug)
+                .update("insert into ledger_head (appeal_slug) values (?) on conflict (appeal_slug) do nothing", appealSlug)
+                .query("select designated_allocated_pence from ledger_head where appeal_slug = ?", rows -> {
+                    rows.next();
+                    allocated[0] = rows.getLong(1);
+                }, appealSlug);
+        pipeline.run();
+        return new AppealBatch(pipeline, appealSlug, allocated[0], writesAtOnce);
     }
 
     /**
@@ -63,15 +70,18 @@ public final class Ledger {
      * {@link #close} once to record the designated fund's new running allocation.
      */
     public final class AppealBatch {
-        private final Connection connection;
+        private final Pipeline pipeline;
         private final String appealSlug;
+        /** Whether each write is sent when made, or left in the caller's pipeline. */
+        private final boolean writesAtOnce;
         private long designatedAllocatedPence;
         private long lastJournalId;
 
-        private AppealBatch(Connection connection, String appealSlug, long designatedAllocatedPence) {
-            this.connection = connection;
+        private AppealBatch(Pipeline pipeline, String appealSlug, long designatedAllocatedPence, boolean writesAtOnce) {
+            this.pipeline = pipeline;
             this.appealSlug = appealSlug;
             this.designatedAllocatedPence = designatedAllocatedPence;
+            this.writesAtOnce = writesAtOnce;
         }
 
         /** How much of the designated fund's cap is taken, including this batch so far. */
@@ -83,6 +93,9 @@ public final class Ledger {
          * Writes the journals whose idempotency keys are new; returns the keys that were new.
          * {@code designatedDelta} per journal tells how much of it went to the designated fund,
          * so the running allocation stays exact even when some journals already existed.
+         * One round trip finds the keys already written and reserves an id for every journal (a
+         * journal already written leaves its id unused: a gap, as a rollback leaves); the inserts
+         * go in a second, or with the caller's pipeline.
          */
         public Set<String> post(List<Journal> journals, List<Long> designatedDeltas, Instant at) throws SQLException {
             if (journals.isEmpty()) {
@@ -94,90 +107,89 @@ public final class Ledger {
                 }
             }
             Set<String> existing = existingKeys(journals);
-            List<Long> ids = reserveIds(journals.size() - existing.size());
+            long[] ids = Sequences.reserve(pipeline, "journal_id_seq", journals.size());
+            pipeline.run();
             Set<String> written = new HashSet<>();
-            try (PreparedStatement insertJournal = connection.prepareStatement(
-                    "insert into journal (id, appeal_slug, kind, idempotency_key, donation_id, created_at, memo) values (?, ?, ?, ?, ?, ?, ?)");
-                 PreparedStatement insertPosting = connection.prepareStatement(
-                         "insert into posting (journal_id, account_id, amount_pence) values (?, ?, ?)")) {
-                int next = 0;
-                for (int i = 0; i < journals.size(); i++) {
-                    Journal journal = journals.get(i);
-                    if (existing.contains(journal.idempotencyKey()) || !written.add(journal.idempotencyKey())) {
-                        continue;
-                    }
-                    long id = ids.get(next++);
-                    insertJournal.setLong(1, id);
-                    insertJournal.setString(2, appealSlug);
-                    insertJournal.setString(3, journal.kind().name());
-                    insertJournal.setString(4, journal.idempotencyKey());
-                    if (journal.donationId() == null) {
-                        insertJournal.setNull(5, java.sql.Types.BIGINT);
-                    } else {
-                        insertJournal.setLong(5, journal.donationId());
-                    }
-                    insertJournal.setTimestamp(6, Timestamp.from(at));
-                    insertJournal.setString(7, journal.memo());
-                    insertJournal.addBatch();
-                    for (Posting posting : journal.postings()) {
-                        insertPosting.setLong(1, id);
-                        insertPosting.setLong(2, accountId(posting, appealSlug));
-                        insertPosting.setLong(3, posting.amountPence());
-                        insertPosting.addBatch();
-                    }
-                    designatedAllocatedPence = Math.addExact(designatedAllocatedPence, designatedDeltas.get(i));
-                    lastJournalId = Math.max(lastJournalId, id);
+            List<Journal> toWrite = new ArrayList<>();
+            List<Long> toWriteIds = new ArrayList<>();
+            int next = 0;
+            for (int i = 0; i < journals.size(); i++) {
+                Journal journal = journals.get(i);
+                if (existing.contains(journal.idempotencyKey()) || !written.add(journal.idempotencyKey())) {
+                    continue;
                 }
-                insertJournal.executeBatch();
-                insertPosting.executeBatch();
+                long id = ids[next++];
+                toWrite.add(journal);
+                toWriteIds.add(id);
+                designatedAllocatedPence = Math.addExact(designatedAllocatedPence, designatedDeltas.get(i));
+                lastJournalId = Math.max(lastJournalId, id);
+            }
+            insert(toWrite, toWriteIds, at);
+            if (writesAtOnce) {
+                pipeline.run();
             }
             return written;
         }
 
+        /** Adds the journals and their postings to the pipeline: one statement each. */
+        private void insert(List<Journal> journals, List<Long> ids, Instant at) throws SQLException {
+            int n = journals.size();
+            String[] slugs = new String[n];
+            String[] kinds = new String[n];
+            String[] keys = new String[n];
+            Long[] donationIds = new Long[n];
+            Timestamp[] createdAt = new Timestamp[n];
+            String[] memos = new String[n];
+            List<Long> postingJournals = new ArrayList<>();
+            List<Long> postingAccounts = new ArrayList<>();
+            List<Long> postingAmounts = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Journal journal = journals.get(i);
+                slugs[i] = appealSlug;
+                kinds[i] = journal.kind().name();
+                keys[i] = journal.idempotencyKey();
+                donationIds[i] = journal.donationId();
+                createdAt[i] = Timestamp.from(at);
+                memos[i] = journal.memo();
+                for (Posting posting : journal.postings()) {
+                    postingJournals.add(ids.get(i));
+                    postingAccounts.add(accountId(posting, appealSlug));
+                    postingAmounts.add(posting.amountPence());
+                }
+            }
+            ArrayInsert.into("journal", n).column("id", "bigint", ids.toArray(new Long[0])).column("appeal_slug", "text", slugs)
+                    .column("kind", "text", kinds).column("idempotency_key", "text", keys).column("donation_id", "bigint", donationIds)
+                    .column("created_at", "timestamptz", createdAt).column("memo", "text", memos)
+                    .addTo(pipeline);
+            int postings = postingJournals.size();
+            ArrayInsert.into("posting", postings).column("journal_id", "bigint", postingJournals.toArray(new Long[0]))
+                    .column("account_id", "bigint", postingAccounts.toArray(new Long[0]))
+                    .column("amount_pence", "bigint", postingAmounts.toArray(new Long[0]))
+                    .addTo(pipeline);
+        }
+
         /** Records the running allocation; the lock is released when the transaction ends. */
         public void close() throws SQLException {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "update ledger_head set designated_allocated_pence = ?, last_journal_id = greatest(last_journal_id, ?) where appeal_slug = ?")) {
-                update.setLong(1, designatedAllocatedPence);
-                update.setLong(2, lastJournalId);
-                update.setString(3, appealSlug);
-                update.executeUpdate();
+            pipeline.update("update ledger_head set designated_allocated_pence = ?, last_journal_id = greatest(last_journal_id, ?) where appeal_slug = ?",
+                    designatedAllocatedPence, lastJournalId, appealSlug);
+            if (writesAtOnce) {
+                pipeline.run();
             }
         }
 
+        /** Adds the query for the keys already written to the pipeline; the set is filled when it runs. */
         private Set<String> existingKeys(List<Journal> journals) throws SQLException {
             String[] keys = journals.stream().map(Journal::idempotencyKey).toArray(String[]::new);
             Set<String> existing = new HashSet<>();
             // One index probe per key whatever the statistics say: "= any(?)" was planned as a scan
             // of the whole journal while it grew from empty (39 ms a call under load).
-            try (PreparedStatement select = connection.prepareStatement(
-                    "select k.key from unnest(?::text[]) k(key) where exists (select 1 from journal j where j.idempotency_key = k.key)")) {
-                Array array = connection.createArrayOf("text", keys);
-                select.setArray(1, array);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        existing.add(rows.getString(1));
-                    }
-                }
-            }
+            pipeline.query("select k.key from unnest(?::text[]) k(key) where exists (select 1 from journal j where j.idempotency_key = k.key)",
+                    rows -> {
+                        while (rows.next()) {
+                            existing.add(rows.getString(1));
+                        }
+                    }, pipeline.connection().createArrayOf("text", keys));
             return existing;
-        }
-
-        private List<Long> reserveIds(int count) throws SQLException {
-            List<Long> ids = new ArrayList<>(count);
-            if (count <= 0) {
-                return ids;
-            }
-            try (PreparedStatement select = connection.prepareStatement("select nextval('journal_id_seq') from generate_series(1, ?)")) {
-                select.setInt(1, count);
-                try (ResultSet rows = select.executeQuery()) {
-                    while (rows.next()) {
-                        ids.add(rows.getLong(1));
-                    }
-                }
-            }
-            ids.sort(null);
-            return ids;
         }
     }
 

@@ -32,6 +32,9 @@ public final class ArrayInsert {
     /** The array type each column is bound as: its own, or text for timestamps (see above). */
     private final List<String> bindTypes = new ArrayList<>();
     private final List<Object[]> values = new ArrayList<>();
+    /** A column filled from a sequence by the statement itself, and that sequence; null when none. */
+    private String generatedColumn;
+    private String generatedSequence;
 
     private ArrayInsert(String table, int rows) {
         this.table = table;
@@ -64,10 +67,30 @@ public final class ArrayInsert {
         return this;
     }
 
+    /**
+     * Gives every row a fresh id from {@code sequence} in the statement itself, for rows nothing
+     * else in the batch refers to: it saves the round trip that reserves ids beforehand.
+     */
+    public ArrayInsert generatedId(String column, String sequence) {
+        if (!sequence.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain sequence name: " + sequence);
+        }
+        generatedColumn = column;
+        generatedSequence = sequence;
+        return this;
+    }
+
     /** The statement, with {@code tail} (e.g. "on conflict ... do nothing returning id") after it. */
     String sql(String tail) {
-        StringBuilder sql = new StringBuilder("insert into ").append(table).append(" (").append(String.join(", ", names))
-                .append(") select * from unnest(");
+        StringBuilder sql = new StringBuilder("insert into ").append(table).append(" (");
+        if (generatedColumn != null) {
+            sql.append(generatedColumn).append(", ");
+        }
+        sql.append(String.join(", ", names)).append(") select ");
+        if (generatedColumn != null) {
+            sql.append("nextval('").append(generatedSequence).append("'), ");
+        }
+        sql.append("* from unnest(");
         for (int i = 0; i < types.size(); i++) {
             sql.append(i == 0 ? "" : ", ").append("?::").append(bindTypes.get(i)).append("[]");
             if (!bindTypes.get(i).equals(types.get(i))) {
@@ -81,14 +104,38 @@ public final class ArrayInsert {
     public PreparedStatement prepare(Connection connection, String tail) throws SQLException {
         PreparedStatement insert = connection.prepareStatement(sql(tail));
         try {
-            for (int i = 0; i < values.size(); i++) {
-                insert.setArray(i + 1, connection.createArrayOf(bindTypes.get(i), values.get(i)));
+            Object[] arrays = arrays(connection);
+            for (int i = 0; i < arrays.length; i++) {
+                insert.setObject(i + 1, arrays[i]);
             }
             return insert;
         } catch (SQLException | RuntimeException e) {
             insert.close();
             throw e;
         }
+    }
+
+    /** Adds the insert to {@code pipeline} (nothing when there are no rows), its count unread. */
+    public void addTo(Pipeline pipeline) throws SQLException {
+        if (rows > 0) {
+            pipeline.update(sql(""), arrays(pipeline.connection()));
+        }
+    }
+
+    /** Adds the insert with {@code tail} (e.g. "... returning id") to {@code pipeline}; {@code returned} reads its rows. */
+    public void addTo(Pipeline pipeline, String tail, Pipeline.RowsReader returned) throws SQLException {
+        if (rows > 0) {
+            pipeline.query(sql(tail), returned, arrays(pipeline.connection()));
+        }
+    }
+
+    /** One SQL array per column, in column order. */
+    private Object[] arrays(Connection connection) throws SQLException {
+        Object[] arrays = new Object[values.size()];
+        for (int i = 0; i < arrays.length; i++) {
+            arrays[i] = connection.createArrayOf(bindTypes.get(i), values.get(i));
+        }
+        return arrays;
     }
 
     /** Runs the insert (nothing when there are no rows); returns the rows inserted. */
