@@ -168,14 +168,22 @@ public final class TotalsService implements AutoCloseable {
                 sums.lastJournalId, clock.instant());
     }
 
+    /**
+     * Counts an appeal's donations in every state but CHARGED. The states are named rather than
+     * written "state <> 'CHARGED'": the index on (appeal_slug, state) cannot look up "not equal",
+     * so that form read every donation of the appeal each second (67 ms a call at 200,000
+     * donations, and growing with the appeal), where "in (...)" reads only the rows it counts.
+     */
+    static final String STATE_COUNTS_SQL = "select state, count(*) from donation where appeal_slug = ?"
+            + " and state in ('CHARGING', 'UNKNOWN', 'FAILED', 'REJECTED') group by state";
+
     /** Donations charging, unknown, failed and rejected, in that order. */
     private static long[] stateCounts(Connection connection, Appeal appeal) throws SQLException {
         long pending = 0;
         long unknown = 0;
         long failed = 0;
         long rejected = 0;
-        try (PreparedStatement select = connection.prepareStatement(
-                "select state, count(*) from donation where appeal_slug = ? and state <> 'CHARGED' group by state")) {
+        try (PreparedStatement select = connection.prepareStatement(STATE_COUNTS_SQL)) {
             select.setString(1, appeal.slug());
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
