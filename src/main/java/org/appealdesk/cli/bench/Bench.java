@@ -14,8 +14,14 @@ import java.time.format.DateTimeFormatter;
  */
 public final class Bench {
 
-    /** The first step of a sweep warms a cold JVM: JIT compilation runs for seconds at these rates. */
-    static final Duration FIRST_SWEEP_STEP_WARMUP_MIN = Duration.ofSeconds(15);
+    /**
+     * The first step of a sweep warms a cold JVM. With 15 s, the JIT still compiled for 3.0-5.2 s
+     * (summed over its threads) in the first step's window and 2.0-4.4 s in the second's, under
+     * 0.8 s from the third on, and the first two steps failed at rates that held later (ack p99
+     * 98-232 ms at 1,200 and 2,000 texts/s, where 1,130-1,820/s held at 22-40 ms): a sweep whose
+     * first step fails can only bisect below its starting rate, so a cold start capped the answer.
+     */
+    static final Duration FIRST_SWEEP_STEP_WARMUP_MIN = Duration.ofSeconds(45);
     /** Where reports go unless --json says otherwise (git-ignored). */
     public static final Path RESULTS_DIRECTORY = Path.of("bench-results");
     private static final DateTimeFormatter FILE_STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC);
