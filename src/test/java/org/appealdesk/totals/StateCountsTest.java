@@ -49,6 +49,16 @@ class StateCountsTest {
                 .as("rows the former query read").isGreaterThanOrEqualTo(CHARGED + 7);
     }
 
+    @Test
+    void aSlowCountIsReadLessOftenSoItNeverTakesMoreThanTwoPerCentOfACore() {
+        // Proves: a count of 5 ms is due again after the usual second; one of 47 ms (measured while charging stalled) after
+        // 2.35 s, one of 200 ms after 10 s: at most a fiftieth of the time goes to counting.
+        long second = TotalsService.STATE_COUNTS_REFRESH_NANOS;
+        assertThat(TotalsService.stateCountsDue(1_000, 1_000 + 5_000_000)).isEqualTo(1_000 + second);
+        assertThat(TotalsService.stateCountsDue(0, 47_000_000)).isEqualTo(2_350_000_000L);
+        assertThat(TotalsService.stateCountsDue(-5_000_000_000L, -4_800_000_000L)).as("nanoTime may be negative").isEqualTo(5_000_000_000L);
+    }
+
     /** Rows the query's scan of donation produced or filtered out, from EXPLAIN ANALYZE. */
     private static long rowsRead(Database database, String query) {
         return database.inTransaction(connection -> {
