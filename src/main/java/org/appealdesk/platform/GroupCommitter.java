@@ -76,21 +76,26 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
     // Written by the writer thread; copied under their own lock by stats().
     private final SynchronizedHistogram waitMicros = new SynchronizedHistogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
     private final SynchronizedHistogram committedMicros = new SynchronizedHistogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
+    // Per batch: the COMMIT alone, from the batch's last statement to the commit returning (the
+    // durable WAL flush). A slow one holds every item queued behind it.
+    private final SynchronizedHistogram durableCommitMicros = new SynchronizedHistogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
 
     /**
      * What the writer has done so far: for logs, benchmarks and finding the bottleneck. For several
      * writers together, {@code commitNanos} is their sum and {@code writers} how many there are.
      * {@code waitMicros} and {@code committedMicros} hold, per item, the time from being queued to
      * its batch starting, and to its batch committing: the part of a caller's latency spent here,
-     * split into waiting for the writer and the writer's own work.
+     * split into waiting for the writer and the writer's own work. {@code durableCommitMicros}
+     * holds, per batch, the COMMIT alone (the durable flush), apart from the batch's statements.
      */
     public record Stats(String name, long batches, long items, long commitNanos, long batchSizeLargest, int queued, int writers,
-                        Histogram waitMicros, Histogram committedMicros) {
+                        Histogram waitMicros, Histogram committedMicros, Histogram durableCommitMicros) {
 
         /** Several writers' figures as one: counts, commit time and histograms summed, the largest batch. */
         public static Stats combine(String name, List<Stats> parts) {
             Histogram wait = new Histogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
             Histogram committed = new Histogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
+            Histogram durable = new Histogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
             long batches = 0;
             long items = 0;
             long commitNanos = 0;
@@ -104,8 +109,9 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
                 queued += one.queued();
                 wait.add(one.waitMicros());
                 committed.add(one.committedMicros());
+                durable.add(one.durableCommitMicros());
             }
-            return new Stats(name, batches, items, commitNanos, largest, queued, parts.size(), wait, committed);
+            return new Stats(name, batches, items, commitNanos, largest, queued, parts.size(), wait, committed, durable);
         }
 
         /** The share of {@code windowNanos} the average writer spent committing: near 1 means saturated. */
@@ -130,7 +136,7 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(settings.name(), batches, items, commitNanos, batchSizeLargest, queue.size(), 1,
-                waitMicros.copy(), committedMicros.copy());
+                waitMicros.copy(), committedMicros.copy(), durableCommitMicros.copy());
     }
 
     public GroupCommitter(Settings settings, Database database, BatchWork<I, O> work) {
@@ -203,8 +209,14 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
         List<I> inputs = batch.stream().map(Pending::item).toList();
         try {
             long started = System.nanoTime();
-            List<O> outputs = database.inTransaction(connection -> work.run(connection, inputs));
+            long[] statementsDone = new long[1];
+            List<O> outputs = database.inTransaction(connection -> {
+                List<O> out = work.run(connection, inputs);
+                statementsDone[0] = System.nanoTime();
+                return out;
+            });
             long committed = System.nanoTime();
+            durableCommitMicros.recordValue(micros(committed - statementsDone[0]));
             commitNanos += committed - started;
             batches++;
             items += inputs.size();

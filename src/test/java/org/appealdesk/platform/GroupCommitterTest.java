@@ -78,6 +78,9 @@ class GroupCommitterTest {
         assertThat(stats.committedMicros().getTotalCount()).isEqualTo(ITEMS);
         assertThat(stats.committedMicros().getMaxValue()).isGreaterThanOrEqualTo(stats.waitMicros().getMaxValue());
         assertThat(stats.committedMicros().getMinNonZeroValue()).isPositive();
+        assertThat(stats.durableCommitMicros().getTotalCount()).as("one COMMIT time per batch").isEqualTo(stats.batches());
+        assertThat(stats.durableCommitMicros().getMaxValue()).as("a COMMIT is part of its items' committed time")
+                .isLessThanOrEqualTo(stats.committedMicros().getMaxValue());
     }
 
     @Test
@@ -113,5 +116,6 @@ class GroupCommitterTest {
         assertThat(both.batchSizeLargest()).isEqualTo(one.batchSizeLargest());
         assertThat(both.committedMicros().getTotalCount()).isEqualTo(80);
         assertThat(both.waitMicros().getTotalCount()).isEqualTo(80);
+        assertThat(both.durableCommitMicros().getTotalCount()).isEqualTo(both.batches());
     }
 }

@@ -344,7 +344,8 @@ final class BenchRun {
                 batches == 0 ? 0 : round(commitNanos / 1e6 / batches), round(after.busyShare(commitNanos, windowNanos)),
                 after.batchSizeLargest(), after.queued(),
                 Percentiles.ofMicros(inWindow(after.waitMicros(), before.waitMicros())),
-                Percentiles.ofMicros(inWindow(after.committedMicros(), before.committedMicros())));
+                Percentiles.ofMicros(inWindow(after.committedMicros(), before.committedMicros())),
+                Percentiles.ofMicros(inWindow(after.durableCommitMicros(), before.durableCommitMicros())));
     }
 
     /** The window's part of a histogram kept since start: the later copy minus the earlier one. */

@@ -97,9 +97,11 @@ record RunResult(
      * @param writerBusyShare time spent committing / window length: near 1 means the single writer is the bottleneck
      * @param itemWait        per item, queued until its batch began (waiting for the writer, and lingering)
      * @param itemCommitted   per item, queued until its batch committed: the platform's share of an acknowledgement
+     * @param durableCommit   per batch, the COMMIT alone (the durable WAL flush), apart from the batch's statements
      */
     record GroupCommit(String name, long batches, long items, double itemsPerBatch, double commitMsPerBatch,
-                       double writerBusyShare, long largestBatchEver, int queuedAtEnd, Percentiles itemWait, Percentiles itemCommitted) {
+                       double writerBusyShare, long largestBatchEver, int queuedAtEnd, Percentiles itemWait, Percentiles itemCommitted,
+                       Percentiles durableCommit) {
     }
 
     /** Waiting for the network and the platform to finish what the window started. */

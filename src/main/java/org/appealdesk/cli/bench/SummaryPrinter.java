@@ -75,6 +75,7 @@ final class SummaryPrinter {
             if (g.items() > 0) {
                 out.println("  per item, queued to batch start: " + g.itemWait());
                 out.println("  per item, queued to committed:   " + g.itemCommitted());
+                out.println("  per batch, the COMMIT alone:     " + g.durableCommit());
             }
         }
         if (ceiling != null) {
