@@ -60,6 +60,32 @@ class ArrayInsertTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("stamped.n has 1 values for 2 rows");
     }
 
+    @Test
+    void generatedIdsComeFromTheSequenceInTheStatementAndOnlyPlainSequenceNamesAreTaken() throws Exception {
+        // Proves: with generatedId, each row gets its own fresh id from the sequence inside the one statement (no ids
+        // reserved beforehand), the other columns land beside them, and a sequence name that is not a plain identifier
+        // (it is written into the SQL) is refused before anything is sent.
+        DatabaseSettings settings = TestDatabase.server().settings(2);
+        try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
+             Statement sql = connection.createStatement()) {
+            sql.execute("create temporary sequence note_id_seq start 41");
+            sql.execute("create temporary table note (id bigint primary key, body text not null)");
+            Pipeline pipeline = new Pipeline(connection);
+            ArrayInsert.into("note", 3).column("body", "text", new String[]{"a", "b", "c"}).generatedId("id", "note_id_seq").addTo(pipeline);
+            pipeline.run();
+            List<String> rows = new ArrayList<>();
+            try (ResultSet stored = sql.executeQuery("select id, body from note order by id")) {
+                while (stored.next()) {
+                    rows.add(stored.getLong(1) + ":" + stored.getString(2));
+                }
+            }
+            assertThat(rows).hasSize(3).allMatch(row -> row.matches("4[1-3]:[abc]"));
+            assertThat(rows.stream().map(row -> row.substring(3)).sorted()).containsExactly("a", "b", "c");
+        }
+        assertThatThrownBy(() -> ArrayInsert.into("note", 1).generatedId("id", "note_id_seq'); drop table note; --"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a plain sequence name");
+    }
+
     private static List<Instant> instants(Statement sql, String query) throws Exception {
         List<Instant> result = new ArrayList<>();
         try (ResultSet rows = sql.executeQuery(query)) {
