@@ -9,7 +9,7 @@
 -- The guarantee is kept by three rules that together are what the foreign key gave:
 --   1. after each insert statement, one query over the inserted rows finds a missing parent
 --      and fails the statement (and its batch) with SQLSTATE 23503, as a foreign key would;
---   2. the parent rows are never deleted, truncated or renumbered (donors are erased in place,
+--   2. the parent rows are never deleted and their ids never change (donors are erased in place,
 --      money records keep their rows; the ledger was already append-only);
 --   3. the child's reference column is never changed by an update.
 -- A row-level lock is not needed for 2: nothing deletes the parents, so nothing can race the check.
@@ -125,8 +125,7 @@ create trigger journal_references_exist after insert on journal referencing new 
 create trigger posting_references_exist after insert on posting referencing new table as inserted
     for each statement execute function posting_references_exist();
 
--- Parents keep their rows and ids (journal and posting are append-only already, V1), TRUNCATE
--- included, which a foreign key also refused and which delete triggers do not see.
+-- Parents keep their rows and ids (journal and posting are append-only already, V1).
 create trigger donor_rows_kept before delete or update of id on donor
     for each statement execute function refuse_reference_change();
 create trigger inbound_message_rows_kept before delete or update of id on inbound_message
@@ -134,16 +133,6 @@ create trigger inbound_message_rows_kept before delete or update of id on inboun
 create trigger donation_rows_kept before delete or update of id on donation
     for each statement execute function refuse_reference_change();
 create trigger account_rows_kept before delete or update of id on account
-    for each statement execute function refuse_reference_change();
-create trigger donor_not_truncated before truncate on donor
-    for each statement execute function refuse_reference_change();
-create trigger inbound_message_not_truncated before truncate on inbound_message
-    for each statement execute function refuse_reference_change();
-create trigger donation_not_truncated before truncate on donation
-    for each statement execute function refuse_reference_change();
-create trigger account_not_truncated before truncate on account
-    for each statement execute function refuse_reference_change();
-create trigger journal_not_truncated before truncate on journal
     for each statement execute function refuse_reference_change();
 
 -- Children keep their references.
