@@ -55,7 +55,7 @@ public final class TestDatabase {
     }
 
     /**
-     * Empties every table. The schema refuses to truncate parents that records refer to (V5), so
+     * Empties every table. The schema refuses to truncate parents that records refer to (V6), so
      * this runs as a replica session, in which PostgreSQL fires no ordinary triggers.
      */
     public static Database clean() {
