@@ -26,19 +26,28 @@ import org.appealdesk.totals.TotalsService;
  */
 public final class Core implements AutoCloseable {
 
-    /** Group-commit settings: the text intake (over {@code textWriters} writers) and the charge events. */
-    public record Batching(GroupCommitter.Settings texts, int textWriters, GroupCommitter.Settings events) {
+    /**
+     * Group-commit settings: the text intake (over {@code textWriters} writers) and the charge
+     * events; and how many freshly written messages may wait in memory for the sender
+     * ({@code handoffCapacity}, 0 to claim every message from the database).
+     */
+    public record Batching(GroupCommitter.Settings texts, int textWriters, GroupCommitter.Settings events, int handoffCapacity) {
         /** Text writers by default; see BENCHMARKS.md for the measurement behind the number. */
         public static final int TEXT_WRITERS_DEFAULT = 1;
 
         public static Batching defaults() {
             return new Batching(
                     new GroupCommitter.Settings("text-intake", 500, 20_000, Duration.ofMillis(2)), TEXT_WRITERS_DEFAULT,
-                    new GroupCommitter.Settings("charge-events", 500, 20_000, Duration.ofMillis(2)));
+                    new GroupCommitter.Settings("charge-events", 500, 20_000, Duration.ofMillis(2)),
+                    ChargeEventService.HANDOFF_CAPACITY_DEFAULT);
         }
 
         public Batching withTextWriters(int writers) {
-            return new Batching(texts, writers, events);
+            return new Batching(texts, writers, events, handoffCapacity);
+        }
+
+        public Batching withHandoffCapacity(int capacity) {
+            return new Batching(texts, textWriters, events, capacity);
         }
     }
 
@@ -63,8 +72,9 @@ public final class Core implements AutoCloseable {
         AppealRegistry.sync(database, catalog, clock.instant());
         this.donors = new Donors(vault);
         this.ledger = new Ledger(database);
-        this.texts = new TextIntakeService(database, catalog, donors, charging, clock, batching.texts(), batching.textWriters());
-        this.events = new ChargeEventService(database, catalog, donors, ledger, clock, batching.events());
+        this.events = new ChargeEventService(database, catalog, donors, ledger, clock, batching.events(), charging.claimTimeout(),
+                batching.handoffCapacity());
+        this.texts = new TextIntakeService(database, catalog, donors, charging, clock, batching.texts(), batching.textWriters(), events);
         this.janitor = new Janitor(database, events, charging, clock);
         this.cardGifts = new CardGifts(database, events, clock);
         this.totals = new TotalsService(database, catalog, clock, totalsRefresh);

@@ -10,6 +10,7 @@ import org.appealdesk.app.Core;
 import org.appealdesk.cli.bench.Bench;
 import org.appealdesk.cli.bench.BenchMode;
 import org.appealdesk.cli.bench.BenchSettings;
+import org.appealdesk.donation.ChargeEventService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -81,6 +82,10 @@ final class BenchCommand implements Callable<Integer> {
             + Core.Batching.TEXT_WRITERS_DEFAULT + ")")
     Integer intakeWriters;
 
+    @Option(names = "--handoff", description = "messages waiting in memory for the sender at most; 0 claims every message from the"
+            + " database (default: the platform's, " + ChargeEventService.HANDOFF_CAPACITY_DEFAULT + ")")
+    Integer handoff;
+
     @Option(names = "--statements", description = "load pg_stat_statements and report the window's costliest SQL statements")
     boolean statements;
 
@@ -96,7 +101,8 @@ final class BenchCommand implements Callable<Integer> {
         Duration warm = noWarmup ? Duration.ZERO : warmup != null ? warmup : min(measured.dividedBy(2), WARMUP_DEFAULT_MAX);
         Duration ceiling = noCeiling ? Duration.ZERO : ceilingCase != null ? ceilingCase : Duration.ofSeconds(2);
         BenchSettings settings = new BenchSettings(rate, measured, warm, binds, messageWindow, seed, BenchMode.parse(mode), realistic, config, ceiling,
-                statements, intakeWriters != null ? intakeWriters : Core.Batching.TEXT_WRITERS_DEFAULT);
+                statements, intakeWriters != null ? intakeWriters : Core.Batching.TEXT_WRITERS_DEFAULT,
+                handoff != null ? handoff : ChargeEventService.HANDOFF_CAPACITY_DEFAULT);
         Path report = json != null ? json : Bench.defaultReportFile(Instant.now());
         String commandLine = "appealdesk " + String.join(" ", commandWords());
         return sweep ? Bench.sweep(settings, sweepSteps, report, commandLine, System.out) : Bench.run(settings, report, commandLine, System.out);

@@ -88,14 +88,16 @@ final class ChargeEventBatch {
     /** Network message ids learnt by this batch for parts that had none, by part id. */
     private final Map<Long, String> partLinks = new LinkedHashMap<>();
 
-    final OutboxRows replies = new OutboxRows();
+    final OutboxRows replies;
     final List<LedgerBookings.Booking> bookings = new ArrayList<>();
 
     /** Which donation and part a row belongs to. */
     record PartRef(long partId, long donationId, int partNo, Long outboxId, String networkMessageId, String requestId) {
     }
 
-    ChargeEventBatch(Pipeline pipeline, Instant now, AppealCatalog catalog, List<ChargeEvent> events) {
+    /** @param replies where the batch's thank-yous and replies are collected (with or without a handoff) */
+    ChargeEventBatch(Pipeline pipeline, Instant now, AppealCatalog catalog, List<ChargeEvent> events, OutboxRows replies) {
+        this.replies = replies;
         this.connection = pipeline.connection();
         this.pipeline = pipeline;
         this.now = now;
@@ -373,11 +375,12 @@ final class ChargeEventBatch {
         }
         Array idArray = connection.createArrayOf("bigint", ids.toArray(new Long[0]));
         pipeline.query("select d.id, d.appeal_slug, d.donor_id, d.network, d.state, d.reason, d.permanent, d.gift_aid_token,"
-                + " (select i.destination from inbound_message i where i.id = d.inbound_id)"
+                + " (select i.destination from inbound_message i where i.id = d.inbound_id),"
+                + " (select p.phone_encrypted from donor p where p.id = d.donor_id)"
                 + " from donation d where d.id = any(?) order by d.id for update", row -> {
                     while (row.next()) {
                         rowsById.put(row.getLong(1), new Object[]{row.getString(2), row.getObject(3), row.getString(4), row.getString(5),
-                                row.getString(6), row.getObject(7), row.getString(8), row.getString(9)});
+                                row.getString(6), row.getObject(7), row.getString(8), row.getString(9), row.getBytes(10)});
                     }
                 }, idArray);
         pipeline.query("select donation_id, part_no, amount_pence, state, reason, permanent from charge_part where donation_id = any(?)"
@@ -398,8 +401,8 @@ final class ChargeEventBatch {
             DonationState state = DonationState.fromRow((String) row[3], (String) row[4], (Boolean) row[5]);
             String shortcode = row[7] != null ? (String) row[7] : appeal.routes().getFirst().shortcode();
             Long donorId = row[1] == null ? null : ((Number) row[1]).longValue();
-            donations.put(entry.getKey(), new LoadedDonation(entry.getKey(), appeal, donorId, (String) row[2], shortcode, (String) row[6],
-                    new DonationLifecycle.Snapshot(state, parts.getOrDefault(entry.getKey(), List.of()))));
+            donations.put(entry.getKey(), new LoadedDonation(entry.getKey(), appeal, donorId, OutboxRows.Destination.sealed((byte[]) row[8]),
+                    (String) row[2], shortcode, (String) row[6], new DonationLifecycle.Snapshot(state, parts.getOrDefault(entry.getKey(), List.of()))));
             donationStateBefore.put(entry.getKey(), state);
         }
     }
@@ -490,12 +493,13 @@ final class ChargeEventBatch {
                 if (donation.donorId() != null) { // a card gift without a phone number is thanked on the web page
                     String link = donation.appeal().publicBaseUrl() + "/g/" + donation.giftAidToken();
                     replies.free(donation.donorId(), OutboxRows.Kind.THANK_YOU, donation.shortcode(),
-                            Replies.thankYou(donation.appeal(), donation.snapshot.total(), link), donation.network());
+                            Replies.thankYou(donation.appeal(), donation.snapshot.total(), link), donation.network(), donation.donorNumber());
                 }
             }
             case DonationLifecycle.Effect.TellDonorNotCharged notCharged -> {
                 if (donation.donorId() != null) {
-                    replies.free(donation.donorId(), OutboxRows.Kind.REPLY, donation.shortcode(), Replies.notCharged(donation.appeal()), donation.network());
+                    replies.free(donation.donorId(), OutboxRows.Kind.REPLY, donation.shortcode(), Replies.notCharged(donation.appeal()), donation.network(),
+                            donation.donorNumber());
                 }
             }
         }

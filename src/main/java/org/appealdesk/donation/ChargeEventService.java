@@ -14,17 +14,21 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import org.appealdesk.appeal.AppealCatalog;
 import org.appealdesk.donor.Donors;
 import org.appealdesk.ledger.Ledger;
 import org.appealdesk.platform.Database;
 import org.appealdesk.platform.GroupCommitter;
 import org.appealdesk.platform.Money;
+import org.appealdesk.platform.PhoneNumber;
 import org.appealdesk.platform.Pipeline;
 import org.appealdesk.sms.ChargeReport;
 import org.appealdesk.sms.OutboundMessage;
 import org.appealdesk.sms.Outbox;
 import org.appealdesk.sms.ReportIntake;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Charging after intake: the outbox the adapters send from, the network's answers and reports,
@@ -38,10 +42,19 @@ import org.appealdesk.sms.ReportIntake;
  */
 public final class ChargeEventService implements Outbox, ReportIntake, AutoCloseable {
 
+    private static final Logger log = LoggerFactory.getLogger(ChargeEventService.class);
+
     /** How long an adapter's call to an {@link Outbox} method waits for its commit. */
     private static final Duration OUTBOX_CALL_DEADLINE = Duration.ofSeconds(30);
     /** Most messages one claim may take, whatever the adapter asks for. */
     public static final int CLAIM_COUNT_MAX = 1_000;
+    /** Messages waiting in memory for the sender at most, by default (0 turns the handoff off). */
+    public static final int HANDOFF_CAPACITY_DEFAULT = Handoff.CAPACITY_DEFAULT;
+    /**
+     * While the handoff fills every claim, the database is still asked this often, with a quarter
+     * of the claim left for it, so messages due again (throttled, retried) are not starved.
+     */
+    static final Duration DATABASE_CLAIM_INTERVAL = Duration.ofMillis(200);
 
     private final Database database;
     private final AppealCatalog catalog;
@@ -49,25 +62,89 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     private final LedgerBookings bookings;
     private final InstantSource clock;
     private final GroupCommitter<ChargeEvent, Boolean> committer;
+    private final Handoff handoff;
+    private final Thread handoffExpiry;
+    private volatile long lastDatabaseClaimNanos = System.nanoTime();
 
+    /**
+     * @param claimTimeout    the janitor's (ChargeSettings): a message waits in the handoff at most a quarter of it
+     * @param handoffCapacity messages written already claimed and waiting in memory for the sender, at
+     *                        most ({@link #HANDOFF_CAPACITY_DEFAULT}); 0 writes every message PENDING
+     */
     public ChargeEventService(Database database, AppealCatalog catalog, Donors donors, Ledger ledger,
-                              InstantSource clock, GroupCommitter.Settings batching) {
+                              InstantSource clock, GroupCommitter.Settings batching, Duration claimTimeout, int handoffCapacity) {
         this.database = database;
         this.catalog = catalog;
         this.donors = donors;
         this.bookings = new LedgerBookings(ledger);
         this.clock = clock;
-        this.committer = new GroupCommitter<>(batching, database, this::applyBatch);
+        Duration ageMax = Handoff.ageMaxFor(claimTimeout);
+        this.handoff = new Handoff(handoffCapacity, ageMax, Handoff.LIVE_WINDOW, System::nanoTime);
+        this.committer = new GroupCommitter<>(batching, database, handedOffBatches(this::applyBatch, donors::open));
+        Duration expiryPeriod = ageMax.dividedBy(4);
+        this.handoffExpiry = Thread.ofVirtual().name("outbox-handoff-expiry").start(() -> expireUntilClosed(expiryPeriod));
+    }
+
+    /** The handoff texts' writers share with this service's own writer, so messages written by intake reach the same sender. */
+    Handoff handoff() {
+        return handoff;
+    }
+
+    /**
+     * A writer's batch work with its share of the handoff: each attempt starts afresh, and the
+     * messages written as claimed go to the sender only once the batch is durable.
+     */
+    <I, O> GroupCommitter.BatchWork<I, O> handedOffBatches(HandedOffWork<I, O> work, Function<byte[], PhoneNumber> opener) {
+        HandoffBatch batch = new HandoffBatch(handoff, opener);
+        return new GroupCommitter.BatchWork<>() {
+            @Override
+            public List<O> run(Connection connection, List<I> items) throws SQLException {
+                batch.begin();
+                return work.run(connection, items, batch);
+            }
+
+            @Override
+            public void committed() {
+                batch.committed();
+            }
+
+            @Override
+            public void rolledBack() {
+                batch.rolledBack();
+            }
+        };
+    }
+
+    /** Batch work that may write messages already claimed through {@code handoff}. */
+    @FunctionalInterface
+    interface HandedOffWork<I, O> {
+        List<O> run(Connection connection, List<I> items, HandoffBatch handoff) throws SQLException;
     }
 
     // ---- the adapters' side ----------------------------------------------------------------
 
+    /**
+     * Messages handed over in memory first, then the database's due messages for the rest; at
+     * least every {@link #DATABASE_CLAIM_INTERVAL} the database gets a quarter of the claim.
+     */
     @Override
     public List<OutboundMessage> claim(int countMax) {
         int count = Math.min(Math.max(countMax, 0), CLAIM_COUNT_MAX);
         if (count == 0) {
             return List.of();
         }
+        expireHandoff();
+        boolean databaseDue = System.nanoTime() - lastDatabaseClaimNanos >= DATABASE_CLAIM_INTERVAL.toNanos();
+        List<OutboundMessage> claimed = new ArrayList<>(handoff.take(databaseDue ? count - Math.max(1, count / 4) : count));
+        if (claimed.size() < count) {
+            lastDatabaseClaimNanos = System.nanoTime();
+            claimed.addAll(claimFromDatabase(count - claimed.size()));
+        }
+        return claimed;
+    }
+
+    /** Claims up to {@code count} due messages from the database, oldest first. */
+    private List<OutboundMessage> claimFromDatabase(int count) {
         Instant now = clock.instant();
         List<OutboundMessage> claimed = new ArrayList<>();
         List<Long> unsendable = new ArrayList<>();
@@ -136,6 +213,33 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         return networkMessageId.strip().toLowerCase(java.util.Locale.ROOT);
     }
 
+    /** Messages that waited too long in the handoff are made due again (never sent from it: the janitor may be near). */
+    private void expireHandoff() {
+        makeDueAgain(handoff.expire());
+    }
+
+    private void makeDueAgain(List<Long> outboxIds) {
+        for (long id : outboxIds) {
+            committer.submit(new ChargeEvent.RetryLater(id, Duration.ZERO)).whenComplete((applied, failure) -> {
+                if (failure != null) {
+                    log.warn("Outbox message {} left the handoff but was not made due again ({}); the janitor will find it", id, failure.toString());
+                }
+            });
+        }
+    }
+
+    /** Expires waiting messages even when no sender claims (every bind down), until closed. */
+    private void expireUntilClosed(Duration period) {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(period);
+            } catch (InterruptedException e) {
+                return;
+            }
+            expireHandoff();
+        }
+    }
+
     /** For the janitor: submits an event and waits for its commit. */
     void submitAndWait(ChargeEvent event) {
         await(committer.submit(event));
@@ -162,9 +266,14 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
      * round trips through one pipeline.
      */
     List<Boolean> applyBatch(Connection connection, List<ChargeEvent> events) throws SQLException {
+        return applyBatch(connection, events, null);
+    }
+
+    /** The same, writing replies already claimed through {@code handoff} where it has room (null: none). */
+    List<Boolean> applyBatch(Connection connection, List<ChargeEvent> events, HandoffBatch handoff) throws SQLException {
         Instant now = clock.instant();
         Pipeline pipeline = new Pipeline(connection);
-        ChargeEventBatch batch = new ChargeEventBatch(pipeline, now, catalog, events);
+        ChargeEventBatch batch = new ChargeEventBatch(pipeline, now, catalog, events, new OutboxRows(handoff));
         List<Boolean> applied = batch.apply();
         bookings.book(pipeline, batch.bookings, now);
         batch.replies.writeWithFreshIds(pipeline, now);
@@ -177,8 +286,16 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         return committer.stats();
     }
 
+    /** Messages waiting in the handoff now (for tests and figures). */
+    public int handedOffWaiting() {
+        return handoff.waiting();
+    }
+
+    /** Stops the handoff (what waits in it is made due again in the database), then commits what is queued. */
     @Override
     public void close() {
+        handoffExpiry.interrupt();
+        makeDueAgain(handoff.close());
         committer.close();
     }
 }

@@ -63,9 +63,11 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
      *                donor row locks (the cap and redelivery are safe either way: donors are locked
      *                FOR UPDATE and texts are unique). One writer is bound by PostgreSQL's work per
      *                text in its one backend; more use more cores.
+     * @param sender  the outbox the texts' messages go out from: they are handed to its sender in
+     *                memory after each commit where it has room; null writes them all for its claim
      */
     public TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging,
-                             InstantSource clock, GroupCommitter.Settings batching, int writers) {
+                             InstantSource clock, GroupCommitter.Settings batching, int writers, ChargeEventService sender) {
         requireWriters("text intake writers", writers);
         this.catalog = catalog;
         this.parser = new KeywordParser(catalog);
@@ -76,7 +78,11 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         for (int index = 0; index < writers; index++) {
             GroupCommitter.Settings named = writers == 1 ? batching
                     : new GroupCommitter.Settings(batching.name() + "-" + index, batching.batchSizeMax(), batching.queueCapacity(), batching.lingerMax());
-            created.add(new GroupCommitter<>(named, database, this::record));
+            // Each writer has its own share of the handoff: a batch's room belongs to its writer's transaction.
+            GroupCommitter.BatchWork<InboundText, IntakeOutcome> work = sender == null
+                    ? (connection, texts) -> record(connection, texts, null)
+                    : sender.handedOffBatches(this::record, donors::open);
+            created.add(new GroupCommitter<>(named, database, work));
         }
         this.writers = List.copyOf(created);
     }
@@ -108,7 +114,7 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
      * the donors giving have given today; (3) consents and the ids of donations, parts and
      * messages; (4) donations, parts and messages.
      */
-    private List<IntakeOutcome> record(Connection connection, List<InboundText> texts) throws SQLException {
+    private List<IntakeOutcome> record(Connection connection, List<InboundText> texts, HandoffBatch handoff) throws SQLException {
         Instant now = clock.instant();
         Pipeline pipeline = new Pipeline(connection);
         Donors.Resolution donorsFound = donors.resolveAndLock(pipeline, texts.stream().map(InboundText::source).toList(), now);
@@ -133,7 +139,7 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
                 fresh.add(p);
             }
         }
-        act(pipeline, fresh, spentToday, today, now);
+        act(pipeline, fresh, spentToday, today, now, handoff);
         return outcomes;
     }
 
@@ -190,48 +196,51 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
     private record NewDonation(Parsed source, Appeal appeal, Money amount, boolean noContact, String rejectedReason, List<ChargePart> parts) {
     }
 
-    private void act(Pipeline pipeline, List<Parsed> fresh, Map<Long, Money> spentToday, LocalDate today, Instant now) throws SQLException {
+    private void act(Pipeline pipeline, List<Parsed> fresh, Map<Long, Money> spentToday, LocalDate today, Instant now, HandoffBatch handoff)
+            throws SQLException {
         if (fresh.isEmpty()) {
             return;
         }
         List<NewDonation> donations = new ArrayList<>();
-        OutboxRows outbox = new OutboxRows();
+        OutboxRows outbox = new OutboxRows(handoff);
         List<Donors.ConsentStatement> consents = new ArrayList<>();
         for (Parsed p : fresh) {
             String shortcode = p.text().destination();
             String network = p.text().network();
+            // Every reply goes back to the number the text came from, known here in clear.
+            OutboxRows.Destination to = OutboxRows.Destination.of(p.text().source());
             switch (p.command()) {
                 case TextCommand.Donate donate -> {
                     NewDonation donation = decide(p, donate, spentToday);
                     donations.add(donation);
                     if (donation.rejectedReason() != null) {
-                        outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.dailyCapReached(donate.appeal()), network);
+                        outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.dailyCapReached(donate.appeal()), network, to);
                     }
                     consents.add(consentOf(p, donate));
                 }
                 case TextCommand.Stop stop -> {
                     consents.add(new Donors.ConsentStatement(p.donorId(), "*", false, stop.all() ? "STOP ALL" : "STOP", p.inboundId(),
                             Donors.ConsentStatement.Effect.STOP));
-                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.stopped(), network);
+                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.stopped(), network, to);
                 }
                 case TextCommand.OptOut optOut -> {
                     consents.add(new Donors.ConsentStatement(p.donorId(), "*", false, optOut.kind().name(), p.inboundId(),
                             Donors.ConsentStatement.Effect.NO_CONTACT));
-                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.optedOut(), network);
+                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.optedOut(), network, to);
                 }
                 case TextCommand.Help help -> {
                     List<Appeal> appeals = catalog.appealsOn(shortcode);
                     String reply = appeals.isEmpty() ? Replies.notRecognised() : Replies.help(appeals.getFirst());
-                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, reply, network);
+                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, reply, network, to);
                 }
                 case TextCommand.AmountNotOffered notOffered ->
-                        outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.howToDonate(notOffered.appeal(), shortcode), network);
+                        outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.howToDonate(notOffered.appeal(), shortcode), network, to);
                 case TextCommand.NotUnderstood notUnderstood -> {
                     // Never guess which appeal was meant: only a shortcode with exactly one appeal
                     // gets that appeal's instructions (DOMAIN.md, the 2014 near-miss keywords).
                     List<Appeal> appeals = catalog.appealsOn(shortcode);
                     String reply = appeals.size() == 1 ? Replies.howToDonate(appeals.getFirst(), shortcode) : Replies.notRecognised();
-                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, reply, network);
+                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, reply, network, to);
                 }
             }
         }
@@ -297,7 +306,8 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
                 requestIds.add(requestId);
                 // The billed reply goes from the shortcode the donor texted; the SMS adapter maps its price to a billing code.
                 partOutboxIndex.add(new int[]{outbox.billed(donation.source().donorId(), donation.source().text().destination(),
-                        Replies.billedMessage(donation.appeal(), part.amount()), part.amount(), requestId, donation.source().text().network())});
+                        Replies.billedMessage(donation.appeal(), part.amount()), part.amount(), requestId, donation.source().text().network(),
+                        OutboxRows.Destination.of(donation.source().text().source()))});
             }
         }
         long[] outboxIds = outbox.reserveIds(pipeline);

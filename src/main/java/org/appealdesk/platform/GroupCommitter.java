@@ -32,10 +32,23 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(GroupCommitter.class);
 
-    /** The work for one batch: runs inside the transaction and returns one output per input, in order. */
+    /**
+     * The work for one batch: runs inside the transaction and returns one output per input, in
+     * order. {@link #run} may be called again for the same batch when the database retries the
+     * transaction; after the last call, exactly one of {@link #committed} and {@link #rolledBack}
+     * follows, on the writer thread, before the callers learn the outcome.
+     */
     @FunctionalInterface
     public interface BatchWork<I, O> {
         List<O> run(Connection connection, List<I> items) throws SQLException;
+
+        /** The batch's transaction committed: work that must wait for durability (handing messages on) goes here. */
+        default void committed() {
+        }
+
+        /** The batch's transaction failed and was rolled back. */
+        default void rolledBack() {
+        }
     }
 
     public record Settings(String name, int batchSizeMax, int queueCapacity, Duration lingerMax) {
@@ -210,12 +223,19 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
         try {
             long started = System.nanoTime();
             long[] statementsDone = new long[1];
-            List<O> outputs = database.inTransaction(connection -> {
-                List<O> out = work.run(connection, inputs);
-                statementsDone[0] = System.nanoTime();
-                return out;
-            });
+            List<O> outputs;
+            try {
+                outputs = database.inTransaction(connection -> {
+                    List<O> out = work.run(connection, inputs);
+                    statementsDone[0] = System.nanoTime();
+                    return out;
+                });
+            } catch (RuntimeException e) {
+                work.rolledBack();
+                throw e;
+            }
             long committed = System.nanoTime();
+            afterCommit();
             durableCommitMicros.recordValue(micros(committed - statementsDone[0]));
             commitNanos += committed - started;
             batches++;
@@ -233,6 +253,15 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
             for (Pending<I, O> pending : batch) {
                 commit(new ArrayList<>(List.of(pending)));
             }
+        }
+    }
+
+    /** The work's after-commit step; its failure must not make the batch look uncommitted (it would be written again). */
+    private void afterCommit() {
+        try {
+            work.committed();
+        } catch (RuntimeException e) {
+            log.error("{}: after-commit step failed; the batch stays committed", settings.name(), e);
         }
     }
 

@@ -118,4 +118,49 @@ class GroupCommitterTest {
         assertThat(both.waitMicros().getTotalCount()).isEqualTo(80);
         assertThat(both.durableCommitMicros().getTotalCount()).isEqualTo(both.batches());
     }
+
+    @Test
+    void afterCommitRunsOnlyForCommittedBatchesAndBeforeTheirCallersHear() throws Exception {
+        // Proves: committed() runs once per committed transaction, before the items' futures complete; a failed
+        // transaction gets rolledBack() instead, and an after-commit step that throws leaves its batch committed.
+        List<String> steps = java.util.Collections.synchronizedList(new ArrayList<>());
+        GroupCommitter.BatchWork<Integer, Integer> work = new GroupCommitter.BatchWork<>() {
+            @Override
+            public List<Integer> run(java.sql.Connection connection, List<Integer> items) throws java.sql.SQLException {
+                try (PreparedStatement insert = connection.prepareStatement("insert into group_commit_probe (n) values (?)")) {
+                    for (int n : items) {
+                        insert.setInt(1, n);
+                        insert.addBatch();
+                    }
+                    insert.executeBatch();
+                }
+                steps.add("run " + items);
+                return items;
+            }
+
+            @Override
+            public void committed() {
+                steps.add("committed");
+                if (steps.stream().filter("committed"::equals).count() == 2) {
+                    throw new IllegalStateException("after-commit step broke");
+                }
+            }
+
+            @Override
+            public void rolledBack() {
+                steps.add("rolled back");
+            }
+        };
+        try (GroupCommitter<Integer, Integer> hooked = new GroupCommitter<>(new GroupCommitter.Settings("hooked", 1, 10, Duration.ZERO), database, work)) {
+            CompletableFuture<Integer> first = hooked.submit(1000);
+            assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo(1000);
+            assertThat(steps).containsExactly("run [1000]", "committed");
+
+            assertThatThrownBy(() -> hooked.submit(-1).get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class);
+            assertThat(steps).endsWith("rolled back").doesNotContain("run [-1]");
+
+            assertThat(hooked.submit(1001).get(10, TimeUnit.SECONDS)).as("a throwing after-commit step does not fail the batch").isEqualTo(1001);
+        }
+        assertThat(TestDatabase.count(database, "select count(*) from group_commit_probe where n >= 1000")).as("each committed once").isEqualTo(2);
+    }
 }

@@ -23,10 +23,12 @@ import org.appealdesk.sms.smpp.SmppSettings;
  * @param ceilingCase         how long each PostgreSQL ceiling case runs; zero skips the ceiling
  * @param statementStatistics load pg_stat_statements and report the window's costliest statements
  * @param intakeWriters       the platform's text intake writers (Core.Batching)
+ * @param handoffCapacity     messages waiting in memory for the sender at most (Core.Batching; 0 claims
+ *                            every message from the database, as before the handoff)
  */
 public record BenchSettings(double ratePerSecond, Duration duration, Duration warmup, int binds, int window, long seed,
                      BenchMode mode, boolean realistic, Path config, Duration ceilingCase,
-                            boolean statementStatistics, int intakeWriters) {
+                            boolean statementStatistics, int intakeWriters, int handoffCapacity) {
 
     public static final Duration DURATION_MAX = Duration.ofMinutes(30);
     public static final Duration WARMUP_MAX = Duration.ofMinutes(5);
@@ -55,19 +57,25 @@ public record BenchSettings(double ratePerSecond, Duration duration, Duration wa
             throw new IllegalArgumentException("--ceiling-case must be 0-" + CEILING_CASE_MAX.toSeconds() + "s, got " + ceilingCase);
         }
         TextIntakeService.requireWriters("--intake-writers", intakeWriters);
+        if (handoffCapacity < 0 || handoffCapacity > HANDOFF_CAPACITY_MAX) {
+            throw new IllegalArgumentException("--handoff must be 0-" + HANDOFF_CAPACITY_MAX + ", got " + handoffCapacity);
+        }
     }
 
+    /** The handoff's own limit (Handoff). */
+    static final int HANDOFF_CAPACITY_MAX = 100_000;
+
     BenchSettings withRate(double newRate) {
-        return new BenchSettings(newRate, duration, warmup, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters);
+        return new BenchSettings(newRate, duration, warmup, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters, handoffCapacity);
     }
 
     BenchSettings withWarmupAtLeast(Duration least) {
         Duration longer = warmup.compareTo(least) >= 0 ? warmup : least;
-        return new BenchSettings(ratePerSecond, duration, longer, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters);
+        return new BenchSettings(ratePerSecond, duration, longer, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters, handoffCapacity);
     }
 
     BenchSettings withoutCeiling() {
-        return new BenchSettings(ratePerSecond, duration, warmup, binds, window, seed, mode, realistic, config, Duration.ZERO, statementStatistics, intakeWriters);
+        return new BenchSettings(ratePerSecond, duration, warmup, binds, window, seed, mode, realistic, config, Duration.ZERO, statementStatistics, intakeWriters, handoffCapacity);
     }
 
     boolean measuresCeiling() {
