@@ -65,6 +65,8 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     private final Handoff handoff;
     private final Thread handoffExpiry;
     private volatile long lastDatabaseClaimNanos = System.nanoTime();
+    /** The last database claim came back full: there may be older messages there than in the handoff. */
+    private volatile boolean databaseBacklog;
 
     /**
      * @param claimTimeout    the janitor's (ChargeSettings): a message waits in the handoff at most a quarter of it
@@ -124,8 +126,11 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     // ---- the adapters' side ----------------------------------------------------------------
 
     /**
-     * Messages handed over in memory first, then the database's due messages for the rest; at
-     * least every {@link #DATABASE_CLAIM_INTERVAL} the database gets a quarter of the claim.
+     * The messages handed over in memory first, the database's due messages for the rest. The
+     * database also gets a share of every claim, so that what it holds (messages that found the
+     * handoff full, or are due again) is not starved by fresh ones: half of the claim while its
+     * last claim came back full (a backlog), else a quarter at least every
+     * {@link #DATABASE_CLAIM_INTERVAL}.
      */
     @Override
     public List<OutboundMessage> claim(int countMax) {
@@ -134,12 +139,20 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
             return List.of();
         }
         expireHandoff();
-        boolean databaseDue = System.nanoTime() - lastDatabaseClaimNanos >= DATABASE_CLAIM_INTERVAL.toNanos();
-        List<OutboundMessage> claimed = new ArrayList<>(handoff.take(databaseDue ? count - Math.max(1, count / 4) : count));
+        int databaseShare = databaseBacklog ? count / 2
+                : System.nanoTime() - lastDatabaseClaimNanos >= DATABASE_CLAIM_INTERVAL.toNanos() ? Math.max(1, count / 4) : 0;
+        List<OutboundMessage> claimed = new ArrayList<>(handoff.take(count - databaseShare));
         if (claimed.size() < count) {
-            lastDatabaseClaimNanos = System.nanoTime();
-            claimed.addAll(claimFromDatabase(count - claimed.size()));
+            claimed.addAll(claimFromDatabaseNoting(count - claimed.size()));
         }
+        return claimed;
+    }
+
+    /** A database claim that notes when it happened and whether it came back full (a backlog). */
+    private List<OutboundMessage> claimFromDatabaseNoting(int count) {
+        lastDatabaseClaimNanos = System.nanoTime();
+        List<OutboundMessage> claimed = claimFromDatabase(count);
+        databaseBacklog = claimed.size() >= count;
         return claimed;
     }
 

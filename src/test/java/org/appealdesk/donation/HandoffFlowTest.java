@@ -146,6 +146,26 @@ class HandoffFlowTest {
         assertThat(TestDatabase.count(database, "select count(*) from outbox where kind = 'THANK_YOU' and state = 'SENDING'")).isEqualTo(3);
     }
 
+    @Test
+    void messagesInTheDatabaseAreNotStarvedByFreshOnes() throws Exception {
+        // Proves: with the handoff full, further messages are written PENDING; fresh messages in memory go first,
+        // but after DATABASE_CLAIM_INTERVAL the database gets its share of a claim, and while it has a backlog
+        // it gets half of every claim.
+        core.close();
+        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), ChargeSettings.defaults(), Core.Batching.defaults().withHandoffCapacity(1),
+                InstantSource.system(), Duration.ofMillis(50));
+        assertThat(core.events.claim(10)).isEmpty();
+        text(ANNA, "HELP", "s1");
+        text(BEN, "HELP", "s2");
+        text(CARA, "HELP", "s3");
+        assertThat(TestDatabase.count(database, "select count(*) from outbox where state = 'PENDING'")).as("past the handoff's room").isEqualTo(2);
+
+        Thread.sleep(ChargeEventService.DATABASE_CLAIM_INTERVAL.toMillis() + 50);
+        assertThat(core.events.claim(1)).extracting(OutboundMessage::destination).as("the database's turn").containsExactly(BEN);
+        assertThat(core.events.claim(2)).extracting(OutboundMessage::destination).as("half each while the database has a backlog")
+                .containsExactlyInAnyOrder(ANNA, CARA);
+    }
+
     private void text(PhoneNumber from, String body, String externalId) throws Exception {
         core.texts.submit(new InboundText("smpp", externalId, from, "70141", body, "o2", Instant.now())).get(10, TimeUnit.SECONDS);
     }
