@@ -11,6 +11,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -55,6 +56,10 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
      * of the claim left for it, so messages due again (throttled, retried) are not starved.
      */
     static final Duration DATABASE_CLAIM_INTERVAL = Duration.ofMillis(200);
+    /** Smallest claim the database's backlog gets half of. */
+    static final int BACKLOG_SHARE_CLAIM_MIN = 8;
+    /** Most orphaned rows made due again by one statement (the rest wait for the next pass). */
+    private static final int ORPHANS_PER_PASS_MAX = 10_000;
 
     private final Database database;
     private final AppealCatalog catalog;
@@ -65,11 +70,13 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     private final Handoff handoff;
     private final Thread handoffExpiry;
     private volatile long lastDatabaseClaimNanos = System.nanoTime();
+    /** Row ids written claimed that no sender will take, waiting to be made due again. */
+    private final ConcurrentLinkedQueue<Long> orphaned = new ConcurrentLinkedQueue<>();
     /** The last database claim came back full: there may be older messages there than in the handoff. */
     private volatile boolean databaseBacklog;
 
     /**
-     * @param claimTimeout    the janitor's (ChargeSettings): a message waits in the handoff at most a quarter of it
+     * @param claimTimeout    the janitor's (ChargeSettings): a message waits in the handoff at most a tenth of it (5 s at most)
      * @param handoffCapacity messages written already claimed and waiting in memory for the sender, at
      *                        most ({@link #HANDOFF_CAPACITY_DEFAULT}); 0 writes every message PENDING
      */
@@ -83,7 +90,7 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         Duration ageMax = Handoff.ageMaxFor(claimTimeout);
         this.handoff = new Handoff(handoffCapacity, ageMax, Handoff.LIVE_WINDOW, System::nanoTime);
         this.committer = new GroupCommitter<>(batching, database, handedOffBatches(this::applyBatch, donors::open));
-        Duration expiryPeriod = ageMax.dividedBy(4);
+        Duration expiryPeriod = ageMax.dividedBy(4);  // so nothing waits much past ageMax
         this.handoffExpiry = Thread.ofVirtual().name("outbox-handoff-expiry").start(() -> expireUntilClosed(expiryPeriod));
     }
 
@@ -97,7 +104,7 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
      * messages written as claimed go to the sender only once the batch is durable.
      */
     <I, O> GroupCommitter.BatchWork<I, O> handedOffBatches(HandedOffWork<I, O> work, Function<byte[], PhoneNumber> opener) {
-        HandoffBatch batch = new HandoffBatch(handoff, opener);
+        HandoffBatch batch = new HandoffBatch(handoff, opener, this::makeDueAgain);
         return new GroupCommitter.BatchWork<>() {
             @Override
             public List<O> run(Connection connection, List<I> items) throws SQLException {
@@ -127,10 +134,10 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
 
     /**
      * The messages handed over in memory first, the database's due messages for the rest. The
-     * database also gets a share of every claim, so that what it holds (messages that found the
-     * handoff full, or are due again) is not starved by fresh ones: half of the claim while its
-     * last claim came back full (a backlog), else a quarter at least every
-     * {@link #DATABASE_CLAIM_INTERVAL}.
+     * database also gets a share, so that what it holds (messages that found the handoff full, or
+     * are due again) is not starved by fresh ones: a quarter of the claim at least every
+     * {@link #DATABASE_CLAIM_INTERVAL}, and half of every claim of {@link #BACKLOG_SHARE_CLAIM_MIN}
+     * or more while its last claim came back full (a backlog).
      */
     @Override
     public List<OutboundMessage> claim(int countMax) {
@@ -138,12 +145,23 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         if (count == 0) {
             return List.of();
         }
-        expireHandoff();
-        int databaseShare = databaseBacklog ? count / 2
-                : System.nanoTime() - lastDatabaseClaimNanos >= DATABASE_CLAIM_INTERVAL.toNanos() ? Math.max(1, count / 4) : 0;
+        makeDueAgain(handoff.expire());
+        // Every database claim is a durable transaction: when the window frees a slot or two at a
+        // time, claiming them from the database each time cost more than it drained, so the
+        // backlog's half applies to claims of some size, and the interval's quarter to any claim.
+        boolean intervalDue = System.nanoTime() - lastDatabaseClaimNanos >= DATABASE_CLAIM_INTERVAL.toNanos();
+        int databaseShare = intervalDue ? Math.max(1, count / 4) : databaseBacklog && count >= BACKLOG_SHARE_CLAIM_MIN ? count / 2 : 0;
         List<OutboundMessage> claimed = new ArrayList<>(handoff.take(count - databaseShare));
         if (claimed.size() < count) {
-            claimed.addAll(claimFromDatabaseNoting(count - claimed.size()));
+            try {
+                claimed.addAll(claimFromDatabaseNoting(count - claimed.size()));
+            } catch (RuntimeException e) {
+                if (claimed.isEmpty()) {
+                    throw e;
+                }
+                // The messages already taken from memory must still go: nothing else would send them.
+                log.warn("Outbox claim from the database failed; sending the {} handed over ({})", claimed.size(), e.toString());
+            }
         }
         return claimed;
     }
@@ -226,18 +244,38 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         return networkMessageId.strip().toLowerCase(java.util.Locale.ROOT);
     }
 
-    /** Messages that waited too long in the handoff are made due again (never sent from it: the janitor may be near). */
-    private void expireHandoff() {
-        makeDueAgain(handoff.expire());
+    /**
+     * Rows written claimed that no sender will take: expired in the handoff (never sent from it,
+     * as the janitor may be near), refused by a closed handoff, or of a batch whose commit failed.
+     * Made due again by the expiry thread; kept for its next pass if the database is away.
+     */
+    void makeDueAgain(List<Long> outboxIds) {
+        orphaned.addAll(outboxIds);
     }
 
-    private void makeDueAgain(List<Long> outboxIds) {
-        for (long id : outboxIds) {
-            committer.submit(new ChargeEvent.RetryLater(id, Duration.ZERO)).whenComplete((applied, failure) -> {
-                if (failure != null) {
-                    log.warn("Outbox message {} left the handoff but was not made due again ({}); the janitor will find it", id, failure.toString());
+    /** One pass: expired messages leave the handoff, and every orphaned row is made PENDING in one statement. */
+    void returnOrphans() {
+        orphaned.addAll(handoff.expire());
+        List<Long> ids = new ArrayList<>();
+        for (Long id; ids.size() < ORPHANS_PER_PASS_MAX && (id = orphaned.poll()) != null; ) {
+            ids.add(id);
+        }
+        if (ids.isEmpty()) {
+            return;
+        }
+        try {
+            // Only rows still SENDING: a row the janitor reached first keeps the janitor's decision.
+            database.inTransactionVoid(connection -> {
+                try (PreparedStatement due = connection.prepareStatement(
+                        "update outbox set state = 'PENDING', due_at = ? where id = any(?) and state = 'SENDING'")) {
+                    due.setTimestamp(1, Timestamp.from(clock.instant()));
+                    due.setArray(2, connection.createArrayOf("bigint", ids.toArray(new Long[0])));
+                    due.executeUpdate();
                 }
             });
+        } catch (RuntimeException e) {
+            log.warn("{} outbox messages not taken by a sender could not be made due again yet ({}); trying again", ids.size(), e.toString());
+            orphaned.addAll(ids);
         }
     }
 
@@ -249,7 +287,7 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
             } catch (InterruptedException e) {
                 return;
             }
-            expireHandoff();
+            returnOrphans();
         }
     }
 
@@ -299,6 +337,13 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         return committer.stats();
     }
 
+    /** What the handoff has done since start, as one line for logs and benchmarks. */
+    public String handoffSummary() {
+        Handoff.Counts counts = handoff.counts();
+        return String.format("outbox handoff: %d messages handed over in memory, %d written for the database claim because it was full,"
+                + " %d with no sender taking, %d expired unsent", counts.granted(), counts.noRoom(), counts.noSender(), counts.expired());
+    }
+
     /** Messages waiting in the handoff now (for tests and figures). */
     public int handedOffWaiting() {
         return handoff.waiting();
@@ -307,8 +352,14 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     /** Stops the handoff (what waits in it is made due again in the database), then commits what is queued. */
     @Override
     public void close() {
-        handoffExpiry.interrupt();
         makeDueAgain(handoff.close());
-        committer.close();
+        committer.close(); // a batch in flight finds the handoff closed and orphans its messages
+        handoffExpiry.interrupt();
+        try {
+            handoffExpiry.join(Duration.ofSeconds(5));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        returnOrphans();
     }
 }

@@ -5,6 +5,7 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Iterator;
 import java.util.List;
 import java.util.function.Supplier;
 import org.appealdesk.platform.ArrayInsert;
@@ -127,26 +128,36 @@ final class OutboxRows {
         return new Claim(claimed, ticket);
     }
 
-    /** Registers the claimed rows' messages with the handoff; they are built after the commit, when {@code ids} holds the rows' ids. */
+    /** Registers the claimed rows with the handoff: their messages and ids, read after the commit (or failure), when {@code ids} holds the rows' ids. */
     private void handOff(Claim claim, Supplier<long[]> ids) {
         Handoff.Ticket ticket = claim.ticket();
         if (ticket == null || ticket.granted() == 0) {
             return;
         }
         boolean[] claimed = claim.rows();
-        handoff.claimed(ticket, () -> {
+        Supplier<List<Long>> claimedIds = () -> {
             long[] rowIds = ids.get();
+            List<Long> out = new ArrayList<>(ticket.granted());
+            for (int i = 0; i < claimed.length; i++) {
+                if (claimed[i]) {
+                    out.add(rowIds[i]);
+                }
+            }
+            return out;
+        };
+        handoff.claimed(ticket, () -> {
+            Iterator<Long> rowIds = claimedIds.get().iterator();
             List<OutboundMessage> messages = new ArrayList<>(ticket.granted());
             for (int i = 0; i < claimed.length; i++) {
                 if (claimed[i]) {
                     Row row = rows.get(i);
                     Destination to = row.destination();
                     PhoneNumber number = to.number() != null ? to.number() : handoff.open(to.sealed());
-                    messages.add(new OutboundMessage(rowIds[i], number, row.shortcode(), row.body(), row.price(), row.requestId(), row.network()));
+                    messages.add(new OutboundMessage(rowIds.next(), number, row.shortcode(), row.body(), row.price(), row.requestId(), row.network()));
                 }
             }
             return messages;
-        });
+        }, claimedIds);
     }
 
     /** The insert of every row, with {@code ids}, or without the id column when they are null. */

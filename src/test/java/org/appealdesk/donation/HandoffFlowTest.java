@@ -32,8 +32,10 @@ class HandoffFlowTest {
     private static final PhoneNumber ANNA = PhoneNumber.parse("447700900001");
     private static final PhoneNumber BEN = PhoneNumber.parse("447700900002");
     private static final PhoneNumber CARA = PhoneNumber.parse("447700900003");
-    /** The shortest claim timeout ChargeSettings allows: messages then wait in the handoff at most 250 ms. */
-    private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(1);
+    /** Messages wait in the handoff at most 3 s: long enough that no test but the expiry one sees one expire. */
+    private static final Duration CLAIM_TIMEOUT = Duration.ofSeconds(30);
+    /** The shortest claim timeout ChargeSettings allows: messages then wait in the handoff at most 100 ms. */
+    private static final Duration CLAIM_TIMEOUT_SHORTEST = Duration.ofSeconds(1);
 
     private Database database;
     private Core core;
@@ -41,8 +43,12 @@ class HandoffFlowTest {
     @BeforeEach
     void start() {
         database = TestDatabase.clean();
-        ChargeSettings charging = new ChargeSettings(Duration.ofSeconds(30), Duration.ofMinutes(5), CLAIM_TIMEOUT, Map.of());
-        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), charging, Core.Batching.defaults(), InstantSource.system(), Duration.ofMillis(50));
+        core = core(CLAIM_TIMEOUT);
+    }
+
+    private Core core(Duration claimTimeout) {
+        ChargeSettings charging = new ChargeSettings(Duration.ofSeconds(30), Duration.ofMinutes(5), claimTimeout, Map.of());
+        return new Core(database, Fixtures.catalog(10), Fixtures.vault(), charging, Core.Batching.defaults(), InstantSource.system(), Duration.ofMillis(50));
     }
 
     @AfterEach
@@ -92,11 +98,13 @@ class HandoffFlowTest {
 
     @Test
     void aMessageNotTakenInTimeIsMadeDueAgainNotSentFromMemory() throws Exception {
-        // Proves: a message left waiting past its age limit (a quarter of the claim timeout) never leaves memory:
+        // Proves: a message left waiting past its age limit (a tenth of the claim timeout) never leaves memory:
         // it is made PENDING again in the database, and the next claim reads it from there, a second attempt.
+        core.close();
+        core = core(CLAIM_TIMEOUT_SHORTEST);
         assertThat(core.events.claim(10)).isEmpty();
         text(ANNA, "SUN5", "e1");
-        long id = TestDatabase.count(database, "select id from outbox where state = 'SENDING'");
+        long id = TestDatabase.count(database, "select id from outbox"); // the only message
         awaitCount("select count(*) from outbox where state = 'PENDING' and id = " + id, 1);
         assertThat(core.events.handedOffWaiting()).isZero();
 
@@ -134,7 +142,9 @@ class HandoffFlowTest {
             core.events.accepted(message.id(), "tm-" + message.id());
             receipts.add(new ChargeEvent.Reported(new ChargeReport.Delivered("tm-" + message.id(), Instant.now())));
         }
-        HandoffBatch batch = new HandoffBatch(core.events.handoff(), core.donors::open);
+        HandoffBatch batch = new HandoffBatch(core.events.handoff(), core.donors::open, ids -> {
+            throw new AssertionError("nothing should be orphaned: " + ids);
+        });
         database.inTransaction(connection -> core.events.applyBatch(connection, receipts, batch));
         batch.committed();
 
@@ -148,22 +158,58 @@ class HandoffFlowTest {
 
     @Test
     void messagesInTheDatabaseAreNotStarvedByFreshOnes() throws Exception {
-        // Proves: with the handoff full, further messages are written PENDING; fresh messages in memory go first,
-        // but after DATABASE_CLAIM_INTERVAL the database gets its share of a claim, and while it has a backlog
-        // it gets half of every claim.
+        // Proves: past the handoff's room, messages are written PENDING; fresh messages in memory go first, but
+        // after DATABASE_CLAIM_INTERVAL the database gets a quarter of a claim, and while it has a backlog it
+        // gets half of every claim of BACKLOG_SHARE_CLAIM_MIN or more, even with fresh messages waiting.
         core.close();
-        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), ChargeSettings.defaults(), Core.Batching.defaults().withHandoffCapacity(1),
+        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), ChargeSettings.defaults(), Core.Batching.defaults().withHandoffCapacity(4),
                 InstantSource.system(), Duration.ofMillis(50));
         assertThat(core.events.claim(10)).isEmpty();
-        text(ANNA, "HELP", "s1");
-        text(BEN, "HELP", "s2");
-        text(CARA, "HELP", "s3");
-        assertThat(TestDatabase.count(database, "select count(*) from outbox where state = 'PENDING'")).as("past the handoff's room").isEqualTo(2);
+        for (int donor = 0; donor < 12; donor++) {
+            text(donor(donor), "HELP", "s" + donor);
+        }
+        assertThat(TestDatabase.count(database, "select count(*) from outbox where state = 'PENDING'")).as("past the handoff's room").isEqualTo(8);
 
         Thread.sleep(ChargeEventService.DATABASE_CLAIM_INTERVAL.toMillis() + 50);
-        assertThat(core.events.claim(1)).extracting(OutboundMessage::destination).as("the database's turn").containsExactly(BEN);
-        assertThat(core.events.claim(2)).extracting(OutboundMessage::destination).as("half each while the database has a backlog")
-                .containsExactlyInAnyOrder(ANNA, CARA);
+        List<OutboundMessage> first = core.events.claim(8);
+        assertThat(first).extracting(OutboundMessage::destination).as("the four in memory, then the database fills the claim, oldest first")
+                .containsExactly(donor(0), donor(1), donor(2), donor(3), donor(4), donor(5), donor(6), donor(7));
+        for (int donor = 12; donor < 16; donor++) {
+            text(donor(donor), "HELP", "s" + donor);
+        }
+        List<OutboundMessage> second = core.events.claim(8);
+        assertThat(second).extracting(OutboundMessage::destination).as("a backlog: half from the database, though four fresh ones wait")
+                .containsExactlyInAnyOrder(donor(12), donor(13), donor(14), donor(15), donor(8), donor(9), donor(10), donor(11));
+    }
+
+    private static PhoneNumber donor(int n) {
+        return PhoneNumber.parse("4477009002" + String.format("%02d", n));
+    }
+
+    @Test
+    void aBatchWhoseCommitFailedAfterTheServerMadeItDurableHasItsMessagesMadeDueAgain() throws Exception {
+        // Proves: when a commit's outcome is unknown (the connection dropped after the server committed), the
+        // writer's rollback path cannot know whether the claimed rows exist; it makes their ids due again, so the
+        // thank-yous are sent from the database rather than left for the janitor.
+        core.events.claim(10);
+        text(ANNA, "SUN5", "r1");
+        OutboundMessage charge = core.events.claim(10).getFirst();
+        core.events.accepted(charge.id(), "rm-1");
+        List<Long> orphaned = new ArrayList<>();
+        HandoffBatch batch = new HandoffBatch(core.events.handoff(), core.donors::open, ids -> {
+            orphaned.addAll(ids);
+            core.events.makeDueAgain(ids);
+        });
+        batch.begin();
+        database.inTransaction(connection -> core.events.applyBatch(connection,
+                List.of(new ChargeEvent.Reported(new ChargeReport.Delivered("rm-1", Instant.now()))), batch));
+        batch.rolledBack(); // as GroupCommitter does when inTransaction throws after the COMMIT went through
+        assertThat(orphaned).hasSize(1);
+        assertThat(core.events.handedOffWaiting()).isZero();
+
+        core.events.returnOrphans(); // the expiry thread's pass, run now (the thread itself may be the one that does it)
+        awaitCount("select count(*) from outbox where kind = 'THANK_YOU' and state = 'PENDING' and id = " + orphaned.getFirst(), 1);
+        assertThat(core.events.claim(10)).singleElement().extracting(OutboundMessage::destination).isEqualTo(ANNA);
     }
 
     private void text(PhoneNumber from, String body, String externalId) throws Exception {

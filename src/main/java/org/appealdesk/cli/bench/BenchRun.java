@@ -207,6 +207,7 @@ final class BenchRun {
         }
 
         RunResult.Settle settle = settle(smsc, probe);
+        progress.println("Since start (warm-up included), " + application.core.events.handoffSummary());
         sampler.memory();
         SimLedger truth = smsc.ledger();
         List<RunResult.Check> checks = Checks.after(settings.mode(), truth, run, settle, application, probe, appeal);
