@@ -136,11 +136,11 @@ final class Handoff {
      * or because no sender was taking, and expired before a sender took them. For the figures:
      * a large "no room" count means the sender is behind and the database claim carries the rest.
      */
-    record Counts(long granted, long noRoom, long noSender, long expired) {
+    record Counts(int capacity, long granted, long noRoom, long noSender, long expired) {
     }
 
     synchronized Counts counts() {
-        return new Counts(counts[GRANTED], counts[NO_ROOM], counts[NO_SENDER], counts[EXPIRED]);
+        return new Counts(capacity, counts[GRANTED], counts[NO_ROOM], counts[NO_SENDER], counts[EXPIRED]);
     }
 
     /**

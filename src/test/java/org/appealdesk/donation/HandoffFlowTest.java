@@ -158,32 +158,46 @@ class HandoffFlowTest {
 
     @Test
     void messagesInTheDatabaseAreNotStarvedByFreshOnes() throws Exception {
-        // Proves: past the handoff's room, messages are written PENDING; fresh messages in memory go first, but
-        // after DATABASE_CLAIM_INTERVAL the database gets a quarter of a claim, and while it has a backlog it
-        // gets half of every claim of BACKLOG_SHARE_CLAIM_MIN or more, even with fresh messages waiting.
+        // Proves: past the handoff's room, messages are written PENDING; the database gets a share of a claim
+        // every DATABASE_CLAIM_INTERVAL, claimed CLAIM_AHEAD at a time, and while it has a backlog (a full
+        // claim) half of every claim is the database's, oldest first, even with fresh messages waiting.
         core.close();
         core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), ChargeSettings.defaults(), Core.Batching.defaults().withHandoffCapacity(4),
                 InstantSource.system(), Duration.ofMillis(50));
         assertThat(core.events.claim(10)).isEmpty();
-        for (int donor = 0; donor < 12; donor++) {
+        int overflow = ChargeEventService.CLAIM_AHEAD + 4;
+        for (int donor = 0; donor < 4 + overflow; donor++) {
             text(donor(donor), "HELP", "s" + donor);
         }
-        assertThat(TestDatabase.count(database, "select count(*) from outbox where state = 'PENDING'")).as("past the handoff's room").isEqualTo(8);
+        assertThat(TestDatabase.count(database, "select count(*) from outbox where state = 'PENDING'")).as("past the handoff's room").isEqualTo(overflow);
 
         Thread.sleep(ChargeEventService.DATABASE_CLAIM_INTERVAL.toMillis() + 50);
-        List<OutboundMessage> first = core.events.claim(8);
-        assertThat(first).extracting(OutboundMessage::destination).as("the four in memory, then the database fills the claim, oldest first")
-                .containsExactly(donor(0), donor(1), donor(2), donor(3), donor(4), donor(5), donor(6), donor(7));
-        for (int donor = 12; donor < 16; donor++) {
+        assertThat(core.events.claim(8)).extracting(OutboundMessage::destination).as("the database's quarter, the four in memory, the rest")
+                .containsExactly(donor(4), donor(5), donor(0), donor(1), donor(2), donor(3), donor(6), donor(7));
+        int fresh = 4 + overflow;
+        for (int donor = fresh; donor < fresh + 4; donor++) {
             text(donor(donor), "HELP", "s" + donor);
         }
-        List<OutboundMessage> second = core.events.claim(8);
-        assertThat(second).extracting(OutboundMessage::destination).as("a backlog: half from the database, though four fresh ones wait")
-                .containsExactlyInAnyOrder(donor(12), donor(13), donor(14), donor(15), donor(8), donor(9), donor(10), donor(11));
+        assertThat(core.events.claim(8)).extracting(OutboundMessage::destination).as("a backlog: half from the database, though four fresh ones wait")
+                .containsExactly(donor(8), donor(9), donor(10), donor(11), donor(fresh), donor(fresh + 1), donor(fresh + 2), donor(fresh + 3));
+    }
+
+    @Test
+    void messagesClaimedAheadAndNotTakenAreMadeDueAgain() throws Exception {
+        // Proves: messages claimed from the database ahead of the sender, then not taken (the sender stopped),
+        // go back to PENDING after the age limit rather than waiting for the janitor.
+        core.close();
+        core = core(CLAIM_TIMEOUT_SHORTEST);
+        text(ANNA, "HELP", "a1");
+        text(BEN, "HELP", "a2");
+        assertThat(core.events.claim(1)).hasSize(1);
+        // The other was claimed ahead (one attempt) and, not taken within 100 ms, is due again.
+        awaitCount("select count(*) from outbox where state = 'PENDING' and attempts = 1", 1);
+        assertThat(core.events.claim(10)).hasSize(1);
     }
 
     private static PhoneNumber donor(int n) {
-        return PhoneNumber.parse("4477009002" + String.format("%02d", n));
+        return PhoneNumber.parse("447700900" + String.format("%03d", n));
     }
 
     @Test
