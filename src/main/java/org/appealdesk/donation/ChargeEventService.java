@@ -16,6 +16,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.appealdesk.appeal.AppealCatalog;
 import org.appealdesk.donor.Donors;
@@ -63,6 +64,8 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
      * before the handoff.
      */
     static final int CLAIM_AHEAD = 100;
+    /** A message whose donor's number does not decrypt is tried again after this (a key problem is fixed by a restart). */
+    static final Duration UNREADABLE_RETRY = Duration.ofMinutes(1);
     /** Most orphaned rows made due again by one statement (the rest wait for the next pass). */
     private static final int ORPHANS_PER_PASS_MAX = 10_000;
 
@@ -79,7 +82,9 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     private long lastDatabaseClaimNanos = System.nanoTime();
     /** Row ids written claimed that no sender will take, waiting to be made due again. */
     private final ConcurrentLinkedQueue<Long> orphaned = new ConcurrentLinkedQueue<>();
-    // The claim's own state, guarded by claim()'s lock.
+    // The claim's own state, guarded by claimLock.
+    private final ReentrantLock claimLock = new ReentrantLock();
+    private boolean closed;
     /** The last database claim came back full: there may be older messages there than in the handoff. */
     private boolean databaseBacklog;
     /** Which side a claim of one goes to while the database has a backlog. */
@@ -165,37 +170,63 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
      * bounded time rather than a few for the whole peak (BENCHMARKS.md).
      */
     @Override
-    public synchronized List<OutboundMessage> claim(int countMax) {
+    public List<OutboundMessage> claim(int countMax) {
         int count = Math.min(Math.max(countMax, 0), CLAIM_COUNT_MAX);
         if (count == 0) {
             return List.of();
         }
-        makeDueAgain(handoff.expire());
-        List<OutboundMessage> claimed = new ArrayList<>(count);
+        // A lock, not synchronized: the dispatcher is a virtual thread, and on Java 21-23 blocking
+        // on the database inside synchronized would pin its carrier thread.
+        claimLock.lock();
         try {
-            boolean intervalDue = System.nanoTime() - lastDatabaseClaimNanos >= DATABASE_CLAIM_INTERVAL.toNanos();
+            if (closed) {
+                return List.of();
+            }
+            makeDueAgain(handoff.expire());
+            List<OutboundMessage> claimed = new ArrayList<>(count);
+            int databaseShare = 0;
             if (databaseBacklog) {
                 oddTurn = !oddTurn; // a claim of one goes to each side in turn
-                fromDatabase(claimed, count / 2 + (count % 2 == 1 && oddTurn ? 1 : 0));
-            } else if (intervalDue || !claimedAhead.isEmpty()) {
-                fromDatabase(claimed, Math.max(1, count / 4));
+                databaseShare = count / 2 + (count % 2 == 1 && oddTurn ? 1 : 0);
+            } else if (System.nanoTime() - lastDatabaseClaimNanos >= DATABASE_CLAIM_INTERVAL.toNanos() || !claimedAhead.isEmpty()) {
+                databaseShare = Math.max(1, count / 4);
+            }
+            if (databaseShare > 0) {
+                try {
+                    fromDatabase(claimed, databaseShare);
+                } catch (RuntimeException e) {
+                    // The messages in memory must still go while the database is away.
+                    databaseBacklog = false;
+                    log.warn("Outbox claim from the database failed; serving the handoff ({})", e.toString());
+                }
             }
             claimed.addAll(handoff.take(count - claimed.size()));
             if (claimed.size() < count) {
-                fromDatabase(claimed, count - claimed.size());
+                try {
+                    fromDatabase(claimed, count - claimed.size());
+                } catch (RuntimeException e) {
+                    if (claimed.isEmpty()) {
+                        throw e;
+                    }
+                    // The messages already taken must still go: nothing else would send them.
+                    log.warn("Outbox claim from the database failed; sending the {} already taken ({})", claimed.size(), e.toString());
+                }
             }
-        } catch (RuntimeException e) {
-            if (claimed.isEmpty()) {
-                throw e;
-            }
-            // The messages already taken must still go: nothing else would send them.
-            log.warn("Outbox claim from the database failed; sending the {} already taken ({})", claimed.size(), e.toString());
+            return claimed;
+        } finally {
+            claimLock.unlock();
         }
-        return claimed;
     }
 
-    /** Adds up to {@code wanted} of the database's messages: those claimed ahead first, then a fresh claim of {@link #CLAIM_AHEAD}. */
+    /**
+     * Adds up to {@code wanted} of the database's messages: those claimed ahead first, then a
+     * fresh claim of {@link #CLAIM_AHEAD}. Messages claimed ahead longer ago than the age limit
+     * are given up first, never handed out (the janitor may be near). Under the claim lock.
+     */
     private void fromDatabase(List<OutboundMessage> claimed, int wanted) {
+        if (!claimedAhead.isEmpty() && System.nanoTime() - claimedAheadAtNanos > handoffAgeMax.toNanos()) {
+            giveUpClaimedAhead();
+        }
         int target = claimed.size() + wanted;
         while (claimed.size() < target && !claimedAhead.isEmpty()) {
             claimed.add(claimedAhead.pollFirst());
@@ -217,6 +248,7 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         Instant now = clock.instant();
         List<OutboundMessage> claimed = new ArrayList<>();
         List<Long> unsendable = new ArrayList<>();
+        List<Long> unreadable = new ArrayList<>();
         // Ordered by due_at alone, so the partial index outbox_due serves the order; ties go in any order.
         database.inTransactionVoid(connection -> {
             try (PreparedStatement claim = connection.prepareStatement(
@@ -235,16 +267,29 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
                             unsendable.add(rows.getLong(1));
                             continue;
                         }
+                        PhoneNumber destination;
+                        try {
+                            destination = donors.open(phone);
+                        } catch (RuntimeException e) {
+                            // Not refused (a wrong key would refuse every gift) and not left at the
+                            // head of the queue: tried again later, loudly.
+                            log.error("Outbox message {}: the donor's number does not decrypt ({}); trying again in {}", rows.getLong(1),
+                                    e.toString(), UNREADABLE_RETRY);
+                            unreadable.add(rows.getLong(1));
+                            continue;
+                        }
                         long pricePence = rows.getLong(4);
                         Money price = rows.wasNull() ? null : Money.ofPence(pricePence);
-                        claimed.add(new OutboundMessage(rows.getLong(1), donors.open(phone), rows.getString(2), rows.getString(3),
+                        claimed.add(new OutboundMessage(rows.getLong(1), destination, rows.getString(2), rows.getString(3),
                                 price, rows.getString(5), rows.getString(6)));
                     }
                 }
             }
         });
         // A donor whose number was erased cannot be messaged; such rows are refused, not lost.
-        unsendable.forEach(id -> refused(id, "NUMBER_ERASED", true));
+        // Without waiting: the claimed messages must reach the sender whatever happens to these.
+        unsendable.forEach(id -> submitOrOrphan(new ChargeEvent.Refused(id, "NUMBER_ERASED", true), id));
+        unreadable.forEach(id -> submitOrOrphan(new ChargeEvent.RetryLater(id, UNREADABLE_RETRY), id));
         return claimed;
     }
 
@@ -297,10 +342,13 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
      */
     void returnOrphans() {
         orphaned.addAll(handoff.expire());
-        synchronized (this) {
+        claimLock.lock();
+        try {
             if (!claimedAhead.isEmpty() && System.nanoTime() - claimedAheadAtNanos > handoffAgeMax.toNanos()) {
                 giveUpClaimedAhead();
             }
+        } finally {
+            claimLock.unlock();
         }
         List<Long> ids = new ArrayList<>();
         for (Long id; ids.size() < ORPHANS_PER_PASS_MAX && (id = orphaned.poll()) != null; ) {
@@ -313,9 +361,9 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
             // Only rows still SENDING: a row the janitor reached first keeps the janitor's decision.
             database.inTransactionVoid(connection -> {
                 try (PreparedStatement due = connection.prepareStatement(
-                        "update outbox set state = 'PENDING', due_at = ? where id = any(?) and state = 'SENDING'")) {
-                    due.setTimestamp(1, Timestamp.from(clock.instant()));
-                    due.setArray(2, connection.createArrayOf("bigint", ids.toArray(new Long[0])));
+                        "update outbox set state = 'PENDING' where id = any(?) and state = 'SENDING'")) {
+                    // due_at unchanged: the row keeps its place in the queue, as it was never sent.
+                    due.setArray(1, connection.createArrayOf("bigint", ids.toArray(new Long[0])));
                     due.executeUpdate();
                 }
             });
@@ -325,7 +373,17 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         }
     }
 
-    /** Messages claimed ahead go back to the database, unsent. Under claim()'s lock. */
+    /** Submits an event for a claimed row without waiting; if it fails, the row is made due again. */
+    private void submitOrOrphan(ChargeEvent event, long outboxId) {
+        committer.submit(event).whenComplete((applied, failure) -> {
+            if (failure != null) {
+                log.warn("Outbox message {}: {} not recorded ({}); made due again", outboxId, event.getClass().getSimpleName(), failure.toString());
+                makeDueAgain(List.of(outboxId));
+            }
+        });
+    }
+
+    /** Messages claimed ahead go back to the database, unsent. Under the claim lock. */
     private void giveUpClaimedAhead() {
         claimedAhead.forEach(message -> orphaned.add(message.id()));
         claimedAhead.clear();
@@ -408,8 +466,12 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     @Override
     public void close() {
         makeDueAgain(handoff.close());
-        synchronized (this) {
+        claimLock.lock();
+        try {
+            closed = true;
             giveUpClaimedAhead();
+        } finally {
+            claimLock.unlock();
         }
         committer.close(); // a batch in flight finds the handoff closed and orphans its messages
         handoffExpiry.interrupt();

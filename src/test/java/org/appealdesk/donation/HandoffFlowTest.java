@@ -123,6 +123,8 @@ class HandoffFlowTest {
         assertThat(core.events.handedOffWaiting()).isEqualTo(2);
         core.close();
         assertThat(TestDatabase.count(database, "select count(*) from outbox where state = 'PENDING'")).isEqualTo(2);
+        assertThat(core.events.claim(10)).as("a closed outbox claims nothing more").isEmpty();
+        assertThat(TestDatabase.count(database, "select count(*) from outbox where state = 'PENDING'")).isEqualTo(2);
         core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), ChargeSettings.defaults(), Core.Batching.defaults(), InstantSource.system(),
                 Duration.ofMillis(50));
     }

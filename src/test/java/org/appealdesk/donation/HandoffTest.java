@@ -26,6 +26,7 @@ class HandoffTest {
         assertThat(handoff.reserve(2).granted()).isEqualTo(2);
         advance(Duration.ofMillis(1_001));
         assertThat(handoff.reserve(1).granted()).isZero();
+        assertThat(handoff.counts()).as("the figures the bench prints").isEqualTo(new Handoff.Counts(3, 2, 0, 3, 0));
     }
 
     @Test
