@@ -79,12 +79,12 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     private final Thread handoffExpiry;
     /** The longest a message waits in memory, handed over or claimed ahead, before it is made due again. */
     private final Duration handoffAgeMax;
-    private long lastDatabaseClaimNanos = System.nanoTime();
     /** Row ids written claimed that no sender will take, waiting to be made due again. */
     private final ConcurrentLinkedQueue<Long> orphaned = new ConcurrentLinkedQueue<>();
     // The claim's own state, guarded by claimLock.
     private final ReentrantLock claimLock = new ReentrantLock();
     private boolean closed;
+    private long lastDatabaseClaimNanos = System.nanoTime();
     /** The last database claim came back full: there may be older messages there than in the handoff. */
     private boolean databaseBacklog;
     /** Which side a claim of one goes to while the database has a backlog. */
