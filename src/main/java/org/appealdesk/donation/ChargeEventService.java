@@ -17,7 +17,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.Function;
 import org.appealdesk.appeal.AppealCatalog;
 import org.appealdesk.donor.Donors;
 import org.appealdesk.ledger.Ledger;
@@ -53,6 +52,11 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     public static final int CLAIM_COUNT_MAX = 1_000;
     /** Messages waiting in memory for the sender at most, by default (0 turns the handoff off). */
     public static final int HANDOFF_CAPACITY_DEFAULT = Handoff.CAPACITY_DEFAULT;
+
+    /** Refuses a handoff capacity outside 0-{@link Handoff#CAPACITY_MAX}, naming the setting it came from. */
+    public static void requireHandoffCapacity(String setting, int capacity) {
+        Handoff.requireCapacity(setting, capacity);
+    }
     /**
      * While the handoff fills every claim, the database is still asked this often, with a quarter
      * of the claim left for it, so messages due again (throttled, retried) are not starved.
@@ -109,7 +113,7 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         Duration ageMax = Handoff.ageMaxFor(claimTimeout);
         this.handoffAgeMax = ageMax;
         this.handoff = new Handoff(handoffCapacity, ageMax, Handoff.LIVE_WINDOW, System::nanoTime);
-        this.committer = new GroupCommitter<>(batching, database, handedOffBatches(this::applyBatch, donors::open));
+        this.committer = new GroupCommitter<>(batching, database, handedOffBatches(this::applyBatch));
         Duration expiryPeriod = ageMax.dividedBy(4);  // so nothing waits much past ageMax
         this.handoffExpiry = Thread.ofVirtual().name("outbox-handoff-expiry").start(() -> expireUntilClosed(expiryPeriod));
     }
@@ -123,8 +127,8 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
      * A writer's batch work with its share of the handoff: each attempt starts afresh, and the
      * messages written as claimed go to the sender only once the batch is durable.
      */
-    <I, O> GroupCommitter.BatchWork<I, O> handedOffBatches(HandedOffWork<I, O> work, Function<byte[], PhoneNumber> opener) {
-        HandoffBatch batch = new HandoffBatch(handoff, opener, this::makeDueAgain);
+    <I, O> GroupCommitter.BatchWork<I, O> handedOffBatches(HandedOffWork<I, O> work) {
+        HandoffBatch batch = new HandoffBatch(handoff, donors::open, this::makeDueAgain);
         return new GroupCommitter.BatchWork<>() {
             @Override
             public List<O> run(Connection connection, List<I> items) throws SQLException {
@@ -224,9 +228,7 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
      * are given up first, never handed out (the janitor may be near). Under the claim lock.
      */
     private void fromDatabase(List<OutboundMessage> claimed, int wanted) {
-        if (!claimedAhead.isEmpty() && System.nanoTime() - claimedAheadAtNanos > handoffAgeMax.toNanos()) {
-            giveUpClaimedAhead();
-        }
+        giveUpClaimedAheadIfStale();
         int target = claimed.size() + wanted;
         while (claimed.size() < target && !claimedAhead.isEmpty()) {
             claimed.add(claimedAhead.pollFirst());
@@ -341,12 +343,10 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
      * time (the sender stopped) are given up, and every orphaned row is made PENDING in one statement.
      */
     void returnOrphans() {
-        orphaned.addAll(handoff.expire());
+        makeDueAgain(handoff.expire());
         claimLock.lock();
         try {
-            if (!claimedAhead.isEmpty() && System.nanoTime() - claimedAheadAtNanos > handoffAgeMax.toNanos()) {
-                giveUpClaimedAhead();
-            }
+            giveUpClaimedAheadIfStale();
         } finally {
             claimLock.unlock();
         }
@@ -381,6 +381,13 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
                 makeDueAgain(List.of(outboxId));
             }
         });
+    }
+
+    /** Messages claimed ahead longer ago than the age limit go back to the database, unsent. Under the claim lock. */
+    private void giveUpClaimedAheadIfStale() {
+        if (!claimedAhead.isEmpty() && System.nanoTime() - claimedAheadAtNanos > handoffAgeMax.toNanos()) {
+            giveUpClaimedAhead();
+        }
     }
 
     /** Messages claimed ahead go back to the database, unsent. Under the claim lock. */

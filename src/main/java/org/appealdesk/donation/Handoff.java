@@ -43,6 +43,16 @@ final class Handoff {
      * 500 keeps that about as large as the binds' windows and one claim (4 × 100 + 100 in the bench).
      */
     static final int CAPACITY_DEFAULT = 500;
+    /** Most messages a handoff may be configured to hold. */
+    static final int CAPACITY_MAX = 100_000;
+
+    /** Refuses a capacity outside 0-{@link #CAPACITY_MAX}, naming the setting it came from. */
+    static void requireCapacity(String setting, int capacity) {
+        if (capacity < 0 || capacity > CAPACITY_MAX) {
+            throw new IllegalArgumentException(setting + " must be 0-" + CAPACITY_MAX + ", got " + capacity);
+        }
+    }
+
     /** Longest wait by default; capped by a tenth of the claim timeout (see {@link #ageMaxFor}). */
     static final Duration AGE_MAX_DEFAULT = Duration.ofSeconds(5);
     /** A sender counts as present while it took messages this recently (it polls every 50 ms when idle). */
@@ -95,9 +105,7 @@ final class Handoff {
      * @param nanoClock System::nanoTime, or a test's clock
      */
     Handoff(int capacity, Duration ageMax, Duration liveWindow, LongSupplier nanoClock) {
-        if (capacity < 0 || capacity > 100_000) {
-            throw new IllegalArgumentException("handoff capacity must be 0-100000, got " + capacity);
-        }
+        requireCapacity("handoff capacity", capacity);
         if (ageMax.isNegative() || ageMax.isZero()) {
             throw new IllegalArgumentException("handoff ageMax must be positive, got " + ageMax);
         }

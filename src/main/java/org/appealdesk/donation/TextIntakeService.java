@@ -81,7 +81,7 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
             // Each writer has its own share of the handoff: a batch's room belongs to its writer's transaction.
             GroupCommitter.BatchWork<InboundText, IntakeOutcome> work = sender == null
                     ? (connection, texts) -> record(connection, texts, null)
-                    : sender.handedOffBatches(this::record, donors::open);
+                    : sender.handedOffBatches(this::record);
             created.add(new GroupCommitter<>(named, database, work));
         }
         this.writers = List.copyOf(created);

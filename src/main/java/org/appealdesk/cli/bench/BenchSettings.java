@@ -2,6 +2,7 @@ package org.appealdesk.cli.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.appealdesk.donation.ChargeEventService;
 import org.appealdesk.donation.TextIntakeService;
 import org.appealdesk.sim.SimSettings;
 import org.appealdesk.sim.TrafficPlan;
@@ -57,13 +58,8 @@ public record BenchSettings(double ratePerSecond, Duration duration, Duration wa
             throw new IllegalArgumentException("--ceiling-case must be 0-" + CEILING_CASE_MAX.toSeconds() + "s, got " + ceilingCase);
         }
         TextIntakeService.requireWriters("--intake-writers", intakeWriters);
-        if (handoffCapacity < 0 || handoffCapacity > HANDOFF_CAPACITY_MAX) {
-            throw new IllegalArgumentException("--handoff must be 0-" + HANDOFF_CAPACITY_MAX + ", got " + handoffCapacity);
-        }
+        ChargeEventService.requireHandoffCapacity("--handoff", handoffCapacity);
     }
-
-    /** The handoff's own limit (Handoff). */
-    static final int HANDOFF_CAPACITY_MAX = 100_000;
 
     BenchSettings withRate(double newRate) {
         return new BenchSettings(newRate, duration, warmup, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters, handoffCapacity);
