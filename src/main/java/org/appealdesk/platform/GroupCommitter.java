@@ -73,6 +73,8 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
     static final long LATENCY_MICROS_MAX = TimeUnit.MINUTES.toMicros(10);
     /** Two significant digits (1%) is all a percentile report needs, and keeps each histogram at 25 KB instead of 170 with three. */
     static final int LATENCY_DIGITS = 2;
+    /** The batch size histogram's range: the largest batchSizeMax a setting allows. */
+    static final long BATCH_ITEMS_MAX = 10_000;
 
     private final Settings settings;
     private final Database database;
@@ -92,6 +94,11 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
     // Per batch: the COMMIT alone, from the batch's last statement to the commit returning (the
     // durable WAL flush). A slow one holds every item queued behind it.
     private final SynchronizedHistogram durableCommitMicros = new SynchronizedHistogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
+    // Per batch: the whole transaction (statements and COMMIT), and its number of items. Set beside
+    // the per-item figures they show how a latency tail forms: one slow batch holds everything that
+    // queues behind it, and the larger batches that follow take longer again (BENCHMARKS.md).
+    private final SynchronizedHistogram batchMicros = new SynchronizedHistogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
+    private final SynchronizedHistogram batchItems = new SynchronizedHistogram(BATCH_ITEMS_MAX, LATENCY_DIGITS);
 
     /**
      * What the writer has done so far: for logs, benchmarks and finding the bottleneck. For several
@@ -99,16 +106,20 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
      * {@code waitMicros} and {@code committedMicros} hold, per item, the time from being queued to
      * its batch starting, and to its batch committing: the part of a caller's latency spent here,
      * split into waiting for the writer and the writer's own work. {@code durableCommitMicros}
-     * holds, per batch, the COMMIT alone (the durable flush), apart from the batch's statements.
+     * holds, per batch, the COMMIT alone (the durable flush), apart from the batch's statements;
+     * {@code batchMicros} the whole transaction, and {@code batchItems} its number of items.
      */
     public record Stats(String name, long batches, long items, long commitNanos, long batchSizeLargest, int queued, int writers,
-                        Histogram waitMicros, Histogram committedMicros, Histogram durableCommitMicros) {
+                        Histogram waitMicros, Histogram committedMicros, Histogram durableCommitMicros,
+                        Histogram batchMicros, Histogram batchItems) {
 
         /** Several writers' figures as one: counts, commit time and histograms summed, the largest batch. */
         public static Stats combine(String name, List<Stats> parts) {
             Histogram wait = new Histogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
             Histogram committed = new Histogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
             Histogram durable = new Histogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
+            Histogram batchTime = new Histogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
+            Histogram batchSize = new Histogram(BATCH_ITEMS_MAX, LATENCY_DIGITS);
             long batches = 0;
             long items = 0;
             long commitNanos = 0;
@@ -123,8 +134,10 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
                 wait.add(one.waitMicros());
                 committed.add(one.committedMicros());
                 durable.add(one.durableCommitMicros());
+                batchTime.add(one.batchMicros());
+                batchSize.add(one.batchItems());
             }
-            return new Stats(name, batches, items, commitNanos, largest, queued, parts.size(), wait, committed, durable);
+            return new Stats(name, batches, items, commitNanos, largest, queued, parts.size(), wait, committed, durable, batchTime, batchSize);
         }
 
         /** The share of {@code windowNanos} the average writer spent committing: near 1 means saturated. */
@@ -149,7 +162,7 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
 
     public Stats stats() {
         return new Stats(settings.name(), batches, items, commitNanos, batchSizeLargest, queue.size(), 1,
-                waitMicros.copy(), committedMicros.copy(), durableCommitMicros.copy());
+                waitMicros.copy(), committedMicros.copy(), durableCommitMicros.copy(), batchMicros.copy(), batchItems.copy());
     }
 
     public GroupCommitter(Settings settings, Database database, BatchWork<I, O> work) {
@@ -237,6 +250,8 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
             long committed = System.nanoTime();
             afterCommit();
             durableCommitMicros.recordValue(micros(committed - statementsDone[0]));
+            batchMicros.recordValue(micros(committed - started));
+            batchItems.recordValue(Math.min(inputs.size(), BATCH_ITEMS_MAX));
             commitNanos += committed - started;
             batches++;
             items += inputs.size();

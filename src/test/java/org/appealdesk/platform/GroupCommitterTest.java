@@ -2,6 +2,7 @@ package org.appealdesk.platform;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import java.sql.PreparedStatement;
 import java.sql.Statement;
@@ -81,6 +82,14 @@ class GroupCommitterTest {
         assertThat(stats.durableCommitMicros().getTotalCount()).as("one COMMIT time per batch").isEqualTo(stats.batches());
         assertThat(stats.durableCommitMicros().getMaxValue()).as("a COMMIT is part of its items' committed time")
                 .isLessThanOrEqualTo(stats.committedMicros().getMaxValue());
+        assertThat(stats.batchMicros().getTotalCount()).as("one transaction time per batch").isEqualTo(stats.batches());
+        assertThat(stats.batchMicros().getMaxValue()).as("a transaction holds its COMMIT, and is part of its items' committed time")
+                .isGreaterThanOrEqualTo(stats.durableCommitMicros().getMaxValue())
+                .isLessThanOrEqualTo(stats.committedMicros().getMaxValue());
+        assertThat(stats.batchItems().getTotalCount()).isEqualTo(stats.batches());
+        assertThat(stats.batchItems().getMaxValue()).as("the largest batch, as counted apart").isEqualTo(stats.batchSizeLargest());
+        assertThat(stats.batchItems().getMean() * stats.batches()).as("batch sizes add up to the items")
+                .isCloseTo((double) ITEMS, within(0.5));
     }
 
     @Test
@@ -117,6 +126,9 @@ class GroupCommitterTest {
         assertThat(both.committedMicros().getTotalCount()).isEqualTo(80);
         assertThat(both.waitMicros().getTotalCount()).isEqualTo(80);
         assertThat(both.durableCommitMicros().getTotalCount()).isEqualTo(both.batches());
+        assertThat(both.batchMicros().getTotalCount()).isEqualTo(both.batches());
+        assertThat(both.batchItems().getTotalCount()).isEqualTo(both.batches());
+        assertThat(both.batchItems().getMaxValue()).isEqualTo(one.batchSizeLargest());
     }
 
     @Test

@@ -346,7 +346,9 @@ final class BenchRun {
                 after.batchSizeLargest(), after.queued(),
                 Percentiles.ofMicros(inWindow(after.waitMicros(), before.waitMicros())),
                 Percentiles.ofMicros(inWindow(after.committedMicros(), before.committedMicros())),
-                Percentiles.ofMicros(inWindow(after.durableCommitMicros(), before.durableCommitMicros())));
+                Percentiles.ofMicros(inWindow(after.durableCommitMicros(), before.durableCommitMicros())),
+                Percentiles.ofMicros(inWindow(after.batchMicros(), before.batchMicros())),
+                RunResult.BatchSizes.of(inWindow(after.batchItems(), before.batchItems())));
     }
 
     /** The window's part of a histogram kept since start: the later copy minus the earlier one. */

@@ -2,6 +2,7 @@ package org.appealdesk.cli.bench;
 
 import java.util.List;
 import java.util.Map;
+import org.HdrHistogram.Histogram;
 import org.appealdesk.sim.ThankYouTally;
 
 /**
@@ -98,10 +99,26 @@ record RunResult(
      * @param itemWait        per item, queued until its batch began (waiting for the writer, and lingering)
      * @param itemCommitted   per item, queued until its batch committed: the platform's share of an acknowledgement
      * @param durableCommit   per batch, the COMMIT alone (the durable WAL flush), apart from the batch's statements
+     * @param batchTime       per batch, the whole transaction: statements and COMMIT
+     * @param batchItems      per batch, how many items it held
      */
     record GroupCommit(String name, long batches, long items, double itemsPerBatch, double commitMsPerBatch,
                        double writerBusyShare, long largestBatchEver, int queuedAtEnd, Percentiles itemWait, Percentiles itemCommitted,
-                       Percentiles durableCommit) {
+                       Percentiles durableCommit, Percentiles batchTime, BatchSizes batchItems) {
+    }
+
+    /** A histogram of batch sizes as its median, 99th percentile and largest value. */
+    record BatchSizes(long p50, long p99, long max) {
+
+        static BatchSizes of(Histogram items) {
+            return items.getTotalCount() == 0 ? new BatchSizes(0, 0, 0)
+                    : new BatchSizes(items.getValueAtPercentile(50), items.getValueAtPercentile(99), items.getMaxValue());
+        }
+
+        @Override
+        public String toString() {
+            return String.format("p50 %d, p99 %d, max %d", p50, p99, max);
+        }
     }
 
     /** Waiting for the network and the platform to finish what the window started. */

@@ -76,6 +76,8 @@ final class SummaryPrinter {
                 out.println("  per item, queued to batch start: " + g.itemWait());
                 out.println("  per item, queued to committed:   " + g.itemCommitted());
                 out.println("  per batch, the COMMIT alone:     " + g.durableCommit());
+                out.println("  per batch, the whole transaction: " + g.batchTime());
+                out.println("  per batch, items:                " + g.batchItems());
             }
         }
         if (ceiling != null) {
