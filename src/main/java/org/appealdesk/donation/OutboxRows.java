@@ -12,7 +12,6 @@ import org.appealdesk.platform.ArrayInsert;
 import org.appealdesk.platform.Money;
 import org.appealdesk.platform.PhoneNumber;
 import org.appealdesk.platform.Pipeline;
-import org.appealdesk.platform.Sequences;
 import org.appealdesk.sms.OutboundMessage;
 
 /**
@@ -68,16 +67,16 @@ final class OutboxRows {
         return rows.size() - 1;
     }
 
-    /**
-     * Adds a reservation of ids for every row so far to {@code pipeline}; the array is filled when
-     * it runs. Call before {@link #write} to link charge parts to the rows.
-     */
-    long[] reserveIds(Pipeline pipeline) {
-        return Sequences.reserve(pipeline, "outbox_id_seq", rows.size());
+    /** How many rows there are: {@link #write} takes as many ids, which link charge parts to their rows. */
+    int size() {
+        return rows.size();
     }
 
-    /** Adds the insert of every row, with the ids reserved for them, to {@code pipeline}. */
+    /** Adds the insert of every row, with the ids reserved for them ({@link #size} of them, ascending), to {@code pipeline}. */
     void write(Pipeline pipeline, long[] ids, Instant at) throws SQLException {
+        if (ids.length != rows.size()) {
+            throw new IllegalArgumentException(ids.length + " ids for " + rows.size() + " messages");
+        }
         Claim claim = claimRows();
         insert(ids, claim.rows(), at).addTo(pipeline);
         handOff(claim, () -> ids);

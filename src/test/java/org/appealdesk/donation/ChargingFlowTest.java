@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.appealdesk.app.Core;
 import org.appealdesk.platform.Database;
+import org.appealdesk.platform.GroupCommitter;
 import org.appealdesk.platform.Money;
 import org.appealdesk.platform.PhoneNumber;
 import org.appealdesk.sms.ChargeReport;
@@ -147,6 +148,55 @@ class ChargingFlowTest {
         });
         assertThat(core.verifier.verify().passed()).isTrue();
         assertThat(core.events.claim(10)).singleElement().satisfies(m -> assertThat(m.text()).startsWith("Thank you for giving"));
+    }
+
+    @Test
+    void oneBatchOfEveryKindOfTextWritesEachRowOnceWithIdsReservedUpFront() throws Exception {
+        // Proves: a single intake batch holding a split gift, a gift refused at the daily cap, a redelivery inside the batch, an
+        // unrecognised text, STOP, HELP and an amount not offered writes every donation, part and message once, each part linked to
+        // its own billed message, with the ids reserved before the texts were decided on (TextIntakeService.reserveIds).
+        core.close();
+        ChargeSettings charging = new ChargeSettings(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(30),
+                Map.of("three", Money.ofPounds(10)));
+        Core.Batching lingering = new Core.Batching(new GroupCommitter.Settings("text-intake", 500, 20_000, Duration.ofMillis(300)), 1,
+                Core.Batching.defaults().events(), Core.Batching.defaults().handoffCapacity());
+        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), charging, lingering, InstantSource.system(), Duration.ofMillis(50));
+        PhoneNumber eve = PhoneNumber.parse("447700900005");
+        List<CompletableFuture<IntakeOutcome>> outcomes = new ArrayList<>();
+        for (InboundText text : List.of(
+                new InboundText("smpp", "b-1", ANNA, "70141", "SUN 20", "three", Instant.now()),
+                new InboundText("smpp", "b-2", ANNA, "70141", "SUN 20", "three", Instant.now()),
+                new InboundText("smpp", "b-3", BEN, "70141", "SUN5", "o2", Instant.now()),
+                new InboundText("smpp", "b-3", BEN, "70141", "SUN5", "o2", Instant.now()),
+                new InboundText("smpp", "b-4", CARA, "70141", "SUNN5", "ee", Instant.now()),
+                new InboundText("smpp", "b-5", DEV, "70141", "STOP", "ee", Instant.now()),
+                new InboundText("smpp", "b-6", DEV, "70141", "HELP", "ee", Instant.now()),
+                new InboundText("smpp", "b-7", eve, "70141", "SUN 7", "vodafone", Instant.now()))) {
+            outcomes.add(core.texts.submit(text));
+        }
+        List<IntakeOutcome> seen = new ArrayList<>();
+        for (CompletableFuture<IntakeOutcome> outcome : outcomes) {
+            seen.add(outcome.get(10, java.util.concurrent.TimeUnit.SECONDS));
+        }
+        assertThat(seen).containsExactly(IntakeOutcome.RECORDED, IntakeOutcome.RECORDED, IntakeOutcome.RECORDED, IntakeOutcome.DUPLICATE,
+                IntakeOutcome.RECORDED, IntakeOutcome.RECORDED, IntakeOutcome.RECORDED, IntakeOutcome.RECORDED);
+        assertThat(core.texts.stats().batches()).as("all eight texts in one transaction").isEqualTo(1);
+
+        assertThat(TestDatabase.count(database, "select count(*) from inbound_message")).isEqualTo(7);
+        assertThat(TestDatabase.count(database, "select count(*) from donation where state = 'CHARGING'")).isEqualTo(2);
+        assertThat(TestDatabase.count(database, "select count(*) from donation where state = 'REJECTED' and reason = 'DAILY_CAP'")).isEqualTo(1);
+        assertThat(TestDatabase.count(database, "select count(*) from charge_part")).isEqualTo(3);
+        assertThat(TestDatabase.count(database, "select count(*) from outbox where kind = 'CHARGE'")).isEqualTo(3);
+        assertThat(TestDatabase.count(database, "select count(*) from outbox where kind = 'REPLY'"))
+                .as("the cap, the unrecognised text, STOP, HELP and the amount not offered").isEqualTo(5);
+        assertThat(TestDatabase.count(database, "select count(*) from charge_part p join outbox o on o.id = p.outbox_id"
+                + " where o.kind = 'CHARGE' and o.request_id = p.request_id and o.price_pence = p.amount_pence")).as("each part with its own message")
+                .isEqualTo(3);
+        assertThat(TestDatabase.count(database, "select count(*) from charge_part p join donation d on d.id = p.donation_id"
+                + " where d.state = 'CHARGING'")).isEqualTo(3);
+        List<OutboundMessage> out = core.events.claim(100);
+        assertThat(out.stream().filter(OutboundMessage::isBilled).map(m -> m.price().pence())).containsExactlyInAnyOrder(1000L, 1000L, 500L);
+        assertThat(core.verifier.verify().passed()).isTrue();
     }
 
     @Test
