@@ -230,18 +230,21 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     private void fromDatabase(List<OutboundMessage> claimed, int wanted) {
         giveUpClaimedAheadIfStale();
         int target = claimed.size() + wanted;
-        while (claimed.size() < target && !claimedAhead.isEmpty()) {
-            claimed.add(claimedAhead.pollFirst());
-        }
+        takeClaimedAhead(claimed, target);
         if (claimed.size() < target) {
             lastDatabaseClaimNanos = System.nanoTime();
             List<OutboundMessage> fresh = claimFromDatabase(CLAIM_AHEAD);
             databaseBacklog = fresh.size() >= CLAIM_AHEAD;
             claimedAhead.addAll(fresh);
             claimedAheadAtNanos = lastDatabaseClaimNanos;
-            while (claimed.size() < target && !claimedAhead.isEmpty()) {
-                claimed.add(claimedAhead.pollFirst());
-            }
+            takeClaimedAhead(claimed, target);
+        }
+    }
+
+    /** Moves messages claimed ahead, oldest first, into {@code claimed} until it holds {@code target}. Under the claim lock. */
+    private void takeClaimedAhead(List<OutboundMessage> claimed, int target) {
+        while (claimed.size() < target && !claimedAhead.isEmpty()) {
+            claimed.add(claimedAhead.pollFirst());
         }
     }
 

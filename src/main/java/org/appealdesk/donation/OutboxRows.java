@@ -46,11 +46,6 @@ final class OutboxRows {
     private final List<Row> rows = new ArrayList<>();
     private final HandoffBatch handoff;
 
-    /** Rows all written PENDING, for the database claim. */
-    OutboxRows() {
-        this(null);
-    }
-
     /** @param handoff where rows written as claimed go after the commit; null writes every row PENDING */
     OutboxRows(HandoffBatch handoff) {
         this.handoff = handoff;

@@ -51,10 +51,13 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
         }
     }
 
+    /** The largest batchSizeMax a setting allows, and so the batch-size histogram's range. */
+    static final int BATCH_SIZE_MAX = 10_000;
+
     public record Settings(String name, int batchSizeMax, int queueCapacity, Duration lingerMax) {
         public Settings {
-            if (batchSizeMax < 1 || batchSizeMax > 10_000) {
-                throw new IllegalArgumentException(name + ".batchSizeMax must be 1-10000, got " + batchSizeMax);
+            if (batchSizeMax < 1 || batchSizeMax > BATCH_SIZE_MAX) {
+                throw new IllegalArgumentException(name + ".batchSizeMax must be 1-" + BATCH_SIZE_MAX + ", got " + batchSizeMax);
             }
             if (queueCapacity < batchSizeMax || queueCapacity > 1_000_000) {
                 throw new IllegalArgumentException(name + ".queueCapacity must be batchSizeMax-1000000, got " + queueCapacity);
@@ -73,8 +76,6 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
     static final long LATENCY_MICROS_MAX = TimeUnit.MINUTES.toMicros(10);
     /** Two significant digits (1%) is all a percentile report needs, and keeps each histogram at 25 KB instead of 170 with three. */
     static final int LATENCY_DIGITS = 2;
-    /** The batch size histogram's range: the largest batchSizeMax a setting allows. */
-    static final long BATCH_ITEMS_MAX = 10_000;
 
     private final Settings settings;
     private final Database database;
@@ -98,7 +99,7 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
     // the per-item figures they show how a latency tail forms: one slow batch holds everything that
     // queues behind it, and the larger batches that follow take longer again (BENCHMARKS.md).
     private final SynchronizedHistogram batchMicros = new SynchronizedHistogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
-    private final SynchronizedHistogram batchItems = new SynchronizedHistogram(BATCH_ITEMS_MAX, LATENCY_DIGITS);
+    private final SynchronizedHistogram batchItems = new SynchronizedHistogram(BATCH_SIZE_MAX, LATENCY_DIGITS);
 
     /**
      * What the writer has done so far: for logs, benchmarks and finding the bottleneck. For several
@@ -119,7 +120,7 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
             Histogram committed = new Histogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
             Histogram durable = new Histogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
             Histogram batchTime = new Histogram(LATENCY_MICROS_MAX, LATENCY_DIGITS);
-            Histogram batchSize = new Histogram(BATCH_ITEMS_MAX, LATENCY_DIGITS);
+            Histogram batchSize = new Histogram(BATCH_SIZE_MAX, LATENCY_DIGITS);
             long batches = 0;
             long items = 0;
             long commitNanos = 0;
@@ -251,7 +252,7 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
             afterCommit();
             durableCommitMicros.recordValue(micros(committed - statementsDone[0]));
             batchMicros.recordValue(micros(committed - started));
-            batchItems.recordValue(Math.min(inputs.size(), BATCH_ITEMS_MAX));
+            batchItems.recordValue(inputs.size());
             commitNanos += committed - started;
             batches++;
             items += inputs.size();
