@@ -3,93 +3,112 @@ package org.appealdesk.donation;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
-import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import org.appealdesk.appeal.Appeal;
+import java.util.concurrent.RejectedExecutionException;
 import org.appealdesk.appeal.AppealCatalog;
 import org.appealdesk.donor.Donors;
-import org.appealdesk.platform.Database;
 import org.appealdesk.platform.ArrayInsert;
+import org.appealdesk.platform.Database;
 import org.appealdesk.platform.GroupCommitter;
-import org.appealdesk.platform.Money;
-import org.appealdesk.platform.Pipeline;
 import org.appealdesk.platform.PhoneNumber;
+import org.appealdesk.platform.Pipeline;
 import org.appealdesk.platform.Sequences;
-import org.appealdesk.platform.Tokens;
-import org.appealdesk.platform.UkCalendar;
 import org.appealdesk.sms.InboundText;
 import org.appealdesk.sms.KeywordParser;
-import org.appealdesk.sms.Replies;
 import org.appealdesk.sms.TextCommand;
 import org.appealdesk.sms.TextIntake;
 
 /**
- * Durable, idempotent intake of donors' texts, group-committed.
+ * Durable, idempotent intake of donors' texts, group-committed, in two stages.
  *
- * <p>In one transaction per batch: each text is recorded once by (channel, donor, external id);
- * a new text is parsed, and a gift within the caps becomes a donation with its charge parts and
- * their billed messages in the outbox (request ids generated here, before anything is sent);
- * everything else gets its free reply in the outbox. Only after that commit does the adapter
- * acknowledge the network. Whenever in doubt, nothing is charged.
+ * <p>Recording (here), in one transaction per batch: each text is recorded once by (channel,
+ * donor, external id), with a pending row beside each new one. Only after that commit does the
+ * adapter acknowledge the network. Acting ({@link TextActing}), behind it: a gift within the caps
+ * becomes a donation with its charge parts and billed messages (request ids generated before
+ * anything is sent); everything else gets its free reply. The acknowledgement waits for the
+ * first only, which is about a third of the work (BENCHMARKS.md, two-stage intake). Whenever in
+ * doubt, nothing is charged.
  */
 public final class TextIntakeService implements TextIntake, AutoCloseable {
 
-    /** Length of the random part of a charge request id (the aggregator allows 80 characters). */
-    private static final int REQUEST_ID_RANDOM_LENGTH = 24;
-    /** Length of a Gift Aid link token: about 71 bits, unguessable. */
-    private static final int GIFT_AID_TOKEN_LENGTH = 12;
     /** Most writers the intake may be split over (each needs a pooled connection while it commits). */
     public static final int WRITERS_MAX = 8;
 
-    private final AppealCatalog catalog;
     private final KeywordParser parser;
     private final Donors donors;
-    private final ChargeSettings charging;
     private final InstantSource clock;
+    private final TextActing acting;
     private final List<GroupCommitter<InboundText, IntakeOutcome>> writers;
 
     /**
-     * @param writers group-commit writers, each holding one pooled connection while it commits
-     *                (the pool needs room for them and the rest); a donor's texts always go to the
-     *                same one (by phone number), so two writers never queue behind each other's
-     *                donor row locks (the cap and redelivery are safe either way: donors are locked
-     *                FOR UPDATE and texts are unique). One writer is bound by PostgreSQL's work per
-     *                text in its one backend; more use more cores.
+     * @param writers group-commit writers that record texts, each holding one pooled connection while
+     *                it commits (the pool needs room for them, the acting stage's and the rest); a
+     *                donor's texts always go to the same one (by phone number). One writer is bound
+     *                by PostgreSQL's work per text in its one backend; more use more cores.
      * @param sender  the outbox the texts' messages go out from: they are handed to its sender in
      *                memory after each commit where it has room; null writes them all for its claim
      */
     public TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging,
                              InstantSource clock, GroupCommitter.Settings batching, int writers, ChargeEventService sender) {
+        this(database, catalog, donors, charging, clock, batching, writers, TextActing.BACKLOG_MAX_DEFAULT, sender);
+    }
+
+    /** @param backlogMax most texts recorded and not yet acted on before texts are refused (tests set a small one) */
+    TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging,
+                      InstantSource clock, GroupCommitter.Settings batching, int writers, int backlogMax, ChargeEventService sender) {
         requireWriters("text intake writers", writers);
-        this.catalog = catalog;
         this.parser = new KeywordParser(catalog);
         this.donors = donors;
-        this.charging = charging;
         this.clock = clock;
+        this.acting = new TextActing(database, catalog, donors, charging, clock, actingSettings(batching, writers, backlogMax), backlogMax,
+                sender);
         List<GroupCommitter<InboundText, IntakeOutcome>> created = new ArrayList<>(writers);
         for (int index = 0; index < writers; index++) {
             GroupCommitter.Settings named = writers == 1 ? batching
                     : new GroupCommitter.Settings(batching.name() + "-" + index, batching.batchSizeMax(), batching.queueCapacity(), batching.lingerMax());
-            // Each writer has its own share of the handoff: a batch's room belongs to its writer's transaction.
-            GroupCommitter.BatchWork<InboundText, IntakeOutcome> work = sender == null
-                    ? (connection, texts) -> record(connection, texts, null)
-                    : sender.handedOffBatches(this::record);
-            created.add(new GroupCommitter<>(named, database, work));
+            created.add(new GroupCommitter<>(named, database, new Recording()));
         }
         this.writers = List.copyOf(created);
     }
 
+    /**
+     * How long the acting stage's writer lingers for more texts. Nobody waits on its batches for an
+     * acknowledgement, and large ones cost less a text: at 5,000 texts/s, batches of about 460
+     * took 91 µs a text and PostgreSQL 0.55 cores, against about 40 a batch, 142 µs and 0.70
+     * cores with the recording writer's 2 ms (BENCHMARKS.md, two-stage intake). A gift's thank-you
+     * waits up to this much longer.
+     */
+    static final Duration ACTING_LINGER = Duration.ofMillis(50);
+    /** Most texts the acting stage's writer takes in one transaction. */
+    static final int ACTING_BATCH_SIZE_MAX = 1_000;
+
+    /**
+     * The acting stage's writer: larger batches than recording's, and a queue that holds its
+     * backlog limit plus whatever the recording writers may have queued while there was room,
+     * plus one sweep.
+     */
+    private static GroupCommitter.Settings actingSettings(GroupCommitter.Settings recording, int writers, int backlogMax) {
+        int capacity = backlogMax + recording.queueCapacity() * writers + recording.batchSizeMax() * writers
+                + TextActing.SWEEP_ROWS_MAX;
+        Duration linger = ACTING_LINGER.compareTo(recording.lingerMax()) > 0 ? ACTING_LINGER : recording.lingerMax();
+        return new GroupCommitter.Settings("text-acting", Math.max(recording.batchSizeMax(), ACTING_BATCH_SIZE_MAX), capacity, linger);
+    }
+
+    /** Refuses a text at once, as a full queue does, while the acting stage's backlog is full: the network sends it again later. */
     @Override
     public CompletableFuture<IntakeOutcome> submit(InboundText text) {
+        if (!acting.hasRoom(1)) {
+            return CompletableFuture.failedFuture(new RejectedExecutionException(
+                    "text intake: " + acting.backlog() + " recorded texts wait to be acted on (at most " + acting.backlogMax() + ")"));
+        }
         return writers.get(writerOf(text.source())).submit(text);
     }
 
@@ -105,89 +124,85 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         return Math.floorMod(number.hashCode(), writers.size());
     }
 
+    /**
+     * Waits until every text recorded so far on this node has been acted on (its donation or reply
+     * written), or the timeout passes; true when it has. An acknowledged text is recorded, not yet
+     * acted on: tests and tools that read what a text caused wait here first.
+     */
+    public boolean awaitActed(Duration timeout) {
+        return acting.awaitIdle(timeout);
+    }
+
+    /** Queues for acting the recorded texts older than {@code grace} that this node does not hold (the sweep, at once); returns how many. */
+    public int sweepPending(Duration grace) {
+        return acting.sweep(grace);
+    }
+
+    /** One recording writer's batch work: what it recorded goes to the acting stage once its batch is durable. */
+    private final class Recording implements GroupCommitter.BatchWork<InboundText, IntakeOutcome> {
+        private List<TextActing.RecordedText> recorded = List.of();
+
+        @Override
+        public List<IntakeOutcome> run(Connection connection, List<InboundText> texts) throws SQLException {
+            recorded = List.of();
+            List<TextActing.RecordedText> fresh = new ArrayList<>();
+            List<IntakeOutcome> outcomes = record(connection, texts, fresh);
+            recorded = fresh;
+            return outcomes;
+        }
+
+        @Override
+        public void committed() {
+            recorded.forEach(acting::submit);
+            recorded = List.of();
+        }
+
+        @Override
+        public void rolledBack() {
+            recorded = List.of();
+        }
+    }
+
     /** One parsed, not-yet-duplicate text and where it stands in the batch. */
-    private record Parsed(int index, InboundText text, TextCommand command, long donorId, long inboundId) {
+    private record Parsed(InboundText text, TextCommand command, long donorId, long inboundId) {
     }
 
     /**
-     * One batch in three round trips before the commit, each a {@link Pipeline} of statements that
-     * do not need each other's results: (1) the donors, and ids for everything the batch may write;
-     * (2) the texts and what the donors giving have given today; (3) consents, donations, parts and
-     * messages. Ids are reserved up front, for the most the texts can need, which saves the round
-     * trip that reserved them once the texts were decided on (one of four, with two thread
-     * wake-ups; BENCHMARKS.md, the acknowledgement tail). Ids a batch does not use are left as
-     * gaps in the sequences, which no one counts on.
+     * One batch in two round trips before the commit, each a {@link Pipeline}: (1) the donors (found
+     * or created, not locked) and the texts' ids; (2) the texts, each new one with its pending row.
+     * The new ones are added to {@code fresh}, for the acting stage.
      */
-    private List<IntakeOutcome> record(Connection connection, List<InboundText> texts, HandoffBatch handoff) throws SQLException {
+    private List<IntakeOutcome> record(Connection connection, List<InboundText> texts, List<TextActing.RecordedText> fresh) throws SQLException {
         Instant now = clock.instant();
-        List<TextCommand> commands = new ArrayList<>(texts.size());
-        for (InboundText text : texts) {
-            commands.add(parser.parse(text.destination(), text.body()));
-        }
         Pipeline pipeline = new Pipeline(connection);
-        Donors.Resolution donorsFound = donors.resolveAndLock(pipeline, texts.stream().map(InboundText::source).toList(), now);
+        Donors.Resolution donorsFound = donors.resolve(pipeline, texts.stream().map(InboundText::source).toList(), now);
         long[] inboundIds = Sequences.reserve(pipeline, "inbound_message_id_seq", texts.size());
-        Ids ids = reserveIds(pipeline, texts, commands);
         pipeline.run();
         Map<PhoneNumber, Long> donorIds = donorsFound.ids(connection);
         List<Parsed> parsed = new ArrayList<>(texts.size());
         for (int i = 0; i < texts.size(); i++) {
             InboundText text = texts.get(i);
-            parsed.add(new Parsed(i, text, commands.get(i), donorIds.get(text.source()), inboundIds[i]));
+            parsed.add(new Parsed(text, parser.parse(text.destination(), text.body()), donorIds.get(text.source()), inboundIds[i]));
         }
-        LocalDate today = UkCalendar.dayOf(now);
         Set<Long> inserted = insertInbound(pipeline, parsed);
-        Map<Long, Money> spentToday = spentToday(pipeline, parsed, today);
         pipeline.run();
         List<IntakeOutcome> outcomes = new ArrayList<>(texts.size());
-        List<Parsed> fresh = new ArrayList<>();
         for (Parsed p : parsed) {
             boolean isNew = inserted.contains(p.inboundId());
             outcomes.add(isNew ? IntakeOutcome.RECORDED : IntakeOutcome.DUPLICATE);
             if (isNew) {
-                fresh.add(p);
+                // Every reply goes back to the number the text came from, known here in clear.
+                fresh.add(new TextActing.RecordedText(p.inboundId(), p.donorId(), p.text().channel(), p.text().destination(),
+                        p.text().network(), p.command(), OutboxRows.Destination.of(p.text().source())));
             }
         }
-        act(pipeline, fresh, spentToday, today, now, handoff, ids);
         return outcomes;
     }
 
-    /** Ids reserved for a batch's donations, charge parts and messages: at least as many as it can write of each. */
-    private record Ids(long[] donations, long[] parts, long[] messages) {
-
-        /** The first {@code count} of {@code reserved}; more than were reserved is a bug in {@link #reserveIds}. */
-        static long[] take(long[] reserved, int count, String what) {
-            if (count > reserved.length) {
-                throw new IllegalStateException(what + ": " + count + " needed, " + reserved.length + " reserved");
-            }
-            return count == reserved.length ? reserved : Arrays.copyOf(reserved, count);
-        }
-    }
-
     /**
-     * Adds the reservation of the most ids the texts can need: a donation per gift asked for; the
-     * parts of its charge plan; and per text one message: the billed message of each part, or the
-     * one reply any other text (or a gift refused) gets.
+     * Inserts every text, and a pending row beside each new one, in one statement; a redelivery
+     * (same channel, donor and external id) is skipped by the database. Returns the new texts' ids.
      */
-    private Ids reserveIds(Pipeline pipeline, List<InboundText> texts, List<TextCommand> commands) {
-        int donations = 0;
-        int parts = 0;
-        int messages = 0;
-        for (int i = 0; i < texts.size(); i++) {
-            if (commands.get(i) instanceof TextCommand.Donate donate) {
-                int planned = ChargePlan.parts(donate.amount(), texts.get(i).network(), charging.partMaxByNetwork()).size();
-                donations++;
-                parts += planned;
-                messages += Math.max(1, planned);
-            } else {
-                messages++;
-            }
-        }
-        return new Ids(Sequences.reserve(pipeline, "donation_id_seq", donations), Sequences.reserve(pipeline, "charge_part_id_seq", parts),
-                Sequences.reserve(pipeline, "outbox_id_seq", messages));
-    }
-
-    /** Inserts every text; a redelivery (same channel, donor and external id) is skipped by the database. */
     private static Set<Long> insertInbound(Pipeline pipeline, List<Parsed> parsed) throws SQLException {
         int n = parsed.size();
         Long[] ids = new Long[n];
@@ -217,11 +232,12 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
                 .column("id", "bigint", ids).column("channel", "text", channels).column("external_id", "text", externalIds)
                 .column("donor_id", "bigint", donorIds).column("destination", "text", destinations).column("body", "text", bodies)
                 .column("network", "text", networks).column("command", "text", commands).column("received_at", "timestamptz", receivedAt)
-                .addTo(pipeline, "on conflict (channel, donor_id, external_id) do nothing returning id", rows -> {
-                    while (rows.next()) {
-                        inserted.add(rows.getLong(1));
-                    }
-                });
+                .addWith(pipeline, "on conflict (channel, donor_id, external_id) do nothing returning id", "recorded",
+                        "insert into text_pending (inbound_id) select id from recorded returning inbound_id", rows -> {
+                            while (rows.next()) {
+                                inserted.add(rows.getLong(1));
+                            }
+                        });
         return inserted;
     }
 
@@ -236,191 +252,6 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         };
     }
 
-    /** A donation about to be written, with its parts. */
-    private record NewDonation(Parsed source, Appeal appeal, Money amount, boolean noContact, String rejectedReason, List<ChargePart> parts) {
-    }
-
-    private void act(Pipeline pipeline, List<Parsed> fresh, Map<Long, Money> spentToday, LocalDate today, Instant now, HandoffBatch handoff,
-                     Ids ids) throws SQLException {
-        if (fresh.isEmpty()) {
-            return;
-        }
-        List<NewDonation> donations = new ArrayList<>();
-        OutboxRows outbox = new OutboxRows(handoff);
-        List<Donors.ConsentStatement> consents = new ArrayList<>();
-        for (Parsed p : fresh) {
-            String shortcode = p.text().destination();
-            String network = p.text().network();
-            // Every reply goes back to the number the text came from, known here in clear.
-            OutboxRows.Destination to = OutboxRows.Destination.of(p.text().source());
-            switch (p.command()) {
-                case TextCommand.Donate donate -> {
-                    NewDonation donation = decide(p, donate, spentToday);
-                    donations.add(donation);
-                    if (donation.rejectedReason() != null) {
-                        outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.dailyCapReached(donate.appeal()), network, to);
-                    }
-                    consents.add(consentOf(p, donate));
-                }
-                case TextCommand.Stop stop -> {
-                    consents.add(new Donors.ConsentStatement(p.donorId(), "*", false, stop.all() ? "STOP ALL" : "STOP", p.inboundId(),
-                            Donors.ConsentStatement.Effect.STOP));
-                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.stopped(), network, to);
-                }
-                case TextCommand.OptOut optOut -> {
-                    consents.add(new Donors.ConsentStatement(p.donorId(), "*", false, optOut.kind().name(), p.inboundId(),
-                            Donors.ConsentStatement.Effect.NO_CONTACT));
-                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.optedOut(), network, to);
-                }
-                case TextCommand.Help help -> {
-                    List<Appeal> appeals = catalog.appealsOn(shortcode);
-                    String reply = appeals.isEmpty() ? Replies.notRecognised() : Replies.help(appeals.getFirst());
-                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, reply, network, to);
-                }
-                case TextCommand.AmountNotOffered notOffered ->
-                        outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.howToDonate(notOffered.appeal(), shortcode), network, to);
-                case TextCommand.NotUnderstood notUnderstood -> {
-                    // Never guess which appeal was meant: only a shortcode with exactly one appeal
-                    // gets that appeal's instructions (DOMAIN.md, the 2014 near-miss keywords).
-                    List<Appeal> appeals = catalog.appealsOn(shortcode);
-                    String reply = appeals.size() == 1 ? Replies.howToDonate(appeals.getFirst(), shortcode) : Replies.notRecognised();
-                    outbox.free(p.donorId(), OutboxRows.Kind.REPLY, shortcode, reply, network, to);
-                }
-            }
-        }
-        donors.record(pipeline, consents, now);
-        writeDonations(pipeline, donations, outbox, today, now, ids);
-    }
-
-    /** Per-text maximum and per-number daily cap, counting this batch's earlier gifts too. */
-    private NewDonation decide(Parsed p, TextCommand.Donate donate, Map<Long, Money> spentToday) {
-        Appeal appeal = donate.appeal();
-        Money amount = donate.amount();
-        if (amount.isGreaterThan(appeal.maxPerText())) {
-            return new NewDonation(p, appeal, amount, donate.noContact(), "OVER_MAX_PER_TEXT", List.of());
-        }
-        Money spent = spentToday.getOrDefault(p.donorId(), Money.ZERO);
-        if (spent.plus(amount).isGreaterThan(appeal.dailyCapPerNumber())) {
-            return new NewDonation(p, appeal, amount, donate.noContact(), "DAILY_CAP", List.of());
-        }
-        spentToday.put(p.donorId(), spent.plus(amount));
-        return new NewDonation(p, appeal, amount, donate.noContact(), null,
-                ChargePlan.parts(amount, p.text().network(), charging.partMaxByNetwork()));
-    }
-
-    /**
-     * Adds the query of what each donor asking to give has given or has in flight today (pending
-     * and unknown count, to be safe); the map is filled when the pipeline runs. It covers every
-     * such text of the batch, redeliveries too, because it goes with the texts' insert, before
-     * anyone knows which are new; only new texts consult it.
-     */
-    private static Map<Long, Money> spentToday(Pipeline pipeline, List<Parsed> parsed, LocalDate today) throws SQLException {
-        Map<Long, Money> spent = new HashMap<>();
-        Long[] donorIds = parsed.stream().filter(p -> p.command() instanceof TextCommand.Donate).map(Parsed::donorId).distinct().toArray(Long[]::new);
-        if (donorIds.length == 0) {
-            return spent;
-        }
-        pipeline.query("select donor_id, sum(amount_pence) from donation where donor_id = any(?) and uk_day = ?"
-                        + " and state in ('CHARGING', 'CHARGED', 'UNKNOWN') group by donor_id", rows -> {
-                    while (rows.next()) {
-                        spent.put(rows.getLong(1), Money.ofPence(rows.getLong(2)));
-                    }
-                }, pipeline.connection().createArrayOf("bigint", donorIds), today);
-        return spent;
-    }
-
-    /** Texting the plain keyword is the charity's opt-in only, never the publisher's; KEYWORDNOINFO opts out. */
-    private static Donors.ConsentStatement consentOf(Parsed p, TextCommand.Donate donate) {
-        String charity = donate.appeal().charity().name();
-        String source = "keyword to " + p.text().destination() + (donate.noContact() ? " (no contact)" : "");
-        return new Donors.ConsentStatement(p.donorId(), charity, !donate.noContact(), source, p.inboundId(),
-                donate.noContact() ? Donors.ConsentStatement.Effect.NO_CONTACT : Donors.ConsentStatement.Effect.NONE);
-    }
-
-    /** Adds the donations, their parts and the messages, with ids from those reserved, then runs the pipeline (the consents are in it already). */
-    private void writeDonations(Pipeline pipeline, List<NewDonation> donations, OutboxRows outbox, LocalDate today, Instant now, Ids reserved)
-            throws SQLException {
-        long[] donationIds = Ids.take(reserved.donations(), donations.size(), "donation ids");
-        int partCount = donations.stream().mapToInt(d -> d.parts().size()).sum();
-        long[] partIds = Ids.take(reserved.parts(), partCount, "charge part ids");
-        List<int[]> partOutboxIndex = new ArrayList<>();
-        List<String> requestIds = new ArrayList<>();
-        for (NewDonation donation : donations) {
-            for (ChargePart part : donation.parts()) {
-                String requestId = "ad" + Tokens.random(REQUEST_ID_RANDOM_LENGTH);
-                requestIds.add(requestId);
-                // The billed reply goes from the shortcode the donor texted; the SMS adapter maps its price to a billing code.
-                partOutboxIndex.add(new int[]{outbox.billed(donation.source().donorId(), donation.source().text().destination(),
-                        Replies.billedMessage(donation.appeal(), part.amount()), part.amount(), requestId, donation.source().text().network(),
-                        OutboxRows.Destination.of(donation.source().text().source()))});
-            }
-        }
-        long[] outboxIds = Ids.take(reserved.messages(), outbox.size(), "message ids");
-        int n = donations.size();
-        Long[] ids = new Long[n];
-        String[] slugs = new String[n];
-        Long[] donorIds = new Long[n];
-        Long[] inboundIds = new Long[n];
-        String[] channels = new String[n];
-        Long[] amounts = new Long[n];
-        Boolean[] noContact = new Boolean[n];
-        String[] networks = new String[n];
-        String[] states = new String[n];
-        String[] reasons = new String[n];
-        Boolean[] permanent = new Boolean[n];
-        java.sql.Date[] ukDays = new java.sql.Date[n];
-        Timestamp[] createdAt = new Timestamp[n];
-        String[] giftAidTokens = new String[n];
-        Long[] partIdColumn = new Long[partCount];
-        Long[] partDonationIds = new Long[partCount];
-        Integer[] partNos = new Integer[partCount];
-        Long[] partAmounts = new Long[partCount];
-        Long[] partOutboxIds = new Long[partCount];
-        String[] partStates = new String[partCount];
-        int partIndex = 0;
-        for (int i = 0; i < n; i++) {
-            NewDonation donation = donations.get(i);
-            Parsed source = donation.source();
-            boolean rejected = donation.rejectedReason() != null;
-            ids[i] = donationIds[i];
-            slugs[i] = donation.appeal().slug();
-            donorIds[i] = source.donorId();
-            inboundIds[i] = source.inboundId();
-            channels[i] = source.text().channel();
-            amounts[i] = donation.amount().pence();
-            noContact[i] = donation.noContact();
-            networks[i] = source.text().network();
-            states[i] = rejected ? "REJECTED" : "CHARGING";
-            reasons[i] = donation.rejectedReason();
-            permanent[i] = rejected ? Boolean.TRUE : null;
-            ukDays[i] = java.sql.Date.valueOf(today);
-            createdAt[i] = Timestamp.from(now);
-            giftAidTokens[i] = rejected ? null : Tokens.random(GIFT_AID_TOKEN_LENGTH);
-            for (ChargePart part : donation.parts()) {
-                partIdColumn[partIndex] = partIds[partIndex];
-                partDonationIds[partIndex] = donationIds[i];
-                partNos[partIndex] = part.partNo();
-                partAmounts[partIndex] = part.amount().pence();
-                partOutboxIds[partIndex] = outboxIds[partOutboxIndex.get(partIndex)[0]];
-                partStates[partIndex] = "PENDING";
-                partIndex++;
-            }
-        }
-        ArrayInsert.into("donation", n).column("id", "bigint", ids).column("appeal_slug", "text", slugs)
-                .column("donor_id", "bigint", donorIds).column("inbound_id", "bigint", inboundIds).column("channel", "text", channels)
-                .column("amount_pence", "bigint", amounts).column("no_contact", "boolean", noContact).column("network", "text", networks)
-                .column("state", "text", states).column("reason", "text", reasons).column("permanent", "boolean", permanent)
-                .column("uk_day", "date", ukDays).column("created_at", "timestamptz", createdAt).column("gift_aid_token", "text", giftAidTokens)
-                .addTo(pipeline);
-        ArrayInsert.into("charge_part", partCount).column("id", "bigint", partIdColumn).column("donation_id", "bigint", partDonationIds)
-                .column("part_no", "int", partNos).column("amount_pence", "bigint", partAmounts)
-                .column("request_id", "text", requestIds.toArray(new String[0])).column("outbox_id", "bigint", partOutboxIds)
-                .column("state", "text", partStates)
-                .addTo(pipeline);
-        outbox.write(pipeline, outboxIds, now);
-        pipeline.run();
-    }
-
     /** The writers' figures together: batches, items, commit time and latencies summed, the largest batch, and how many writers. */
     public GroupCommitter.Stats stats() {
         List<GroupCommitter.Stats> each = writers.stream().map(GroupCommitter::stats).toList();
@@ -429,10 +260,19 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         return GroupCommitter.Stats.combine(name, each);
     }
 
-    /** Stops every writer taking texts first, then waits for each to commit what it has. */
+    /** The acting stage's figures. */
+    public GroupCommitter.Stats actingStats() {
+        return acting.stats();
+    }
+
+    /**
+     * Stops every writer taking texts first, then waits for each to commit what it has, then for the
+     * acting stage to act on what they handed it; what it cannot finish stays pending for the next start.
+     */
     @Override
     public void close() {
         writers.forEach(GroupCommitter::stopTaking);
         writers.forEach(GroupCommitter::close);
+        acting.close();
     }
 }

@@ -50,6 +50,32 @@ public final class Donors {
      * which are new, and a second round trip to send the new ones would cost more.
      */
     public Resolution resolveAndLock(Pipeline pipeline, List<PhoneNumber> numbers, Instant at) throws SQLException {
+        return resolve(pipeline, numbers, at, true);
+    }
+
+    /**
+     * As {@link #resolveAndLock(Pipeline, List, Instant)}, without locking the donors: for recording
+     * texts, which needs only the ids. A text's acknowledgement must not wait for the lock another
+     * transaction holds while it spends the same donor's cap ({@link #lock} does that, later).
+     */
+    public Resolution resolve(Pipeline pipeline, List<PhoneNumber> numbers, Instant at) throws SQLException {
+        return resolve(pipeline, numbers, at, false);
+    }
+
+    /**
+     * Adds the statement that locks the donors' rows for the rest of the transaction, in id order
+     * (as every other locker does, so two transactions never wait on each other in a cycle): whoever
+     * spends a donor's daily cap holds it, so two batches on different nodes cannot both spend it.
+     */
+    public void lock(Pipeline pipeline, java.util.Collection<Long> donorIds) throws SQLException {
+        if (donorIds.isEmpty()) {
+            return;
+        }
+        pipeline.query("select id from donor where id = any(?) order by id for update", rows -> {
+        }, pipeline.connection().createArrayOf("bigint", donorIds.toArray(new Long[0])));
+    }
+
+    private Resolution resolve(Pipeline pipeline, List<PhoneNumber> numbers, Instant at, boolean lock) throws SQLException {
         Map<ByteBuffer, PhoneNumber> byHash = new LinkedHashMap<>();
         for (PhoneNumber number : numbers) {
             byHash.putIfAbsent(ByteBuffer.wrap(vault.hash(number)), number);
@@ -62,12 +88,12 @@ public final class Donors {
         });
         Connection connection = pipeline.connection();
         Array hashArray = connection.createArrayOf("bytea", hashes.toArray(new byte[0][]));
-        Resolution resolution = new Resolution(byHash);
+        Resolution resolution = new Resolution(byHash, lock);
         // Locked in id order, as a separate select did before, so concurrent batches lock donors in
         // the same order. A donor another node inserts after this statement's snapshot is neither
         // locked nor created here (on conflict): Resolution.ids selects it afterwards.
         pipeline.query("with locked as materialized ("
-                        + "select id, phone_hash from donor where phone_hash = any(?::bytea[]) order by id for update),"
+                        + "select id, phone_hash from donor where phone_hash = any(?::bytea[]) order by id" + (lock ? " for update" : "") + "),"
                         + " created as (insert into donor (id, phone_hash, phone_encrypted, created_at)"
                         + " select nextval('donor_id_seq'), g.phone_hash, g.phone_encrypted, ?::timestamptz"
                         + " from unnest(?::bytea[], ?::bytea[]) as g(phone_hash, phone_encrypted)"
@@ -83,9 +109,11 @@ public final class Donors {
     public static final class Resolution {
         private final Map<ByteBuffer, PhoneNumber> byHash;
         private final Map<ByteBuffer, Long> found = new HashMap<>();
+        private final boolean lock;
 
-        private Resolution(Map<ByteBuffer, PhoneNumber> byHash) {
+        private Resolution(Map<ByteBuffer, PhoneNumber> byHash, boolean lock) {
             this.byHash = byHash;
+            this.lock = lock;
         }
 
         private void read(ResultSet rows) throws SQLException {
@@ -94,11 +122,11 @@ public final class Donors {
             }
         }
 
-        /** Every number's donor id; selects (and locks) any donor created by another node meanwhile. */
+        /** Every number's donor id; selects (and locks, when locking) any donor created by another node meanwhile. */
         public Map<PhoneNumber, Long> ids(Connection connection) throws SQLException {
             List<ByteBuffer> missing = byHash.keySet().stream().filter(hash -> !found.containsKey(hash)).toList();
             if (!missing.isEmpty()) {
-                found.putAll(select(connection, missing));
+                found.putAll(select(connection, missing, lock));
             }
             Map<PhoneNumber, Long> result = new HashMap<>();
             byHash.forEach((hash, number) -> {
@@ -112,10 +140,10 @@ public final class Donors {
         }
     }
 
-    private static Map<ByteBuffer, Long> select(Connection connection, java.util.Collection<ByteBuffer> hashes) throws SQLException {
+    private static Map<ByteBuffer, Long> select(Connection connection, java.util.Collection<ByteBuffer> hashes, boolean lock) throws SQLException {
         Map<ByteBuffer, Long> ids = new HashMap<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "select id, phone_hash from donor where phone_hash = any(?) order by id for update")) {
+                "select id, phone_hash from donor where phone_hash = any(?) order by id" + (lock ? " for update" : ""))) {
             select.setArray(1, byteaArray(connection, hashes));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

@@ -129,6 +129,20 @@ public final class ArrayInsert {
         }
     }
 
+    /**
+     * Adds {@code with <name> as (<the insert> <tail>) <then>} to {@code pipeline}: one statement
+     * that also uses the rows inserted (e.g. inserts a row beside each), so the rows and what goes
+     * with them cost one round trip. {@code returned} reads what {@code then} selects.
+     */
+    public void addWith(Pipeline pipeline, String tail, String name, String then, Pipeline.RowsReader returned) throws SQLException {
+        if (!name.matches("[a-z_][a-z0-9_]*")) {
+            throw new IllegalArgumentException("not a plain name: " + name);
+        }
+        if (rows > 0) {
+            pipeline.query("with " + name + " as (" + sql(tail) + ") " + then, returned, arrays(pipeline.connection()));
+        }
+    }
+
     /** One SQL array per column, in column order. */
     private Object[] arrays(Connection connection) throws SQLException {
         Object[] arrays = new Object[values.size()];

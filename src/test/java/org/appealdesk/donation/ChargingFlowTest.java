@@ -53,7 +53,9 @@ class ChargingFlowTest {
     }
 
     private IntakeOutcome text(PhoneNumber from, String body, String externalId, String network) throws Exception {
-        return core.texts.submit(new InboundText("smpp", externalId, from, "70141", body, network, Instant.now())).get();
+        IntakeOutcome outcome = core.texts.submit(new InboundText("smpp", externalId, from, "70141", body, network, Instant.now())).get();
+        Fixtures.awaitActed(core.texts);
+        return outcome;
     }
 
     @Test
@@ -180,7 +182,9 @@ class ChargingFlowTest {
         }
         assertThat(seen).containsExactly(IntakeOutcome.RECORDED, IntakeOutcome.RECORDED, IntakeOutcome.RECORDED, IntakeOutcome.DUPLICATE,
                 IntakeOutcome.RECORDED, IntakeOutcome.RECORDED, IntakeOutcome.RECORDED, IntakeOutcome.RECORDED);
-        assertThat(core.texts.stats().batches()).as("all eight texts in one transaction").isEqualTo(1);
+        assertThat(core.texts.stats().batches()).as("all eight texts recorded in one transaction").isEqualTo(1);
+        Fixtures.awaitActed(core.texts);
+        assertThat(core.texts.actingStats().batches()).as("and acted on in one").isEqualTo(1);
 
         assertThat(TestDatabase.count(database, "select count(*) from inbound_message")).isEqualTo(7);
         assertThat(TestDatabase.count(database, "select count(*) from donation where state = 'CHARGING'")).isEqualTo(2);

@@ -10,6 +10,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.appealdesk.app.Core;
 import org.appealdesk.platform.Database;
@@ -17,6 +18,7 @@ import org.appealdesk.platform.PhoneNumber;
 import org.appealdesk.sms.ChargeReport;
 import org.appealdesk.sms.InboundText;
 import org.appealdesk.sms.OutboundMessage;
+import org.appealdesk.sms.TextIntake.IntakeOutcome;
 import org.appealdesk.support.Fixtures;
 import org.appealdesk.support.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -168,9 +170,16 @@ class HandoffFlowTest {
                 InstantSource.system(), Duration.ofMillis(50));
         assertThat(core.events.claim(10)).isEmpty();
         int overflow = ChargeEventService.CLAIM_AHEAD + 4;
+        // All at once: one by one, each text would wait for the acting stage's linger, and the first four would
+        // outlive the handoff's age limit before the claim below.
+        List<CompletableFuture<IntakeOutcome>> recorded = new ArrayList<>();
         for (int donor = 0; donor < 4 + overflow; donor++) {
-            text(donor(donor), "HELP", "s" + donor);
+            recorded.add(core.texts.submit(new InboundText("smpp", "s" + donor, donor(donor), "70141", "HELP", "o2", Instant.now())));
         }
+        for (CompletableFuture<IntakeOutcome> outcome : recorded) {
+            outcome.get(10, TimeUnit.SECONDS);
+        }
+        Fixtures.awaitActed(core.texts);
         assertThat(TestDatabase.count(database, "select count(*) from outbox where state = 'PENDING'")).as("past the handoff's room").isEqualTo(overflow);
 
         Thread.sleep(ChargeEventService.DATABASE_CLAIM_INTERVAL.toMillis() + 50);
@@ -230,6 +239,7 @@ class HandoffFlowTest {
 
     private void text(PhoneNumber from, String body, String externalId) throws Exception {
         core.texts.submit(new InboundText("smpp", externalId, from, "70141", body, "o2", Instant.now())).get(10, TimeUnit.SECONDS);
+        Fixtures.awaitActed(core.texts);
     }
 
     private void awaitCount(String sql, long expected) throws InterruptedException {

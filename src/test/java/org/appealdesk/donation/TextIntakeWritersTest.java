@@ -66,6 +66,7 @@ class TextIntakeWritersTest {
         for (CompletableFuture<IntakeOutcome> outcome : again) {
             assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.DUPLICATE);
         }
+        Fixtures.awaitActed(core.texts);
 
         assertThat(TestDatabase.count(database, "select count(*) from inbound_message")).isEqualTo(DONORS * TEXTS_EACH);
         Map<String, Long> perDonor = database.inTransaction(connection -> {

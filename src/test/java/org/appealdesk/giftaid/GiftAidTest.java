@@ -57,6 +57,7 @@ class GiftAidTest {
     /** A text gift from {@code phone}, charged by the network; returns its donation id. */
     private long chargedText(String phone, String body) throws Exception {
         core.texts.submit(new InboundText("smpp", "m" + messages.incrementAndGet(), PhoneNumber.parse(phone), "70141", body, "o2", Instant.now())).get();
+        Fixtures.awaitActed(core.texts);
         long donationId = newestDonation();
         for (OutboundMessage message : core.events.claim(100)) {
             if (message.isBilled()) {
@@ -176,6 +177,7 @@ class GiftAidTest {
         chargedText("447700900303", "SUN5");
         chargedText("447700900505", "SUNNOINFO5");
         core.texts.submit(new InboundText("smpp", "stop1", PhoneNumber.parse("447700900303"), "70141", "STOP", "o2", Instant.now())).get();
+        Fixtures.awaitActed(core.texts);
         core.cardGifts.succeeded(core.cardGifts.start(appeal, Money.ofPounds(5)).requestId());
         core.giftAid.declare(token(declarer), OLENA);
         long outboxBefore = ((Number) sql("select count(*) from outbox")).longValue();

@@ -16,6 +16,8 @@ import org.junit.jupiter.api.Test;
 class MigrationsTest {
 
     private static final String NAME = "migrations_test";
+    /** Takes a database back to V5: the later migrations forgotten, and what they created that cannot be created twice dropped. */
+    private static final String[] AS_MIGRATED_TO_V5 = {"delete from flyway_schema_history where version::int > 5", "drop table text_pending"};
     private static final List<String> PARENTS = List.of("donor", "inbound_message", "donation", "account", "journal");
 
     @Test
@@ -35,13 +37,13 @@ class MigrationsTest {
                 assertThat(v5Checksum(fresh)).isEqualTo(Database.V5_CHECKSUM);
                 assertTruncateRefused(fresh);
 
-                run(fresh, "update flyway_schema_history set checksum = " + Database.V5_EDITED_CHECKSUM + " where version = '5'",
-                        "delete from flyway_schema_history where version = '6'");
+                run(fresh, "update flyway_schema_history set checksum = " + Database.V5_EDITED_CHECKSUM + " where version = '5'");
+                run(fresh, AS_MIGRATED_TO_V5);
                 Database.open(fresh).close();
                 assertThat(v5Checksum(fresh)).as("realigned").isEqualTo(Database.V5_CHECKSUM);
                 assertTruncateRefused(fresh);
 
-                run(fresh, "delete from flyway_schema_history where version = '6'");
+                run(fresh, AS_MIGRATED_TO_V5);
                 for (String parent : PARENTS) {
                     run(fresh, "drop trigger " + parent + "_not_truncated on " + parent);
                 }

@@ -72,6 +72,7 @@ final class SettleKit implements AutoCloseable {
     /** Texts a gift and lets the network charge every part; returns the donation id. */
     long give(long donor, String body, String network) throws Exception {
         core.texts.submit(new InboundText("smpp", "t" + texts.incrementAndGet(), phone(donor), "70141", body, network, clock.instant())).get();
+        Fixtures.awaitActed(core.texts);
         List<OutboundMessage> billed = core.events.claim(100).stream().filter(OutboundMessage::isBilled).toList();
         for (OutboundMessage message : billed) {
             String id = "m" + messageIds.incrementAndGet();
@@ -85,6 +86,7 @@ final class SettleKit implements AutoCloseable {
     /** Texts a £20 gift on "three" (two £10 parts) where the first part is charged and the second declined. */
     long giveHalfCharged(long donor) throws Exception {
         core.texts.submit(new InboundText("smpp", "t" + texts.incrementAndGet(), phone(donor), "70141", "SUN20", "three", clock.instant())).get();
+        Fixtures.awaitActed(core.texts);
         List<OutboundMessage> billed = core.events.claim(100).stream().filter(OutboundMessage::isBilled).toList();
         boolean first = true;
         for (OutboundMessage message : billed) {

@@ -20,6 +20,7 @@ import java.util.random.RandomGeneratorFactory;
 import org.appealdesk.sms.ChargeReport;
 import org.appealdesk.sms.InboundText;
 import org.appealdesk.sms.OutboundMessage;
+import org.appealdesk.support.Fixtures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,6 +153,7 @@ class SettlementRandomTest {
         for (CompletableFuture<?> future : submitted) {
             future.get();
         }
+        Fixtures.awaitActed(kit.core.texts);
         List<OutboundMessage> billed = kit.core.events.claim(1_000).stream().filter(OutboundMessage::isBilled).toList();
         List<Future<?>> answers = new ArrayList<>();
         for (OutboundMessage message : billed) {

@@ -34,6 +34,16 @@ public final class Fixtures {
                 Money.ofPounds(20), Money.ofPounds(30), true, "http://127.0.0.1:8080");
     }
 
+    /**
+     * Waits until every text the intake has acknowledged has been acted on (donation, parts,
+     * replies written): acknowledgement means recorded, and what a text caused follows behind it.
+     */
+    public static void awaitActed(org.appealdesk.donation.TextIntakeService texts) {
+        if (!texts.awaitActed(java.time.Duration.ofSeconds(20))) {
+            throw new AssertionError("texts were still waiting to be acted on after 20 s");
+        }
+    }
+
     public static AppealCatalog catalog(long capPounds) {
         return new AppealCatalog(List.of(referenceAppeal(capPounds)));
     }

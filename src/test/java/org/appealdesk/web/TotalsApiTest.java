@@ -61,6 +61,7 @@ class TotalsApiTest {
 
     private void chargeFivePounds() throws Exception {
         core.texts.submit(new InboundText("smpp", "w1", PhoneNumber.parse("447700900111"), "70141", "SUN5", "o2", Instant.now())).get();
+        Fixtures.awaitActed(core.texts);
         OutboundMessage charge = core.events.claim(10).stream().filter(m -> m.isBilled() && m.price().pence() == 500).findFirst().orElseThrow();
         core.events.accepted(charge.id(), "web-1");
         core.events.submit(new ChargeReport.Delivered("web-1", Instant.now())).get(5, TimeUnit.SECONDS);
@@ -70,6 +71,7 @@ class TotalsApiTest {
     void totalsCountOnlyChargedMoneyAndUnknownAppealsAre404() throws Exception {
         // Proves: the JSON totals show charged pence per fund and the pending count, and an unknown appeal gets a clear 404, not a stack trace.
         core.texts.submit(new InboundText("smpp", "p1", PhoneNumber.parse("447700900222"), "70141", "SUN10", "o2", Instant.now())).get();
+        Fixtures.awaitActed(core.texts);
         chargeFivePounds();
         core.totals.refreshNow();
         HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/api/appeals/sun-ukraine/totals")).build(), HttpResponse.BodyHandlers.ofString());

@@ -167,11 +167,12 @@ final class BenchRun {
     /** Every cumulative counter the window's figures are differences of, read at one moment. */
     private record Readings(long atNanos, ProcessMeter.CpuTime cpu, ThreadCpu threads, ProcessMeter.MachineTime machine,
                             PostgresProbe.Counters postgres, Map<String, PostgresProbe.TableUpdates> tableUpdates, long jitMillis,
-                            GroupCommitter.Stats texts, GroupCommitter.Stats events, long thankYous, long answered) {
+                            GroupCommitter.Stats texts, GroupCommitter.Stats events, GroupCommitter.Stats acting, long thankYous, long answered) {
         static Readings take(ProcessMeter meter, PostgresProbe probe, Application application, SimulatedSmsc smsc) {
             return new Readings(System.nanoTime(), meter.cpuTime(), ThreadCpu.now(), meter.machineTime(), probe.counters(),
                     probe.tableUpdates(), BenchRun.jitMillis(),
-                    application.core.texts.stats(), application.core.events.stats(), smsc.thankYous(), BenchRun.answered(smsc.thankYouTally()));
+                    application.core.texts.stats(), application.core.events.stats(), application.core.texts.actingStats(), smsc.thankYous(),
+                    BenchRun.answered(smsc.thankYouTally()));
         }
     }
 
@@ -219,7 +220,8 @@ final class BenchRun {
                 Percentiles.ofMicros(run.textToThankYouMicros()), Percentiles.ofMicros(run.scheduleLagMicros()));
         List<RunResult.GroupCommit> groupCommit = List.of(
                 groupCommit(after.texts(), before.texts(), after.atNanos() - before.atNanos()),
-                groupCommit(after.events(), before.events(), after.atNanos() - before.atNanos()));
+                groupCommit(after.events(), before.events(), after.atNanos() - before.atNanos()),
+                groupCommit(after.acting(), before.acting(), after.atNanos() - before.atNanos()));
         return new RunResult(settings.mode().label(), settings.ratePerSecond(), round(windowSeconds), settings.warmup().toMillis() / 1000.0,
                 settings.binds(), settings.window(), settings.seed(), settings.realistic(), traffic,
                 throughput(probe, smsc, before, after, ackedInWindow, appeal), latency, resources(meter, sampler, before, after, gcPauses.result()),
@@ -302,6 +304,14 @@ final class BenchRun {
         long started = System.nanoTime();
         long deadline = started + SETTLE_MAX.toNanos();
         boolean quiet = smsc.awaitQuiet(SETTLE_MAX);
+        // Every acknowledged text acted on (its donation or reply written), in both modes.
+        while (quiet && probe.count("select count(*) from text_pending") > 0) {
+            if (System.nanoTime() - deadline > 0) {
+                quiet = false;
+                break;
+            }
+            sleep(200);
+        }
         boolean settled = quiet;
         if (quiet && settings.mode() == BenchMode.FULL) {
             settled = false;

@@ -33,6 +33,8 @@ final class Checks {
         long recorded = probe.count("select count(*) from inbound_message");
         checks.add(new RunResult.Check("every text was recorded exactly once (inbound_message rows = texts generated)",
                 recorded == truth.mosGenerated(), recorded + " rows for " + truth.mosGenerated() + " texts"));
+        long pending = probe.count("select count(*) from text_pending");
+        checks.add(new RunResult.Check("every recorded text was acted on (no text_pending rows left)", pending == 0, pending + " left"));
         checks.add(new RunResult.Check("no charge request id was billed twice", truth.requestIdsBilledTwice() == 0,
                 truth.requestIdsBilledTwice() + " billed twice"));
         int overBilled = truth.donorsBilledMoreThanTexted().size();

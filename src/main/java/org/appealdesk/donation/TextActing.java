@@ -1,0 +1,500 @@
+package org.appealdesk.donation;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.appealdesk.appeal.Appeal;
+import org.appealdesk.appeal.AppealCatalog;
+import org.appealdesk.donor.Donors;
+import org.appealdesk.platform.ArrayInsert;
+import org.appealdesk.platform.Database;
+import org.appealdesk.platform.GroupCommitter;
+import org.appealdesk.platform.Money;
+import org.appealdesk.platform.Pipeline;
+import org.appealdesk.platform.Sequences;
+import org.appealdesk.platform.Tokens;
+import org.appealdesk.platform.UkCalendar;
+import org.appealdesk.sms.KeywordParser;
+import org.appealdesk.sms.Replies;
+import org.appealdesk.sms.TextCommand;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The second stage of text intake: acts on texts the first stage has recorded and acknowledged.
+ * In one transaction per batch, a gift within the caps becomes a donation with its charge parts
+ * and their billed messages in the outbox (request ids generated here, before anything is sent);
+ * everything else gets its free reply in the outbox; consents are recorded.
+ *
+ * <p>Why a second stage: the network waits for a text's acknowledgement, and at 5,000 texts/s the
+ * one writer that recorded and acted in one transaction was 72-77% busy, so every stall queued up
+ * a second of texts behind it (BENCHMARKS.md, the acknowledgement tail). Recording a text is about
+ * a third of that work. Rule 1 still holds: a text is acknowledged only once it is committed.
+ *
+ * <p>Exactly once: the first stage writes a {@code text_pending} row with each new text; this stage
+ * deletes it in the transaction that writes what the text caused and acts only on the rows its
+ * delete returned. Texts reach this stage in memory after the first stage's commit; those that do
+ * not (a crash, a failed batch, a full queue) are found again by the sweep, which reads what is
+ * left in {@code text_pending}, so nothing recorded is ever left unacted on.
+ */
+final class TextActing implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(TextActing.class);
+
+    /** Length of the random part of a charge request id (the aggregator allows 80 characters). */
+    private static final int REQUEST_ID_RANDOM_LENGTH = 24;
+    /** Length of a Gift Aid link token: about 71 bits, unguessable. */
+    private static final int GIFT_AID_TOKEN_LENGTH = 12;
+    /**
+     * Most texts recorded but not yet acted on that this node holds in memory; past it the intake
+     * refuses texts with a temporary error (the network sends them again), so a slow second stage
+     * pushes back on the network instead of growing without bound. At 5,000 texts/s, four seconds.
+     */
+    static final int BACKLOG_MAX_DEFAULT = 20_000;
+    /** How often the sweep looks for recorded texts this stage does not hold. */
+    static final Duration SWEEP_PERIOD = Duration.ofSeconds(1);
+    /**
+     * How old a pending row must be before the sweep takes it: a just-committed text is on its way
+     * here in memory (the first stage hands it over right after its commit), and another node's
+     * texts are its own to act on while it is alive. Taking one early is harmless, only wasted work.
+     */
+    static final Duration SWEEP_GRACE = Duration.ofSeconds(10);
+    /** Most pending rows one sweep reads. */
+    static final int SWEEP_ROWS_MAX = 1_000;
+
+    /**
+     * A recorded text, waiting to be acted on.
+     *
+     * @param to where its replies go: the number in clear when it came from the first stage in
+     *           memory, the donor's stored (sealed) number when the sweep found it; null when the
+     *           donor's number was erased since (then nothing can be sent to them)
+     */
+    record RecordedText(long inboundId, long donorId, String channel, String shortcode, String network, TextCommand command,
+                        OutboxRows.Destination to) {
+    }
+
+    private final Database database;
+    private final AppealCatalog catalog;
+    private final KeywordParser parser;
+    private final Donors donors;
+    private final ChargeSettings charging;
+    private final InstantSource clock;
+    private final GroupCommitter<RecordedText, Boolean> committer;
+    private final int backlogMax;
+    /** Inbound ids queued or in a batch here: not taken twice by the sweep, and the backlog's size. */
+    private final Set<Long> held = ConcurrentHashMap.newKeySet();
+    private final Thread sweeper;
+    private volatile boolean running = true;
+
+    /**
+     * @param batching   the writer's settings; its queue must hold {@code backlogMax}, what the first
+     *                   stage may have queued when it last had room, and one sweep
+     * @param backlogMax most texts held here before the intake refuses more ({@link #BACKLOG_MAX_DEFAULT})
+     * @param sender     the outbox the texts' messages go out from (see {@link TextIntakeService}); null writes them all for its claim
+     */
+    TextActing(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging, InstantSource clock,
+               GroupCommitter.Settings batching, int backlogMax, ChargeEventService sender) {
+        if (backlogMax < 1 || backlogMax > batching.queueCapacity()) {
+            throw new IllegalArgumentException("text acting backlog must be 1-" + batching.queueCapacity() + ", got " + backlogMax);
+        }
+        this.backlogMax = backlogMax;
+        this.database = database;
+        this.catalog = catalog;
+        this.parser = new KeywordParser(catalog);
+        this.donors = donors;
+        this.charging = charging;
+        this.clock = clock;
+        GroupCommitter.BatchWork<RecordedText, Boolean> work = sender == null
+                ? (connection, texts) -> act(connection, texts, null)
+                : sender.handedOffBatches(this::act);
+        this.committer = new GroupCommitter<>(batching, database, work);
+        this.sweeper = Thread.ofVirtual().name("text-acting-sweep").start(this::sweepUntilClosed);
+    }
+
+    /** Whether the backlog has room for {@code count} more texts. */
+    boolean hasRoom(int count) {
+        return held.size() + count <= backlogMax;
+    }
+
+    /** Texts queued or being acted on here. */
+    int backlog() {
+        return held.size();
+    }
+
+    int backlogMax() {
+        return backlogMax;
+    }
+
+    /**
+     * Queues a recorded text; one already held is not queued twice. A text the queue refuses stays
+     * pending in the database for the sweep.
+     */
+    void submit(RecordedText text) {
+        if (!held.add(text.inboundId())) {
+            return;
+        }
+        committer.submit(text).whenComplete((acted, failure) -> {
+            held.remove(text.inboundId());
+            if (failure != null) {
+                log.warn("text {} not acted on yet ({}); the sweep takes it again", text.inboundId(), failure.toString());
+            }
+        });
+    }
+
+    /** Waits until nothing is queued or being acted on here; for tests and orderly shutdowns. */
+    boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!held.isEmpty()) {
+            if (System.nanoTime() - deadline > 0) {
+                return false;
+            }
+            sleep(Duration.ofMillis(5));
+        }
+        return true;
+    }
+
+    GroupCommitter.Stats stats() {
+        return committer.stats();
+    }
+
+    // ---- the sweep ---------------------------------------------------------------------------
+
+    private void sweepUntilClosed() {
+        while (running) {
+            try {
+                if (hasRoom(SWEEP_ROWS_MAX)) {
+                    sweep(SWEEP_GRACE);
+                }
+            } catch (RuntimeException e) {
+                // The database may be away; the rows wait in text_pending until it is back.
+                log.warn("sweep of recorded texts failed: {}", e.toString());
+            }
+            sleep(SWEEP_PERIOD);
+        }
+    }
+
+    /** Queues the pending texts older than {@code grace} that are not held here; returns how many. */
+    int sweep(Duration grace) {
+        List<RecordedText> found = database.inTransaction(connection -> pending(connection, grace));
+        int queued = 0;
+        for (RecordedText text : found) {
+            if (!held.contains(text.inboundId())) {
+                submit(text);
+                queued++;
+            }
+        }
+        if (queued > 0) {
+            log.info("sweep found {} recorded texts not yet acted on", queued);
+        }
+        return queued;
+    }
+
+    private List<RecordedText> pending(Connection connection, Duration grace) throws SQLException {
+        List<RecordedText> found = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
+                "select p.inbound_id, m.donor_id, m.channel, m.destination, m.body, m.network, d.phone_encrypted"
+                        + " from text_pending p join inbound_message m on m.id = p.inbound_id join donor d on d.id = m.donor_id"
+                        + " where p.recorded_at < now() - make_interval(secs => ?) order by p.inbound_id limit ?")) {
+            select.setDouble(1, grace.toMillis() / 1000.0);
+            select.setInt(2, SWEEP_ROWS_MAX);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    String shortcode = rows.getString(4);
+                    // Parsed again with today's catalogue: what the text means now is what it can still do.
+                    found.add(new RecordedText(rows.getLong(1), rows.getLong(2), rows.getString(3), shortcode, rows.getString(6),
+                            parser.parse(shortcode, rows.getString(5)), OutboxRows.Destination.sealed(rows.getBytes(7))));
+                }
+            }
+        }
+        return found;
+    }
+
+    // ---- acting on a batch -------------------------------------------------------------------
+
+    /**
+     * One batch in two round trips before the commit: (1) take the texts' pending rows, lock their
+     * donors, read what those giving have given today, and reserve ids for the most the texts can
+     * need; (2) consents, donations, parts and messages for the texts whose rows this batch took.
+     * Ids a batch does not use are left as gaps in the sequences, which no one counts on.
+     */
+    private List<Boolean> act(Connection connection, List<RecordedText> texts, HandoffBatch handoff) throws SQLException {
+        Instant now = clock.instant();
+        LocalDate today = UkCalendar.dayOf(now);
+        Pipeline pipeline = new Pipeline(connection);
+        Set<Long> taken = new HashSet<>();
+        pipeline.query("delete from text_pending where inbound_id = any(?) returning inbound_id", rows -> {
+            while (rows.next()) {
+                taken.add(rows.getLong(1));
+            }
+        }, connection.createArrayOf("bigint", texts.stream().map(RecordedText::inboundId).toArray(Long[]::new)));
+        donors.lock(pipeline, new TreeSet<>(texts.stream().map(RecordedText::donorId).toList()));
+        Map<Long, Money> spentToday = spentToday(pipeline, texts, today);
+        Ids ids = reserveIds(pipeline, texts);
+        pipeline.run();
+        List<Boolean> outcomes = new ArrayList<>(texts.size());
+        List<RecordedText> fresh = new ArrayList<>();
+        for (RecordedText text : texts) {
+            boolean mine = taken.contains(text.inboundId());
+            outcomes.add(mine);
+            if (mine) {
+                fresh.add(text);
+            }
+        }
+        act(pipeline, fresh, spentToday, today, now, handoff, ids);
+        return outcomes;
+    }
+
+    /** Ids reserved for a batch's donations, charge parts and messages: at least as many as it can write of each. */
+    private record Ids(long[] donations, long[] parts, long[] messages) {
+
+        /** The first {@code count} of {@code reserved}; more than were reserved is a bug in {@link #reserveIds}. */
+        static long[] take(long[] reserved, int count, String what) {
+            if (count > reserved.length) {
+                throw new IllegalStateException(what + ": " + count + " needed, " + reserved.length + " reserved");
+            }
+            return count == reserved.length ? reserved : Arrays.copyOf(reserved, count);
+        }
+    }
+
+    /**
+     * Adds the reservation of the most ids the texts can need: a donation per gift asked for; the
+     * parts of its charge plan; and per text one message: the billed message of each part, or the
+     * one reply any other text (or a gift refused) gets.
+     */
+    private Ids reserveIds(Pipeline pipeline, List<RecordedText> texts) {
+        int donations = 0;
+        int parts = 0;
+        int messages = 0;
+        for (RecordedText text : texts) {
+            if (text.command() instanceof TextCommand.Donate donate) {
+                int planned = ChargePlan.parts(donate.amount(), text.network(), charging.partMaxByNetwork()).size();
+                donations++;
+                parts += planned;
+                messages += Math.max(1, planned);
+            } else {
+                messages++;
+            }
+        }
+        return new Ids(Sequences.reserve(pipeline, "donation_id_seq", donations), Sequences.reserve(pipeline, "charge_part_id_seq", parts),
+                Sequences.reserve(pipeline, "outbox_id_seq", messages));
+    }
+
+    /** A donation about to be written, with its parts. */
+    private record NewDonation(RecordedText source, Appeal appeal, Money amount, boolean noContact, String rejectedReason,
+                               List<ChargePart> parts) {
+    }
+
+    private void act(Pipeline pipeline, List<RecordedText> fresh, Map<Long, Money> spentToday, LocalDate today, Instant now,
+                     HandoffBatch handoff, Ids ids) throws SQLException {
+        if (fresh.isEmpty()) {
+            return;
+        }
+        List<NewDonation> donations = new ArrayList<>();
+        OutboxRows outbox = new OutboxRows(handoff);
+        List<Donors.ConsentStatement> consents = new ArrayList<>();
+        for (RecordedText text : fresh) {
+            String shortcode = text.shortcode();
+            String network = text.network();
+            // Every reply goes back to the number the text came from.
+            OutboxRows.Destination to = text.to();
+            switch (text.command()) {
+                case TextCommand.Donate donate -> {
+                    NewDonation donation = decide(text, donate, spentToday);
+                    donations.add(donation);
+                    if (donation.rejectedReason() != null) {
+                        outbox.free(text.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.dailyCapReached(donate.appeal()), network, to);
+                    }
+                    consents.add(consentOf(text, donate));
+                }
+                case TextCommand.Stop stop -> {
+                    consents.add(new Donors.ConsentStatement(text.donorId(), "*", false, stop.all() ? "STOP ALL" : "STOP", text.inboundId(),
+                            Donors.ConsentStatement.Effect.STOP));
+                    outbox.free(text.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.stopped(), network, to);
+                }
+                case TextCommand.OptOut optOut -> {
+                    consents.add(new Donors.ConsentStatement(text.donorId(), "*", false, optOut.kind().name(), text.inboundId(),
+                            Donors.ConsentStatement.Effect.NO_CONTACT));
+                    outbox.free(text.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.optedOut(), network, to);
+                }
+                case TextCommand.Help help -> {
+                    List<Appeal> appeals = catalog.appealsOn(shortcode);
+                    String reply = appeals.isEmpty() ? Replies.notRecognised() : Replies.help(appeals.getFirst());
+                    outbox.free(text.donorId(), OutboxRows.Kind.REPLY, shortcode, reply, network, to);
+                }
+                case TextCommand.AmountNotOffered notOffered ->
+                        outbox.free(text.donorId(), OutboxRows.Kind.REPLY, shortcode, Replies.howToDonate(notOffered.appeal(), shortcode), network, to);
+                case TextCommand.NotUnderstood notUnderstood -> {
+                    // Never guess which appeal was meant: only a shortcode with exactly one appeal
+                    // gets that appeal's instructions (DOMAIN.md, the 2014 near-miss keywords).
+                    List<Appeal> appeals = catalog.appealsOn(shortcode);
+                    String reply = appeals.size() == 1 ? Replies.howToDonate(appeals.getFirst(), shortcode) : Replies.notRecognised();
+                    outbox.free(text.donorId(), OutboxRows.Kind.REPLY, shortcode, reply, network, to);
+                }
+            }
+        }
+        donors.record(pipeline, consents, now);
+        writeDonations(pipeline, donations, outbox, today, now, ids);
+    }
+
+    /** Per-text maximum and per-number daily cap, counting this batch's earlier gifts too. */
+    private NewDonation decide(RecordedText text, TextCommand.Donate donate, Map<Long, Money> spentToday) {
+        Appeal appeal = donate.appeal();
+        Money amount = donate.amount();
+        if (amount.isGreaterThan(appeal.maxPerText())) {
+            return new NewDonation(text, appeal, amount, donate.noContact(), "OVER_MAX_PER_TEXT", List.of());
+        }
+        Money spent = spentToday.getOrDefault(text.donorId(), Money.ZERO);
+        if (spent.plus(amount).isGreaterThan(appeal.dailyCapPerNumber())) {
+            return new NewDonation(text, appeal, amount, donate.noContact(), "DAILY_CAP", List.of());
+        }
+        spentToday.put(text.donorId(), spent.plus(amount));
+        return new NewDonation(text, appeal, amount, donate.noContact(), null,
+                ChargePlan.parts(amount, text.network(), charging.partMaxByNetwork()));
+    }
+
+    /**
+     * Adds the query of what each donor asking to give has given or has in flight today (pending
+     * and unknown count, to be safe), after their lock in the same pipeline; the map is filled
+     * when the pipeline runs. It covers every such text of the batch, before anyone knows which
+     * this batch takes; only those it takes consult it.
+     */
+    private static Map<Long, Money> spentToday(Pipeline pipeline, List<RecordedText> texts, LocalDate today) throws SQLException {
+        Map<Long, Money> spent = new HashMap<>();
+        Long[] donorIds = texts.stream().filter(t -> t.command() instanceof TextCommand.Donate).map(RecordedText::donorId).distinct()
+                .toArray(Long[]::new);
+        if (donorIds.length == 0) {
+            return spent;
+        }
+        pipeline.query("select donor_id, sum(amount_pence) from donation where donor_id = any(?) and uk_day = ?"
+                        + " and state in ('CHARGING', 'CHARGED', 'UNKNOWN') group by donor_id", rows -> {
+                    while (rows.next()) {
+                        spent.put(rows.getLong(1), Money.ofPence(rows.getLong(2)));
+                    }
+                }, pipeline.connection().createArrayOf("bigint", donorIds), today);
+        return spent;
+    }
+
+    /** Texting the plain keyword is the charity's opt-in only, never the publisher's; KEYWORDNOINFO opts out. */
+    private static Donors.ConsentStatement consentOf(RecordedText text, TextCommand.Donate donate) {
+        String charity = donate.appeal().charity().name();
+        String source = "keyword to " + text.shortcode() + (donate.noContact() ? " (no contact)" : "");
+        return new Donors.ConsentStatement(text.donorId(), charity, !donate.noContact(), source, text.inboundId(),
+                donate.noContact() ? Donors.ConsentStatement.Effect.NO_CONTACT : Donors.ConsentStatement.Effect.NONE);
+    }
+
+    /** Adds the donations, their parts and the messages, with ids from those reserved, then runs the pipeline (the consents are in it already). */
+    private void writeDonations(Pipeline pipeline, List<NewDonation> donations, OutboxRows outbox, LocalDate today, Instant now, Ids reserved)
+            throws SQLException {
+        long[] donationIds = Ids.take(reserved.donations(), donations.size(), "donation ids");
+        int partCount = donations.stream().mapToInt(d -> d.parts().size()).sum();
+        long[] partIds = Ids.take(reserved.parts(), partCount, "charge part ids");
+        List<int[]> partOutboxIndex = new ArrayList<>();
+        List<String> requestIds = new ArrayList<>();
+        for (NewDonation donation : donations) {
+            for (ChargePart part : donation.parts()) {
+                String requestId = "ad" + Tokens.random(REQUEST_ID_RANDOM_LENGTH);
+                requestIds.add(requestId);
+                // The billed reply goes from the shortcode the donor texted; the SMS adapter maps its price to a billing code.
+                RecordedText source = donation.source();
+                partOutboxIndex.add(new int[]{outbox.billed(source.donorId(), source.shortcode(),
+                        Replies.billedMessage(donation.appeal(), part.amount()), part.amount(), requestId, source.network(), source.to())});
+            }
+        }
+        long[] outboxIds = Ids.take(reserved.messages(), outbox.size(), "message ids");
+        int n = donations.size();
+        Long[] ids = new Long[n];
+        String[] slugs = new String[n];
+        Long[] donorIds = new Long[n];
+        Long[] inboundIds = new Long[n];
+        String[] channels = new String[n];
+        Long[] amounts = new Long[n];
+        Boolean[] noContact = new Boolean[n];
+        String[] networks = new String[n];
+        String[] states = new String[n];
+        String[] reasons = new String[n];
+        Boolean[] permanent = new Boolean[n];
+        java.sql.Date[] ukDays = new java.sql.Date[n];
+        Timestamp[] createdAt = new Timestamp[n];
+        String[] giftAidTokens = new String[n];
+        Long[] partIdColumn = new Long[partCount];
+        Long[] partDonationIds = new Long[partCount];
+        Integer[] partNos = new Integer[partCount];
+        Long[] partAmounts = new Long[partCount];
+        Long[] partOutboxIds = new Long[partCount];
+        String[] partStates = new String[partCount];
+        int partIndex = 0;
+        for (int i = 0; i < n; i++) {
+            NewDonation donation = donations.get(i);
+            RecordedText source = donation.source();
+            boolean rejected = donation.rejectedReason() != null;
+            ids[i] = donationIds[i];
+            slugs[i] = donation.appeal().slug();
+            donorIds[i] = source.donorId();
+            inboundIds[i] = source.inboundId();
+            channels[i] = source.channel();
+            amounts[i] = donation.amount().pence();
+            noContact[i] = donation.noContact();
+            networks[i] = source.network();
+            states[i] = rejected ? "REJECTED" : "CHARGING";
+            reasons[i] = donation.rejectedReason();
+            permanent[i] = rejected ? Boolean.TRUE : null;
+            ukDays[i] = java.sql.Date.valueOf(today);
+            createdAt[i] = Timestamp.from(now);
+            giftAidTokens[i] = rejected ? null : Tokens.random(GIFT_AID_TOKEN_LENGTH);
+            for (ChargePart part : donation.parts()) {
+                partIdColumn[partIndex] = partIds[partIndex];
+                partDonationIds[partIndex] = donationIds[i];
+                partNos[partIndex] = part.partNo();
+                partAmounts[partIndex] = part.amount().pence();
+                partOutboxIds[partIndex] = outboxIds[partOutboxIndex.get(partIndex)[0]];
+                partStates[partIndex] = "PENDING";
+                partIndex++;
+            }
+        }
+        ArrayInsert.into("donation", n).column("id", "bigint", ids).column("appeal_slug", "text", slugs)
+                .column("donor_id", "bigint", donorIds).column("inbound_id", "bigint", inboundIds).column("channel", "text", channels)
+                .column("amount_pence", "bigint", amounts).column("no_contact", "boolean", noContact).column("network", "text", networks)
+                .column("state", "text", states).column("reason", "text", reasons).column("permanent", "boolean", permanent)
+                .column("uk_day", "date", ukDays).column("created_at", "timestamptz", createdAt).column("gift_aid_token", "text", giftAidTokens)
+                .addTo(pipeline);
+        ArrayInsert.into("charge_part", partCount).column("id", "bigint", partIdColumn).column("donation_id", "bigint", partDonationIds)
+                .column("part_no", "int", partNos).column("amount_pence", "bigint", partAmounts)
+                .column("request_id", "text", requestIds.toArray(new String[0])).column("outbox_id", "bigint", partOutboxIds)
+                .column("state", "text", partStates)
+                .addTo(pipeline);
+        outbox.write(pipeline, outboxIds, now);
+        pipeline.run();
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            TimeUnit.NANOSECONDS.sleep(duration.toNanos());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops the sweep, then acts on what is queued (bounded wait); what is left stays pending for the next start. */
+    @Override
+    public void close() {
+        running = false;
+        sweeper.interrupt();
+        committer.close();
+    }
+}

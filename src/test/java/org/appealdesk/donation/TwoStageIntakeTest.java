@@ -1,0 +1,212 @@
+package org.appealdesk.donation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.appealdesk.app.Core;
+import org.appealdesk.donor.Donors;
+import org.appealdesk.platform.Database;
+import org.appealdesk.platform.Money;
+import org.appealdesk.platform.PhoneNumber;
+import org.appealdesk.sms.InboundText;
+import org.appealdesk.sms.OutboundMessage;
+import org.appealdesk.sms.TextIntake.IntakeOutcome;
+import org.appealdesk.support.Fixtures;
+import org.appealdesk.support.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The two stages of text intake on the real embedded PostgreSQL: a text is acknowledged once it is
+ * recorded, acted on behind that exactly once, found again after a crash, and refused while the
+ * acting stage is too far behind.
+ */
+class TwoStageIntakeTest {
+
+    private static final PhoneNumber ANNA = PhoneNumber.parse("447700900001");
+    private static final PhoneNumber BEN = PhoneNumber.parse("447700900002");
+    private static final ChargeSettings CHARGING = new ChargeSettings(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(30),
+            Map.of("three", Money.ofPounds(10)));
+    private static final Duration WAIT = Duration.ofSeconds(20);
+
+    private Database database;
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @BeforeEach
+    void start() {
+        database = TestDatabase.clean();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        for (AutoCloseable closeable : closing.reversed()) {
+            closeable.close();
+        }
+    }
+
+    private Core core() {
+        Core core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), CHARGING, Core.Batching.defaults(), InstantSource.system(),
+                Duration.ofMillis(50));
+        closing.add(core);
+        return core;
+    }
+
+    private static InboundText text(PhoneNumber from, String externalId, String body) {
+        return new InboundText("smpp", externalId, from, "70141", body, "o2", Instant.now());
+    }
+
+    private long count(String sql) {
+        return TestDatabase.count(database, sql);
+    }
+
+    @Test
+    void aTextIsActedOnOnceBehindItsAcknowledgementAndItsPendingRowGoes() throws Exception {
+        // Proves: acknowledgement means recorded with a pending row; acting writes the donation, its part and billed message
+        // and the free reply, and removes the pending row; a redelivery after that changes nothing.
+        Core core = core();
+        assertThat(core.texts.submit(text(ANNA, "a-1", "SUN5")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
+        assertThat(core.texts.submit(text(BEN, "b-1", "HELP")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
+        assertThat(core.texts.awaitActed(WAIT)).isTrue();
+
+        assertThat(count("select count(*) from text_pending")).isZero();
+        assertThat(count("select count(*) from donation where state = 'CHARGING' and amount_pence = 500")).isEqualTo(1);
+        assertThat(count("select count(*) from outbox where kind = 'CHARGE'")).isEqualTo(1);
+        assertThat(count("select count(*) from outbox where kind = 'REPLY'")).as("the help reply").isEqualTo(1);
+        assertThat(count("select count(*) from contact_consent")).as("the gift's consent statement").isEqualTo(1);
+
+        assertThat(core.texts.submit(text(ANNA, "a-1", "SUN5")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.DUPLICATE);
+        assertThat(core.texts.awaitActed(WAIT)).isTrue();
+        assertThat(core.texts.sweepPending(Duration.ZERO)).as("nothing left for the sweep").isZero();
+        assertThat(count("select count(*) from donation")).isEqualTo(1);
+        assertThat(count("select count(*) from outbox")).isEqualTo(2);
+        assertThat(core.texts.actingStats().items()).as("the redelivery never reached the acting stage").isEqualTo(2);
+    }
+
+    @Test
+    void textsRecordedBeforeACrashAreActedOnAfterTheRestartFromTheDonorsStoredNumber() throws Exception {
+        // Proves: what a crashed node recorded and acknowledged but never acted on (its pending rows, left older than the sweep's
+        // grace) is acted on by the next start's sweep, with replies to the donor's stored number; nothing is acted on twice.
+        Donors donors = new Donors(Fixtures.vault());
+        long annaId = database.inTransaction(c -> donors.resolveAndLock(c, List.of(ANNA), Instant.now()).get(ANNA));
+        long benId = database.inTransaction(c -> donors.resolveAndLock(c, List.of(BEN), Instant.now()).get(BEN));
+        database.inTransactionVoid(c -> {
+            recordAsACrashedNodeDid(c, 901, annaId, "SUN10", "DONATE");
+            recordAsACrashedNodeDid(c, 902, benId, "STOP", "STOP");
+        });
+
+        Core core = core();  // its sweep runs at start
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (count("select count(*) from text_pending") > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(core.texts.awaitActed(WAIT)).isTrue();
+        assertThat(count("select count(*) from text_pending")).isZero();
+        assertThat(count("select count(*) from donation where inbound_id = 901 and state = 'CHARGING' and amount_pence = 1000")).isEqualTo(1);
+        assertThat(count("select count(*) from donor where id = " + benId + " and stopped_at is not null")).isEqualTo(1);
+
+        List<OutboundMessage> out = core.events.claim(100);
+        assertThat(out).hasSize(2);
+        assertThat(out.stream().filter(OutboundMessage::isBilled).map(OutboundMessage::destination)).containsExactly(ANNA);
+        assertThat(out.stream().filter(m -> !m.isBilled()).map(OutboundMessage::destination)).containsExactly(BEN);
+
+        assertThat(core.texts.sweepPending(Duration.ZERO)).isZero();
+        assertThat(count("select count(*) from donation")).isEqualTo(1);
+    }
+
+    /** What the first stage writes for one text, with the pending row a minute old (older than the sweep's grace). */
+    private static void recordAsACrashedNodeDid(Connection connection, long inboundId, long donorId, String body, String command)
+            throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("insert into inbound_message (id, channel, external_id, donor_id,"
+                + " destination, body, network, command, received_at) values (?, 'smpp', ?, ?, '70141', ?, 'o2', ?, now())")) {
+            insert.setLong(1, inboundId);
+            insert.setString(2, "crashed-" + inboundId);
+            insert.setLong(3, donorId);
+            insert.setString(4, body);
+            insert.setString(5, command);
+            insert.executeUpdate();
+        }
+        try (PreparedStatement pending = connection.prepareStatement(
+                "insert into text_pending (inbound_id, recorded_at) values (?, now() - interval '1 minute')")) {
+            pending.setLong(1, inboundId);
+            pending.executeUpdate();
+        }
+    }
+
+    @Test
+    void twoNodesSweepingTheSameTextsActOnEachOnce() throws Exception {
+        // Proves: the pending row's delete decides who acts: two nodes sweeping the same rows at once write one donation each.
+        Donors donors = new Donors(Fixtures.vault());
+        List<Long> ids = new ArrayList<>();
+        database.inTransactionVoid(c -> {
+            for (int i = 0; i < 40; i++) {
+                PhoneNumber donor = PhoneNumber.parse("4477009010" + String.format("%02d", i));
+                long donorId = donors.resolveAndLock(c, List.of(donor), Instant.now()).get(donor);
+                recordAsACrashedNodeDid(c, 1000 + i, donorId, "SUN3", "DONATE");
+                ids.add(1000L + i);
+            }
+        });
+        Core first = core();
+        Core second = core();
+        CompletableFuture<Integer> one = CompletableFuture.supplyAsync(() -> first.texts.sweepPending(Duration.ZERO));
+        CompletableFuture<Integer> two = CompletableFuture.supplyAsync(() -> second.texts.sweepPending(Duration.ZERO));
+        one.get(10, TimeUnit.SECONDS);
+        two.get(10, TimeUnit.SECONDS);
+        assertThat(first.texts.awaitActed(WAIT)).isTrue();
+        assertThat(second.texts.awaitActed(WAIT)).isTrue();
+
+        assertThat(count("select count(*) from text_pending")).isZero();
+        assertThat(count("select count(*) from donation")).isEqualTo(ids.size());
+        assertThat(count("select count(*) from charge_part")).isEqualTo(ids.size());
+        assertThat(count("select count(*) from outbox")).isEqualTo(ids.size());
+        assertThat(count("select count(*) from contact_consent")).isEqualTo(ids.size());
+    }
+
+    @Test
+    void recordingDoesNotWaitForADonorsLockAndRefusesTextsOnceTheActingBacklogIsFull() throws Exception {
+        // Proves: while another transaction holds the donor's lock (as the acting stage does while it spends the cap), the same
+        // donor's texts are still recorded and acknowledged; once the backlog limit is reached the next text is refused with a
+        // temporary error (never lost: it was not acknowledged); when the lock goes, everything held is acted on.
+        int backlogMax = 3;
+        TextIntakeService intake = new TextIntakeService(database, Fixtures.catalog(10), new Donors(Fixtures.vault()), CHARGING,
+                InstantSource.system(), Core.Batching.defaults().texts(), 1, backlogMax, null);
+        closing.add(intake);
+        assertThat(intake.submit(text(ANNA, "a-0", "SUN3")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
+        assertThat(intake.awaitActed(WAIT)).isTrue();
+        long annaId = count("select donor_id from inbound_message where external_id = 'a-0'");
+
+        try (Connection holder = database.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("select id from donor where id = ? for update")) {
+                lock.setLong(1, annaId);
+                lock.executeQuery().close();
+            }
+            for (int i = 1; i <= backlogMax; i++) {
+                assertThat(intake.submit(text(ANNA, "a-" + i, "SUN3")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
+            }
+            assertThatThrownBy(() -> intake.submit(text(ANNA, "a-9", "SUN3")).get(10, TimeUnit.SECONDS))
+                    .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(RejectedExecutionException.class)
+                    .hasMessageContaining("3 recorded texts wait to be acted on (at most 3)");
+            assertThat(count("select count(*) from text_pending")).isEqualTo(backlogMax);
+            holder.rollback();
+        }
+        assertThat(intake.awaitActed(WAIT)).isTrue();
+        assertThat(count("select count(*) from text_pending")).isZero();
+        assertThat(count("select count(*) from inbound_message")).as("the refused text was not recorded").isEqualTo(1 + backlogMax);
+        assertThat(count("select count(*) from donation where state = 'CHARGING'")).isEqualTo(1 + backlogMax);
+        assertThat(intake.submit(text(ANNA, "a-9", "SUN3")).get(10, TimeUnit.SECONDS)).as("taken once there is room").isEqualTo(IntakeOutcome.RECORDED);
+    }
+}
