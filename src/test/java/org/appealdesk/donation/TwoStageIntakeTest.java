@@ -19,6 +19,7 @@ import java.util.concurrent.TimeUnit;
 import org.appealdesk.app.Core;
 import org.appealdesk.donor.Donors;
 import org.appealdesk.platform.Database;
+import org.appealdesk.platform.GroupCommitter;
 import org.appealdesk.platform.Money;
 import org.appealdesk.platform.PhoneNumber;
 import org.appealdesk.sms.InboundText;
@@ -144,6 +145,36 @@ class TwoStageIntakeTest {
             pending.setLong(1, inboundId);
             pending.executeUpdate();
         }
+    }
+
+    @Test
+    void aTextWhoseDonorAnotherNodeCreatesAtTheSameMomentIsRecordedAgainstThatDonor() throws Exception {
+        // Proves: when another transaction inserts the same new donor while a batch's one statement runs, that statement
+        // waits, finds neither the donor nor room to create it, and the text is recorded in the second round trip against
+        // the other node's donor; the batch's other texts are recorded as usual.
+        // Both texts in one batch: its writer lingers 300 ms for more.
+        Core.Batching lingering = new Core.Batching(new GroupCommitter.Settings("text-intake", 500, 20_000, Duration.ofMillis(300)), 1,
+                Core.Batching.defaults().events(), Core.Batching.defaults().handoffCapacity());
+        Core core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), CHARGING, lingering, InstantSource.system(), Duration.ofMillis(50));
+        closing.add(core);
+        Donors donors = new Donors(Fixtures.vault());
+        try (Connection otherNode = database.dataSource().getConnection()) {
+            otherNode.setAutoCommit(false);
+            long annaId = donors.resolveAndLock(otherNode, List.of(ANNA), Instant.now()).get(ANNA);
+            CompletableFuture<IntakeOutcome> anna = core.texts.submit(text(ANNA, "race-1", "SUN3"));
+            CompletableFuture<IntakeOutcome> ben = core.texts.submit(text(BEN, "race-2", "SUN3"));
+            Thread.sleep(800);
+            assertThat(anna).as("waiting on the other node's uncommitted donor").isNotDone();
+            otherNode.commit();
+            assertThat(anna.get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
+            assertThat(ben.get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
+            assertThat(core.texts.stats().batches()).as("one transaction, not a failed batch retried text by text").isEqualTo(1);
+            Fixtures.awaitActed(core.texts);
+            assertThat(count("select donor_id from inbound_message where external_id = 'race-1'")).isEqualTo(annaId);
+        }
+        assertThat(count("select count(*) from donor")).isEqualTo(2);
+        assertThat(count("select count(*) from donation where state = 'CHARGING'")).isEqualTo(2);
+        assertThat(count("select count(*) from text_pending")).isZero();
     }
 
     @Test
