@@ -1,5 +1,6 @@
 package org.appealdesk.app;
 
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.nio.file.Path;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.appealdesk.donation.TextIntakeService;
 import org.appealdesk.platform.Database;
 import org.appealdesk.platform.DatabaseSettings;
 import org.appealdesk.platform.EmbeddedPostgresServer;
@@ -69,6 +71,8 @@ public final class Application implements AutoCloseable {
         Database database = Database.open(databaseSettings);
         Core core = new Core(database, config.catalog(), vault, config.charging(), batching, InstantSource.system(), TOTALS_REFRESH);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        Gauge.builder("appealdesk.texts.waiting", core.texts, TextIntakeService::waitingToAct)
+                .description("texts acknowledged and not yet acted on (new texts are refused at the limit)").register(metrics);
         List<SmppGateway> gateways = new ArrayList<>();
         for (SmppSettings smsc : config.smsc()) {
             SmppGateway gateway = new SmppGateway(smsc, core.texts, core.events, core.events, metrics);

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.appealdesk.appeal.Appeal;
 import org.appealdesk.appeal.AppealCatalog;
@@ -77,6 +78,8 @@ final class TextActing implements AutoCloseable {
     static final Duration SWEEP_GRACE = Duration.ofSeconds(10);
     /** Most pending rows one sweep reads. */
     static final int SWEEP_ROWS_MAX = 1_000;
+    /** Longest wait at close for a sweep in progress to finish its query. */
+    private static final Duration SWEEP_JOIN_MAX = Duration.ofSeconds(5);
 
     /**
      * A recorded text, waiting to be acted on.
@@ -100,7 +103,8 @@ final class TextActing implements AutoCloseable {
     /** Inbound ids queued or in a batch here: not taken twice by the sweep, and the backlog's size. */
     private final Set<Long> held = ConcurrentHashMap.newKeySet();
     private final Thread sweeper;
-    private volatile boolean running = true;
+    /** Counted down by {@link #close}: ends the sweep's wait at once, without interrupting a query it may be running. */
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     /**
      * @param batching   the writer's settings; its queue must hold {@code backlogMax}, what the first
@@ -176,16 +180,19 @@ final class TextActing implements AutoCloseable {
     // ---- the sweep ---------------------------------------------------------------------------
 
     private void sweepUntilClosed() {
-        while (running) {
-            try {
-                if (hasRoom(SWEEP_ROWS_MAX)) {
-                    sweep(SWEEP_GRACE);
+        try {
+            do {
+                try {
+                    if (hasRoom(SWEEP_ROWS_MAX)) {
+                        sweep(SWEEP_GRACE);
+                    }
+                } catch (RuntimeException e) {
+                    // The database may be away; the rows wait in text_pending until it is back.
+                    log.warn("sweep of recorded texts failed: {}", e.toString());
                 }
-            } catch (RuntimeException e) {
-                // The database may be away; the rows wait in text_pending until it is back.
-                log.warn("sweep of recorded texts failed: {}", e.toString());
-            }
-            sleep(SWEEP_PERIOD);
+            } while (!closed.await(SWEEP_PERIOD.toMillis(), TimeUnit.MILLISECONDS));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -493,8 +500,12 @@ final class TextActing implements AutoCloseable {
     /** Stops the sweep, then acts on what is queued (bounded wait); what is left stays pending for the next start. */
     @Override
     public void close() {
-        running = false;
-        sweeper.interrupt();
+        closed.countDown();
+        try {
+            sweeper.join(SWEEP_JOIN_MAX);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         committer.close();
     }
 }

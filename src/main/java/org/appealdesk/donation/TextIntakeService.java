@@ -133,6 +133,11 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         return acting.awaitIdle(timeout);
     }
 
+    /** Texts acknowledged on this node and not yet acted on: what an on-call engineer watches at a peak (new texts are refused at the backlog limit, 20,000 by default). */
+    public int waitingToAct() {
+        return acting.backlog();
+    }
+
     /** Queues for acting the recorded texts older than {@code grace} that this node does not hold (the sweep, at once); returns how many. */
     public int sweepPending(Duration grace) {
         return acting.sweep(grace);

@@ -232,6 +232,7 @@ class TwoStageIntakeTest {
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(RejectedExecutionException.class)
                     .hasMessageContaining("3 recorded texts wait to be acted on (at most 3)");
             assertThat(count("select count(*) from text_pending")).isEqualTo(backlogMax);
+            assertThat(intake.waitingToAct()).as("the gauge an on-call engineer watches").isEqualTo(backlogMax);
             holder.rollback();
         }
         assertThat(intake.awaitActed(WAIT)).isTrue();
