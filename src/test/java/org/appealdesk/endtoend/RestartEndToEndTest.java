@@ -46,6 +46,8 @@ class RestartEndToEndTest {
             first.destroyForcibly(); // SIGKILL: no shutdown hooks, no polite unbind
             assertThat(first.waitFor(30, TimeUnit.SECONDS)).isTrue();
             long ackedBeforeKill = smsc.ledger().mosAcked();
+            // Texts acknowledged but not yet acted on when the process died (a few, at 300/s): the next start's sweep takes them.
+            System.out.println("texts pending after the kill: " + TestDatabase.count(database, "select count(*) from text_pending"));
             assertThat(run.isDone()).as("killed in the middle of the run").isFalse();
 
             Process second = startServe(config, "second");
@@ -53,9 +55,10 @@ class RestartEndToEndTest {
                 assertThat(run.awaitSent(Duration.ofSeconds(90))).isTrue();
                 assertThat(smsc.awaitQuiet(Duration.ofSeconds(90))).as("network quiet after restart").isTrue();
                 assertThat(EndToEndSupport.awaitTrue(Duration.ofSeconds(60), () ->
-                        TestDatabase.count(database, "select count(*) from outbox where state in ('PENDING', 'SENDING')") == 0
+                        TestDatabase.count(database, "select count(*) from text_pending") == 0
+                                && TestDatabase.count(database, "select count(*) from outbox where state in ('PENDING', 'SENDING')") == 0
                                 && TestDatabase.count(database, "select count(*) from charge_part where state = 'PENDING'") == 0))
-                        .as("every claimed message answered or handed to the janitor").isTrue();
+                        .as("every acknowledged text acted on, every claimed message answered or handed to the janitor").isTrue();
             } finally {
                 second.destroy();
                 second.waitFor(30, TimeUnit.SECONDS);
@@ -65,6 +68,8 @@ class RestartEndToEndTest {
             assertThat(ackedBeforeKill).isPositive().isLessThan(truth.mosGenerated());
             assertThat(truth.mosPending()).isZero();
             assertThat(TestDatabase.count(database, "select count(*) from inbound_message")).isEqualTo(truth.mosGenerated());
+            assertThat(TestDatabase.count(database, "select count(*) from inbound_message m where m.command = 'DONATE'"
+                    + " and not exists (select 1 from donation d where d.inbound_id = m.id)")).as("every gift asked for became a donation").isZero();
             assertThat(truth.requestIdsSubmittedMoreThanOnce()).isZero();
             assertThat(truth.requestIdsBilledTwice()).isZero();
             assertThat(truth.donorsBilledMoreThanTexted()).isEmpty();
