@@ -12,10 +12,10 @@ import org.appealdesk.platform.Database;
 import org.appealdesk.platform.Money;
 
 /**
- * The figures a finance officer asks for after a run, straight from the database: texts received,
- * gifts charged, declined by reason, unknown, money charged and money per fund (from the ledger).
+ * The figures a finance officer asks for after a run, straight from the database: texts received
+ * (and any not yet acted on), gifts charged, declined by reason, unknown, money charged and money per fund (from the ledger).
  */
-public record Summary(long textsReceived, Map<String, Long> textsByCommand, long charged, long charging, long unknown,
+public record Summary(long textsReceived, Map<String, Long> textsByCommand, long textsWaiting, long charged, long charging, long unknown,
                       Map<String, Long> declinedByReason, Map<String, Long> rejectedByReason, Money amountCharged,
                       Map<String, Money> amountPerFund) {
 
@@ -23,6 +23,7 @@ public record Summary(long textsReceived, Map<String, Long> textsByCommand, long
         return database.inTransaction(connection -> new Summary(
                 single(connection, "select count(*) from inbound_message"),
                 counts(connection, "select command, count(*) from inbound_message group by command order by 2 desc"),
+                single(connection, "select count(*) from text_pending"),
                 single(connection, "select count(*) from donation where state = 'CHARGED'"),
                 single(connection, "select count(*) from donation where state = 'CHARGING'"),
                 single(connection, "select count(*) from donation where state = 'UNKNOWN'"),
@@ -65,6 +66,10 @@ public record Summary(long textsReceived, Map<String, Long> textsByCommand, long
 
     public void print(PrintStream out) {
         out.println("Texts received:      " + textsReceived + "  " + textsByCommand);
+        if (textsWaiting > 0) {
+            // Acknowledged, not yet acted on: a running node acts on them within seconds, a stopped one at its next start.
+            out.println("Not yet acted on:    " + textsWaiting + "  (acted on by a running node, or at the next start)");
+        }
         out.println("Gifts charged:       " + charged + "  (" + amountCharged + ")");
         out.println("Awaiting report:     " + charging);
         out.println("Unknown (uncounted): " + unknown);

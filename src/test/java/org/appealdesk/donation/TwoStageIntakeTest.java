@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.appealdesk.app.Core;
+import org.appealdesk.app.Summary;
 import org.appealdesk.donor.Donors;
 import org.appealdesk.platform.Database;
 import org.appealdesk.platform.GroupCommitter;
@@ -108,6 +109,11 @@ class TwoStageIntakeTest {
             recordAsACrashedNodeDid(c, 901, annaId, "SUN10", "DONATE");
             recordAsACrashedNodeDid(c, 902, benId, "STOP", "STOP");
         });
+
+        assertThat(Summary.read(database).textsWaiting()).as("the finance summary shows them").isEqualTo(2);
+        java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
+        Summary.read(database).print(new java.io.PrintStream(printed, true, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("Not yet acted on:    2");
 
         Core core = core();  // its sweep runs at start
         long deadline = System.nanoTime() + WAIT.toNanos();
