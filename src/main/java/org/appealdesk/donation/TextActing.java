@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * <p>Why a second stage: the network waits for a text's acknowledgement, and at 5,000 texts/s the
  * one writer that recorded and acted in one transaction was 72-77% busy, so every stall queued up
  * a second of texts behind it (BENCHMARKS.md, the acknowledgement tail). Recording a text is about
- * a third of that work. Rule 1 still holds: a text is acknowledged only once it is committed.
+ * a third of the statement time. Rule 1 still holds: a text is acknowledged only once it is committed.
  *
  * <p>Exactly once: the first stage writes a {@code text_pending} row with each new text; this stage
  * deletes it in the transaction that writes what the text caused and acts only on the rows its

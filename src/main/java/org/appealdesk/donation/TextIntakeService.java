@@ -34,13 +34,24 @@ import org.appealdesk.sms.TextIntake;
  * adapter acknowledge the network. Acting ({@link TextActing}), behind it: a gift within the caps
  * becomes a donation with its charge parts and billed messages (request ids generated before
  * anything is sent); everything else gets its free reply. The acknowledgement waits for the
- * first only, which is about a third of the work (BENCHMARKS.md, two-stage intake). Whenever in
- * doubt, nothing is charged.
+ * first only: about a third of the statement time a text, and half of PostgreSQL's time at
+ * 5,000 texts/s (BENCHMARKS.md, two-stage intake). Whenever in doubt, nothing is charged.
  */
 public final class TextIntakeService implements TextIntake, AutoCloseable {
 
     /** Most writers the intake may be split over (each needs a pooled connection while it commits). */
     public static final int WRITERS_MAX = 8;
+
+    /**
+     * How long the acting stage's writer lingers for more texts. Nobody waits on its batches for an
+     * acknowledgement, and large ones cost less a text: at 5,000 texts/s, batches of about 460
+     * took 91 µs a text and PostgreSQL 0.55 cores, against about 40 a batch, 142 µs and 0.70
+     * cores with the recording writer's 2 ms (BENCHMARKS.md, two-stage intake). A gift's thank-you
+     * waits up to this much longer.
+     */
+    static final Duration ACTING_LINGER = Duration.ofMillis(50);
+    /** Most texts the acting stage's writer takes in one transaction. */
+    static final int ACTING_BATCH_SIZE_MAX = 1_000;
 
     private final KeywordParser parser;
     private final Donors donors;
@@ -78,17 +89,6 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         }
         this.writers = List.copyOf(created);
     }
-
-    /**
-     * How long the acting stage's writer lingers for more texts. Nobody waits on its batches for an
-     * acknowledgement, and large ones cost less a text: at 5,000 texts/s, batches of about 460
-     * took 91 µs a text and PostgreSQL 0.55 cores, against about 40 a batch, 142 µs and 0.70
-     * cores with the recording writer's 2 ms (BENCHMARKS.md, two-stage intake). A gift's thank-you
-     * waits up to this much longer.
-     */
-    static final Duration ACTING_LINGER = Duration.ofMillis(50);
-    /** Most texts the acting stage's writer takes in one transaction. */
-    static final int ACTING_BATCH_SIZE_MAX = 1_000;
 
     /**
      * The acting stage's writer: larger batches than recording's, and a queue that holds its

@@ -32,34 +32,13 @@ public final class Donors {
 
     /**
      * The donor id of every number, creating donors that are new, in one round trip (two when
-     * another node created one of them at the same moment). Also locks the donors' rows for the
-     * rest of the transaction, so two batches on different nodes cannot both spend the same
-     * donor's daily cap.
+     * another node created one of them at the same moment). Does not lock them: see {@link #lock}.
      */
-    public Map<PhoneNumber, Long> resolveAndLock(Connection connection, List<PhoneNumber> numbers, Instant at) throws SQLException {
+    public Map<PhoneNumber, Long> resolve(Connection connection, List<PhoneNumber> numbers, Instant at) throws SQLException {
         Pipeline pipeline = new Pipeline(connection);
-        Resolution resolution = resolveAndLock(pipeline, numbers, at);
+        Resolution resolution = resolve(pipeline, numbers, at);
         pipeline.run();
         return resolution.ids(connection);
-    }
-
-    /**
-     * Adds to {@code pipeline} the one statement that finds and locks the numbers' donors and
-     * creates the missing ones; after the pipeline runs, {@link Resolution#ids} gives every id.
-     * Every number is encrypted for it, though only a new donor's is stored: the statement decides
-     * which are new, and a second round trip to send the new ones would cost more.
-     */
-    public Resolution resolveAndLock(Pipeline pipeline, List<PhoneNumber> numbers, Instant at) throws SQLException {
-        return resolve(pipeline, numbers, at, true);
-    }
-
-    /**
-     * As {@link #resolveAndLock(Pipeline, List, Instant)}, without locking the donors: for recording
-     * texts, which needs only the ids. A text's acknowledgement must not wait for the lock another
-     * transaction holds while it spends the same donor's cap ({@link #lock} does that, later).
-     */
-    public Resolution resolve(Pipeline pipeline, List<PhoneNumber> numbers, Instant at) throws SQLException {
-        return resolve(pipeline, numbers, at, false);
     }
 
     /**
@@ -75,7 +54,15 @@ public final class Donors {
         }, pipeline.connection().createArrayOf("bigint", donorIds.toArray(new Long[0])));
     }
 
-    private Resolution resolve(Pipeline pipeline, List<PhoneNumber> numbers, Instant at, boolean lock) throws SQLException {
+    /**
+     * Adds to {@code pipeline} the one statement that finds the numbers' donors and creates the
+     * missing ones; after the pipeline runs, {@link Resolution#ids} gives every id. Every number is
+     * encrypted for it, though only a new donor's is stored: the statement decides which are new,
+     * and a second round trip to send the new ones would cost more. The donors are not locked: a
+     * text's acknowledgement must not wait for the lock another transaction holds while it spends
+     * the same donor's cap ({@link #lock} does that, in the acting stage).
+     */
+    public Resolution resolve(Pipeline pipeline, List<PhoneNumber> numbers, Instant at) throws SQLException {
         Map<ByteBuffer, PhoneNumber> byHash = new LinkedHashMap<>();
         for (PhoneNumber number : numbers) {
             byHash.putIfAbsent(ByteBuffer.wrap(vault.hash(number)), number);
@@ -88,32 +75,28 @@ public final class Donors {
         });
         Connection connection = pipeline.connection();
         Array hashArray = connection.createArrayOf("bytea", hashes.toArray(new byte[0][]));
-        Resolution resolution = new Resolution(byHash, lock);
-        // Locked in id order, as a separate select did before, so concurrent batches lock donors in
-        // the same order. A donor another node inserts after this statement's snapshot is neither
-        // locked nor created here (on conflict): Resolution.ids selects it afterwards.
-        pipeline.query("with locked as materialized ("
-                        + "select id, phone_hash from donor where phone_hash = any(?::bytea[]) order by id" + (lock ? " for update" : "") + "),"
+        Resolution resolution = new Resolution(byHash);
+        // A donor another node inserts after this statement's snapshot is neither found nor created
+        // here (on conflict): Resolution.ids selects it afterwards.
+        pipeline.query("with found as materialized (select id, phone_hash from donor where phone_hash = any(?::bytea[])),"
                         + " created as (insert into donor (id, phone_hash, phone_encrypted, created_at)"
                         + " select nextval('donor_id_seq'), g.phone_hash, g.phone_encrypted, ?::timestamptz"
                         + " from unnest(?::bytea[], ?::bytea[]) as g(phone_hash, phone_encrypted)"
-                        + " where not exists (select 1 from locked l where l.phone_hash = g.phone_hash)"
+                        + " where not exists (select 1 from found f where f.phone_hash = g.phone_hash)"
                         + " on conflict (phone_hash) do nothing returning id, phone_hash)"
-                        + " select id, phone_hash from locked union all select id, phone_hash from created",
+                        + " select id, phone_hash from found union all select id, phone_hash from created",
                 resolution::read,
                 hashArray, at.toString(), hashArray, connection.createArrayOf("bytea", encrypted.toArray(new byte[0][])));
         return resolution;
     }
 
-    /** The donors of a batch's numbers, as {@link #resolveAndLock(Pipeline, List, Instant)} found them. */
+    /** The donors of a batch's numbers, as {@link #resolve(Pipeline, List, Instant)} found them. */
     public static final class Resolution {
         private final Map<ByteBuffer, PhoneNumber> byHash;
         private final Map<ByteBuffer, Long> found = new HashMap<>();
-        private final boolean lock;
 
-        private Resolution(Map<ByteBuffer, PhoneNumber> byHash, boolean lock) {
+        private Resolution(Map<ByteBuffer, PhoneNumber> byHash) {
             this.byHash = byHash;
-            this.lock = lock;
         }
 
         private void read(ResultSet rows) throws SQLException {
@@ -122,11 +105,11 @@ public final class Donors {
             }
         }
 
-        /** Every number's donor id; selects (and locks, when locking) any donor created by another node meanwhile. */
+        /** Every number's donor id; selects any donor created by another node meanwhile. */
         public Map<PhoneNumber, Long> ids(Connection connection) throws SQLException {
             List<ByteBuffer> missing = byHash.keySet().stream().filter(hash -> !found.containsKey(hash)).toList();
             if (!missing.isEmpty()) {
-                found.putAll(select(connection, missing, lock));
+                found.putAll(select(connection, missing));
             }
             Map<PhoneNumber, Long> result = new HashMap<>();
             byHash.forEach((hash, number) -> {
@@ -140,10 +123,9 @@ public final class Donors {
         }
     }
 
-    private static Map<ByteBuffer, Long> select(Connection connection, java.util.Collection<ByteBuffer> hashes, boolean lock) throws SQLException {
+    private static Map<ByteBuffer, Long> select(Connection connection, java.util.Collection<ByteBuffer> hashes) throws SQLException {
         Map<ByteBuffer, Long> ids = new HashMap<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "select id, phone_hash from donor where phone_hash = any(?) order by id" + (lock ? " for update" : ""))) {
+        try (PreparedStatement select = connection.prepareStatement("select id, phone_hash from donor where phone_hash = any(?)")) {
             select.setArray(1, byteaArray(connection, hashes));
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

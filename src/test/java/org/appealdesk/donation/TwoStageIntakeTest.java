@@ -103,8 +103,8 @@ class TwoStageIntakeTest {
         // Proves: what a crashed node recorded and acknowledged but never acted on (its pending rows, left older than the sweep's
         // grace) is acted on by the next start's sweep, with replies to the donor's stored number; nothing is acted on twice.
         Donors donors = new Donors(Fixtures.vault());
-        long annaId = database.inTransaction(c -> donors.resolveAndLock(c, List.of(ANNA), Instant.now()).get(ANNA));
-        long benId = database.inTransaction(c -> donors.resolveAndLock(c, List.of(BEN), Instant.now()).get(BEN));
+        long annaId = database.inTransaction(c -> donors.resolve(c, List.of(ANNA), Instant.now()).get(ANNA));
+        long benId = database.inTransaction(c -> donors.resolve(c, List.of(BEN), Instant.now()).get(BEN));
         database.inTransactionVoid(c -> {
             recordAsACrashedNodeDid(c, 901, annaId, "SUN10", "DONATE");
             recordAsACrashedNodeDid(c, 902, benId, "STOP", "STOP");
@@ -166,7 +166,7 @@ class TwoStageIntakeTest {
         Donors donors = new Donors(Fixtures.vault());
         try (Connection otherNode = database.dataSource().getConnection()) {
             otherNode.setAutoCommit(false);
-            long annaId = donors.resolveAndLock(otherNode, List.of(ANNA), Instant.now()).get(ANNA);
+            long annaId = donors.resolve(otherNode, List.of(ANNA), Instant.now()).get(ANNA);
             CompletableFuture<IntakeOutcome> anna = core.texts.submit(text(ANNA, "race-1", "SUN3"));
             CompletableFuture<IntakeOutcome> ben = core.texts.submit(text(BEN, "race-2", "SUN3"));
             Thread.sleep(800);
@@ -191,7 +191,7 @@ class TwoStageIntakeTest {
         database.inTransactionVoid(c -> {
             for (int i = 0; i < 40; i++) {
                 PhoneNumber donor = PhoneNumber.parse("4477009010" + String.format("%02d", i));
-                long donorId = donors.resolveAndLock(c, List.of(donor), Instant.now()).get(donor);
+                long donorId = donors.resolve(c, List.of(donor), Instant.now()).get(donor);
                 recordAsACrashedNodeDid(c, 1000 + i, donorId, "SUN3", "DONATE");
                 ids.add(1000L + i);
             }

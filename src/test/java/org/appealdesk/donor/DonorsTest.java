@@ -29,9 +29,9 @@ class DonorsTest {
         Donors donors = new Donors(Fixtures.vault());
         PhoneNumber known = PhoneNumber.parse("447700900001");
         PhoneNumber fresh = PhoneNumber.parse("447700900002");
-        Map<PhoneNumber, Long> first = database.inTransaction(c -> donors.resolveAndLock(c, List.of(known), AT));
-        Map<PhoneNumber, Long> both = database.inTransaction(c -> donors.resolveAndLock(c, List.of(known, fresh, fresh), AT));
-        Map<PhoneNumber, Long> again = database.inTransaction(c -> donors.resolveAndLock(c, List.of(fresh, known), AT));
+        Map<PhoneNumber, Long> first = database.inTransaction(c -> donors.resolve(c, List.of(known), AT));
+        Map<PhoneNumber, Long> both = database.inTransaction(c -> donors.resolve(c, List.of(known, fresh, fresh), AT));
+        Map<PhoneNumber, Long> again = database.inTransaction(c -> donors.resolve(c, List.of(fresh, known), AT));
 
         assertThat(both).containsEntry(known, first.get(known)).containsOnlyKeys(known, fresh);
         assertThat(both.get(fresh)).isNotEqualTo(both.get(known));
@@ -50,17 +50,17 @@ class DonorsTest {
     void twoBatchesCreatingTheSameNewDonorAtOnceAgreeOnItsId() throws Exception {
         // Proves the race the single statement leaves to a second look: while one transaction has created a donor and not
         // committed, another resolving the same number waits, finds its insert skipped (on conflict) once the first
-        // commits, then selects and locks the committed row, so both get the same id and there is one donor row.
+        // commits, then selects the committed row, so both get the same id and there is one donor row.
         Database database = TestDatabase.clean();
         Donors donors = new Donors(Fixtures.vault());
         PhoneNumber number = PhoneNumber.parse("447700900003");
         try (Connection first = database.dataSource().getConnection(); Connection second = database.dataSource().getConnection()) {
             first.setAutoCommit(false);
             second.setAutoCommit(false);
-            long firstId = donors.resolveAndLock(first, List.of(number), AT).get(number);
+            long firstId = donors.resolve(first, List.of(number), AT).get(number);
             CompletableFuture<Long> secondId = CompletableFuture.supplyAsync(() -> {
                 try {
-                    return donors.resolveAndLock(second, List.of(number), AT).get(number);
+                    return donors.resolve(second, List.of(number), AT).get(number);
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
