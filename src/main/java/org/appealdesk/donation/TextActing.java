@@ -103,6 +103,8 @@ final class TextActing implements AutoCloseable {
     /** Inbound ids queued or in a batch here: not taken twice by the sweep, and the backlog's size. */
     private final Set<Long> held = ConcurrentHashMap.newKeySet();
     private final Thread sweeper;
+    /** Where the next sweep starts (an inbound id; 0 from the start). Sweeps run one at a time in practice; a race only repeats a page. */
+    private volatile long sweepAfter;
     /** Counted down by {@link #close}: ends the sweep's wait at once, without interrupting a query it may be running. */
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -198,7 +200,18 @@ final class TextActing implements AutoCloseable {
 
     /** Queues the pending texts older than {@code grace} that are not held here; returns how many. */
     int sweep(Duration grace) {
-        List<RecordedText> found = database.inTransaction(connection -> pending(connection, grace));
+        return sweep(grace, SWEEP_ROWS_MAX);
+    }
+
+    /**
+     * One sweep of at most {@code rowsMax} pending rows, in id order from where the last full page
+     * ended: a long backlog of rows held here cannot hide, behind them, a row that needs the sweep
+     * (one whose batch failed). A page that is not full ends the round; the next starts again.
+     */
+    int sweep(Duration grace, int rowsMax) {
+        long after = sweepAfter;
+        List<RecordedText> found = database.inTransaction(connection -> pending(connection, grace, after, rowsMax));
+        sweepAfter = found.size() == rowsMax ? found.getLast().inboundId() : 0;
         int queued = 0;
         for (RecordedText text : found) {
             if (!held.contains(text.inboundId())) {
@@ -212,14 +225,15 @@ final class TextActing implements AutoCloseable {
         return queued;
     }
 
-    private List<RecordedText> pending(Connection connection, Duration grace) throws SQLException {
+    private List<RecordedText> pending(Connection connection, Duration grace, long after, int rowsMax) throws SQLException {
         List<RecordedText> found = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
                 "select p.inbound_id, m.donor_id, m.channel, m.destination, m.body, m.network, d.phone_encrypted"
                         + " from text_pending p join inbound_message m on m.id = p.inbound_id join donor d on d.id = m.donor_id"
-                        + " where p.recorded_at < now() - make_interval(secs => ?) order by p.inbound_id limit ?")) {
-            select.setDouble(1, grace.toMillis() / 1000.0);
-            select.setInt(2, SWEEP_ROWS_MAX);
+                        + " where p.inbound_id > ? and p.recorded_at < now() - make_interval(secs => ?) order by p.inbound_id limit ?")) {
+            select.setLong(1, after);
+            select.setDouble(2, grace.toMillis() / 1000.0);
+            select.setInt(3, rowsMax);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     String shortcode = rows.getString(4);

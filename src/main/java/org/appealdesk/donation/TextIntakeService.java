@@ -143,6 +143,11 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         return acting.sweep(grace);
     }
 
+    /** One sweep of at most {@code rowsMax} rows, from where the last full one ended (tests page with a small one). */
+    int sweepPending(Duration grace, int rowsMax) {
+        return acting.sweep(grace, rowsMax);
+    }
+
     /** One recording writer's batch work: what it recorded goes to the acting stage once its batch is durable. */
     private final class Recording implements GroupCommitter.BatchWork<InboundText, IntakeOutcome> {
         private List<TextActing.RecordedText> recorded = List.of();
