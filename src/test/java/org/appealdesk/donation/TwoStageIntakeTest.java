@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -188,13 +189,11 @@ class TwoStageIntakeTest {
         // Proves: a sweep page made only of texts already held (their batch waiting on a donor's lock) does not stop the
         // next sweep from reaching the rows after it; once the lock goes, every text is acted on once.
         Donors donors = new Donors(Fixtures.vault());
-        List<Long> donorIds = new ArrayList<>();
+        List<Long> donorIds = giftsLeftByACrash(donors, 3, 801, "4477009020");
+        // Just recorded: younger than the background sweep's grace, so left to this test's sweeps.
         database.inTransactionVoid(c -> {
-            for (int i = 0; i < 3; i++) {
-                PhoneNumber donor = PhoneNumber.parse("4477009020" + i);
-                long donorId = donors.resolve(c, List.of(donor), Instant.now()).get(donor);
-                donorIds.add(donorId);
-                recordNow(c, 801 + i, donorId);
+            try (Statement young = c.createStatement()) {
+                young.executeUpdate("update text_pending set recorded_at = now()");
             }
         });
         TextIntakeService intake = new TextIntakeService(database, Fixtures.catalog(10), donors, CHARGING, InstantSource.system(),
@@ -218,28 +217,27 @@ class TwoStageIntakeTest {
         assertThat(count("select count(*) from donation where inbound_id between 801 and 803")).isEqualTo(3);
     }
 
-    /** A text recorded just now, as the first stage writes it (younger than the background sweep's grace, so left to the test). */
-    private static void recordNow(Connection connection, long inboundId, long donorId) throws SQLException {
-        recordAsACrashedNodeDid(connection, inboundId, donorId, "SUN3", "DONATE");
-        try (PreparedStatement young = connection.prepareStatement("update text_pending set recorded_at = now() where inbound_id = ?")) {
-            young.setLong(1, inboundId);
-            young.executeUpdate();
-        }
+    /**
+     * {@code count} texts of SUN3 from new donors (numbers {@code prefix} and two digits), recorded from inbound id
+     * {@code firstId} on as a crashed node left them; returns the donors' ids.
+     */
+    private List<Long> giftsLeftByACrash(Donors donors, int count, long firstId, String prefix) {
+        List<Long> donorIds = new ArrayList<>();
+        database.inTransactionVoid(c -> {
+            for (int i = 0; i < count; i++) {
+                PhoneNumber donor = PhoneNumber.parse(prefix + String.format("%02d", i));
+                long donorId = donors.resolve(c, List.of(donor), Instant.now()).get(donor);
+                donorIds.add(donorId);
+                recordAsACrashedNodeDid(c, firstId + i, donorId, "SUN3", "DONATE");
+            }
+        });
+        return donorIds;
     }
 
     @Test
     void twoNodesSweepingTheSameTextsActOnEachOnce() throws Exception {
         // Proves: the pending row's delete decides who acts: two nodes sweeping the same rows at once write one donation each.
-        Donors donors = new Donors(Fixtures.vault());
-        List<Long> ids = new ArrayList<>();
-        database.inTransactionVoid(c -> {
-            for (int i = 0; i < 40; i++) {
-                PhoneNumber donor = PhoneNumber.parse("4477009010" + String.format("%02d", i));
-                long donorId = donors.resolve(c, List.of(donor), Instant.now()).get(donor);
-                recordAsACrashedNodeDid(c, 1000 + i, donorId, "SUN3", "DONATE");
-                ids.add(1000L + i);
-            }
-        });
+        List<Long> donorIds = giftsLeftByACrash(new Donors(Fixtures.vault()), 40, 1000, "4477009010");
         Core first = core();
         Core second = core();
         CompletableFuture<Integer> one = CompletableFuture.supplyAsync(() -> first.texts.sweepPending(Duration.ZERO));
@@ -250,10 +248,10 @@ class TwoStageIntakeTest {
         assertThat(second.texts.awaitActed(WAIT)).isTrue();
 
         assertThat(count("select count(*) from text_pending")).isZero();
-        assertThat(count("select count(*) from donation")).isEqualTo(ids.size());
-        assertThat(count("select count(*) from charge_part")).isEqualTo(ids.size());
-        assertThat(count("select count(*) from outbox")).isEqualTo(ids.size());
-        assertThat(count("select count(*) from contact_consent")).isEqualTo(ids.size());
+        assertThat(count("select count(*) from donation")).isEqualTo(donorIds.size());
+        assertThat(count("select count(*) from charge_part")).isEqualTo(donorIds.size());
+        assertThat(count("select count(*) from outbox")).isEqualTo(donorIds.size());
+        assertThat(count("select count(*) from contact_consent")).isEqualTo(donorIds.size());
     }
 
     @Test
