@@ -13,7 +13,8 @@ import org.appealdesk.platform.Money;
 
 /**
  * The figures a finance officer asks for after a run, straight from the database: texts received
- * (and any not yet acted on), gifts charged, declined by reason, unknown, money charged and money per fund (from the ledger).
+ * (and any not yet acted on), gifts charged, declined by reason, unknown, money charged and money
+ * per fund (from the ledger).
  */
 public record Summary(long textsReceived, Map<String, Long> textsByCommand, long textsWaiting, long charged, long charging, long unknown,
                       Map<String, Long> declinedByReason, Map<String, Long> rejectedByReason, Money amountCharged,
