@@ -103,8 +103,6 @@ final class TextActing implements AutoCloseable {
     /** Inbound ids queued or in a batch here: not taken twice by the sweep, and the backlog's size. */
     private final Set<Long> held = ConcurrentHashMap.newKeySet();
     private final Thread sweeper;
-    /** Where the next sweep starts (an inbound id; 0 from the start). Sweeps run one at a time in practice; a race only repeats a page. */
-    private volatile long sweepAfter;
     /** Counted down by {@link #close}: ends the sweep's wait at once, without interrupting a query it may be running. */
     private final CountDownLatch closed = new CountDownLatch(1);
 
@@ -182,11 +180,12 @@ final class TextActing implements AutoCloseable {
     // ---- the sweep ---------------------------------------------------------------------------
 
     private void sweepUntilClosed() {
+        long after = 0;
         try {
             do {
                 try {
                     if (hasRoom(SWEEP_ROWS_MAX)) {
-                        sweep(SWEEP_GRACE);
+                        after = sweep(SWEEP_GRACE, SWEEP_ROWS_MAX, after).next();
                     }
                 } catch (RuntimeException e) {
                     // The database may be away; the rows wait in text_pending until it is back.
@@ -198,20 +197,22 @@ final class TextActing implements AutoCloseable {
         }
     }
 
-    /** Queues the pending texts older than {@code grace} that are not held here; returns how many. */
+    /** Queues the pending texts older than {@code grace} that are not held here, one page from the start; returns how many. */
     int sweep(Duration grace) {
-        return sweep(grace, SWEEP_ROWS_MAX);
+        return sweep(grace, SWEEP_ROWS_MAX, 0).queued();
     }
 
     /**
-     * One sweep of at most {@code rowsMax} pending rows, in id order from where the last full page
-     * ended: a long backlog of rows held here cannot hide, behind them, a row that needs the sweep
-     * (one whose batch failed). A page that is not full ends the round; the next starts again.
+     * What one page of the sweep queued, and where the next page starts: after the last row of a
+     * full page, so a long run of rows held here cannot hide, behind them, a row that needs the
+     * sweep (one whose batch failed); from the start again after a page that was not full.
      */
-    int sweep(Duration grace, int rowsMax) {
-        long after = sweepAfter;
+    record Swept(int queued, long next) {
+    }
+
+    /** One page of at most {@code rowsMax} pending rows older than {@code grace}, in id order after {@code after}. */
+    Swept sweep(Duration grace, int rowsMax, long after) {
         List<RecordedText> found = database.inTransaction(connection -> pending(connection, grace, after, rowsMax));
-        sweepAfter = found.size() == rowsMax ? found.getLast().inboundId() : 0;
         int queued = 0;
         for (RecordedText text : found) {
             if (!held.contains(text.inboundId())) {
@@ -222,7 +223,7 @@ final class TextActing implements AutoCloseable {
         if (queued > 0) {
             log.info("sweep found {} recorded texts not yet acted on", queued);
         }
-        return queued;
+        return new Swept(queued, found.size() == rowsMax ? found.getLast().inboundId() : 0);
     }
 
     private List<RecordedText> pending(Connection connection, Duration grace, long after, int rowsMax) throws SQLException {

@@ -143,9 +143,9 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         return acting.sweep(grace);
     }
 
-    /** One sweep of at most {@code rowsMax} rows, from where the last full one ended (tests page with a small one). */
-    int sweepPending(Duration grace, int rowsMax) {
-        return acting.sweep(grace, rowsMax);
+    /** One page of the sweep, of at most {@code rowsMax} rows after inbound id {@code after} (tests page with a small one). */
+    TextActing.Swept sweepPending(Duration grace, int rowsMax, long after) {
+        return acting.sweep(grace, rowsMax, after);
     }
 
     /** One recording writer's batch work: what it recorded goes to the acting stage once its batch is durable. */

@@ -186,8 +186,8 @@ class TwoStageIntakeTest {
 
     @Test
     void theSweepPagesPastRowsItAlreadyHolds() throws Exception {
-        // Proves: a sweep page made only of texts already held (their batch waiting on a donor's lock) does not stop the
-        // next sweep from reaching the rows after it; once the lock goes, every text is acted on once.
+        // Proves: a sweep page made only of texts already held (their batch waiting on a donor's lock) hands the next page
+        // the place after it, so the rows behind are reached; once the lock goes, every text is acted on once.
         Donors donors = new Donors(Fixtures.vault());
         List<Long> donorIds = giftsLeftByACrash(donors, 3, 801, "4477009020");
         // Just recorded: younger than the background sweep's grace, so left to this test's sweeps.
@@ -205,10 +205,14 @@ class TwoStageIntakeTest {
                 lock.setLong(1, donorIds.getFirst());
                 lock.executeQuery().close();
             }
-            assertThat(intake.sweepPending(Duration.ZERO, 1)).as("801, whose batch then waits on the lock").isEqualTo(1);
-            assertThat(intake.sweepPending(Duration.ZERO, 1)).as("802, past 801 held").isEqualTo(1);
-            assertThat(intake.sweepPending(Duration.ZERO, 1)).as("803").isEqualTo(1);
-            assertThat(intake.sweepPending(Duration.ZERO, 1)).as("the end of the round").isZero();
+            TextActing.Swept first = intake.sweepPending(Duration.ZERO, 1, 0);
+            assertThat(first).as("801, whose batch then waits on the lock").isEqualTo(new TextActing.Swept(1, 801));
+            assertThat(intake.sweepPending(Duration.ZERO, 1, 0)).as("from the start: only 801, held").isEqualTo(new TextActing.Swept(0, 801));
+            TextActing.Swept second = intake.sweepPending(Duration.ZERO, 1, first.next());
+            assertThat(second).as("802, past 801").isEqualTo(new TextActing.Swept(1, 802));
+            TextActing.Swept third = intake.sweepPending(Duration.ZERO, 1, second.next());
+            assertThat(third).isEqualTo(new TextActing.Swept(1, 803));
+            assertThat(intake.sweepPending(Duration.ZERO, 1, third.next())).as("the end of the round").isEqualTo(new TextActing.Swept(0, 0));
             assertThat(intake.waitingToAct()).isEqualTo(3);
             holder.rollback();
         }
