@@ -107,12 +107,13 @@ final class TextActing implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
 
     /**
+     * @param parser     the recording stage's, for texts the sweep finds (parsed again with the catalogue of today)
      * @param batching   the writer's settings; its queue must hold {@code backlogMax}, what the first
      *                   stage may have queued when it last had room, and one sweep
      * @param backlogMax most texts held here before the intake refuses more ({@link #BACKLOG_MAX_DEFAULT})
      * @param sender     the outbox the texts' messages go out from (see {@link TextIntakeService}); null writes them all for its claim
      */
-    TextActing(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging, InstantSource clock,
+    TextActing(Database database, AppealCatalog catalog, KeywordParser parser, Donors donors, ChargeSettings charging, InstantSource clock,
                GroupCommitter.Settings batching, int backlogMax, ChargeEventService sender) {
         if (backlogMax < 1 || backlogMax > batching.queueCapacity()) {
             throw new IllegalArgumentException("text acting backlog must be 1-" + batching.queueCapacity() + ", got " + backlogMax);
@@ -120,7 +121,7 @@ final class TextActing implements AutoCloseable {
         this.backlogMax = backlogMax;
         this.database = database;
         this.catalog = catalog;
-        this.parser = new KeywordParser(catalog);
+        this.parser = parser;
         this.donors = donors;
         this.charging = charging;
         this.clock = clock;
@@ -195,11 +196,6 @@ final class TextActing implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    /** Queues the pending texts older than {@code grace} that are not held here, one page from the start; returns how many. */
-    int sweep(Duration grace) {
-        return sweep(grace, SWEEP_ROWS_MAX, 0).queued();
     }
 
     /**

@@ -79,8 +79,8 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         this.parser = new KeywordParser(catalog);
         this.donors = donors;
         this.clock = clock;
-        this.acting = new TextActing(database, catalog, donors, charging, clock, actingSettings(batching, writers, backlogMax), backlogMax,
-                sender);
+        this.acting = new TextActing(database, catalog, parser, donors, charging, clock, actingSettings(batching, writers, backlogMax),
+                backlogMax, sender);
         List<GroupCommitter<InboundText, IntakeOutcome>> created = new ArrayList<>(writers);
         for (int index = 0; index < writers; index++) {
             GroupCommitter.Settings named = writers == 1 ? batching
@@ -138,9 +138,9 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         return acting.backlog();
     }
 
-    /** Queues for acting the recorded texts older than {@code grace} that this node does not hold (the sweep, at once); returns how many. */
-    public int sweepPending(Duration grace) {
-        return acting.sweep(grace);
+    /** Queues for acting the recorded texts older than {@code grace} that this node does not hold (one sweep page, at once); returns how many. */
+    int sweepPending(Duration grace) {
+        return acting.sweep(grace, TextActing.SWEEP_ROWS_MAX, 0).queued();
     }
 
     /** One page of the sweep, of at most {@code rowsMax} rows after inbound id {@code after} (tests page with a small one). */
