@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.appealdesk.platform.SmppReaderThread;
 import org.jsmpp.DefaultPDUReader;
 import org.jsmpp.PDUStringException;
 import org.jsmpp.SMPPConstant;
@@ -55,8 +56,11 @@ final class BindGate implements AutoCloseable {
     static final long BIND_WAIT_MS = 5_000;
     /** Connections waiting for their bind at once; more is a connect storm, and they are closed. */
     static final int BINDS_PENDING_MAX = 32;
-    /** jSMPP threads per session that process incoming PDUs, and their queue. */
-    static final int PDU_PROCESSOR_DEGREE = 8;
+    /**
+     * jSMPP threads per session that process incoming PDUs, and their queue, until the bind; after
+     * it each PDU is processed on the session's reader thread.
+     */
+    static final int PDU_PROCESSOR_DEGREE = 1;
     static final int PDU_QUEUE_CAPACITY = 10_000;
     /** The SMSC sends enquire_link after this much silence. */
     static final int ENQUIRE_LINK_MS = 30_000;
@@ -166,6 +170,8 @@ final class BindGate implements AutoCloseable {
             }
             session.setTransactionTimer(settings.deliverResponseTimeoutMs());
             request.accept(SMSC_SYSTEM_ID, InterfaceVersion.IF_34);
+            // The desk answers from memory and never blocks: no thread hand-off per PDU (SmppReaderThread).
+            SmppReaderThread.processOnReaderThread(session);
             // After the bind: jSMPP applies the timer to the socket only once the session is bound.
             session.setEnquireLinkTimer(ENQUIRE_LINK_MS);
             String label = "s" + sessionCount.incrementAndGet();

@@ -8,6 +8,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import org.appealdesk.platform.SmppReaderThread;
 import org.appealdesk.sms.smpp.SubmitOutcome.Accepted;
 import org.appealdesk.sms.smpp.SubmitOutcome.NoAnswer;
 import org.appealdesk.sms.smpp.SubmitOutcome.NotSent;
@@ -134,6 +135,9 @@ final class BindSlot {
             });
             try {
                 candidate.connectAndBind(settings.host(), settings.port(), bindParameter(), settings.responseTimeoutMs());
+                if (settings.receiveConcurrencyPerBind() == 0) {
+                    SmppReaderThread.processOnReaderThread(candidate);
+                }
             } catch (IOException | RuntimeException e) {
                 candidate.close();
                 failures++;
@@ -188,7 +192,8 @@ final class BindSlot {
     private SMPPSession newSession() {
         SMPPSession candidate = new SMPPSession(new GatewayPduSender(replies), new DefaultPDUReader(), connectionFactory());
         // Both must be set before connecting; jSMPP sizes its PDU executor when the session binds.
-        candidate.setPduProcessorDegree(settings.receiveConcurrencyPerBind());
+        // With 0 the pool has one thread until the bind, and is then replaced by the reader thread.
+        candidate.setPduProcessorDegree(Math.max(1, settings.receiveConcurrencyPerBind()));
         candidate.setQueueCapacity(settings.receiveQueuePerBind());
         candidate.setEnquireLinkTimer(settings.enquireLinkMs());
         candidate.setTransactionTimer(settings.responseTimeoutMs());

@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Configuration is frozen at construction; {@link #start()} once, {@link #close()} once.
  * Threads: one supervisor per bind, one dispatcher and one per in-flight submit, all virtual;
- * jSMPP adds per session a reader, an enquire_link sender and up to
- * {@code receiveConcurrencyPerBind} platform threads for received PDUs; one more platform thread
- * writes the answers to deliver_sm once their commits are known ({@link DeferredReplies}).
+ * jSMPP adds per session a reader, which also processes each received PDU (or, with
+ * {@code receiveConcurrencyPerBind} of 1 or more, hands it to that many platform threads), and an
+ * enquire_link sender; one more platform thread writes the answers to deliver_sm once their commits
+ * are known ({@link DeferredReplies}).
  */
 public final class SmppGateway implements AutoCloseable {
 

@@ -30,12 +30,16 @@ import java.util.TreeSet;
  * @param commitWaitMsMax            how long a deliver_sm waits for its commit before it is refused
  *                                   with ESME_RX_T_APPN; keep it well under the SMSC's response
  *                                   timeout, or the SMSC resends while the first copy commits
- * @param receiveConcurrencyPerBind  received PDUs decoded at once per bind (jSMPP's PDU processor
- *                                   degree); a deliver_sm no longer holds its thread while it waits
- *                                   for its commit (DeferredReplies), so a few are enough
- * @param receiveQueuePerBind        received PDUs queued per bind when all processors are busy
- *                                   (jSMPP's queue capacity); beyond it deliver_sm is answered
- *                                   ESME_RTHROTTLED
+ * @param receiveConcurrencyPerBind  0 (the default): each received PDU is processed on its bind's
+ *                                   reader thread, with no thread hand-off per PDU
+ *                                   ({@link org.appealdesk.platform.SmppReaderThread}); a deliver_sm
+ *                                   never holds a thread while it waits for its commit
+ *                                   (DeferredReplies), so one thread is enough. 1 or more: jSMPP's
+ *                                   own pool of that many threads per bind (the behaviour before)
+ * @param receiveQueuePerBind        with jSMPP's pool only: received PDUs queued per bind when all
+ *                                   its threads are busy; beyond it deliver_sm is answered
+ *                                   ESME_RTHROTTLED. On the reader thread the queue is TCP's, and
+ *                                   a full intake refuses texts with a temporary error
  * @param moIdTag                    vendor TLV with the aggregator's MO id (0 disables)
  * @param networkTag                 vendor TLV with the donor's network name (0 disables)
  * @param requestIdTag               vendor TLV carrying a charge's request id (0 disables)
@@ -106,7 +110,7 @@ public record SmppSettings(
         range("reconnectDelayMsMax", reconnectDelayMsMax, 100, 600_000);
         range("throttleBackoffMsMax", throttleBackoffMsMax, 100, 600_000);
         range("commitWaitMsMax", commitWaitMsMax, 100, 120_000);
-        range("receiveConcurrencyPerBind", receiveConcurrencyPerBind, 1, 1_000);
+        range("receiveConcurrencyPerBind", receiveConcurrencyPerBind, 0, 1_000);
         range("receiveQueuePerBind", receiveQueuePerBind, 1, 100_000);
         tag("moIdTag", moIdTag);
         tag("networkTag", networkTag);
@@ -259,7 +263,7 @@ public record SmppSettings(
         private int commitWaitMsMax = 2_000;
         // 8, not 64: with no thread waiting for a commit, fewer threads mean fewer wake-ups (intake
         // median 7,073 → 7,635 texts/s, BENCHMARKS.md).
-        private int receiveConcurrencyPerBind = 8;
+        private int receiveConcurrencyPerBind = 0;
         private int receiveQueuePerBind = 1_000;
         private int moIdTag = 0x1501;
         private int networkTag = 0x1502;

@@ -25,8 +25,8 @@ final class InMemoryPorts {
     private InMemoryPorts() {
     }
 
-    /** A text the adapter submitted, with the future the test completes to "commit" it. */
-    record PendingText(InboundText text, CompletableFuture<TextIntake.IntakeOutcome> commit) {
+    /** A text the adapter submitted, with the future the test completes to "commit" it, and the thread it came on. */
+    record PendingText(InboundText text, CompletableFuture<TextIntake.IntakeOutcome> commit, String thread) {
     }
 
     record PendingReport(ChargeReport report, CompletableFuture<Void> commit) {
@@ -48,7 +48,7 @@ final class InMemoryPorts {
             if (commitAtOnce) {
                 commit.complete(IntakeOutcome.RECORDED);
             }
-            submitted.add(new PendingText(text, commit));
+            submitted.add(new PendingText(text, commit, Thread.currentThread().getName()));
             return commit;
         }
 

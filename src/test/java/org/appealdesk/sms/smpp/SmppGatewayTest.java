@@ -36,6 +36,8 @@ import org.jsmpp.extra.ProcessRequestException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Timeout;
 
 /** The adapter over real SMPP sessions on 127.0.0.1, against {@link TestSmsc}. */
@@ -340,11 +342,12 @@ class SmppGatewayTest {
         assertThat(Duration.ofNanos(System.nanoTime() - first)).isGreaterThanOrEqualTo(Duration.ofMillis(450));
     }
 
-    @Test
-    void manyTextsWaitForTheirCommitsAtOnce() throws Exception {
+    @ParameterizedTest(name = "receiveConcurrencyPerBind {0}")
+    @ValueSource(ints = {0, 2})
+    void manyTextsWaitForTheirCommitsAtOnce(int receiveConcurrency) throws Exception {
         // Proves 40 deliver_sm can wait for their commits at the same time on one bind (as group commit needs), then all are
-        // answered OK, with only 2 of jSMPP's PDU threads: no thread is held while a text waits.
-        startGateway(settings().receiveConcurrencyPerBind(2).build());
+        // answered OK, on the bind's reader thread alone (0) or with only 2 of jSMPP's PDU threads: no thread is held while a text waits.
+        startGateway(settings().receiveConcurrencyPerBind(receiveConcurrency).build());
         int texts = 40;
         List<CompletableFuture<Integer>> deliveries = new ArrayList<>();
         for (int index = 0; index < texts; index++) {
@@ -357,6 +360,12 @@ class SmppGatewayTest {
             pending.add(next);
         }
         assertThat(deliveries).noneMatch(CompletableFuture::isDone);
+        // jSMPP names a session's reader thread PDUReaderWorker-<session>; its pool threads are pool-<n>-thread-<m>.
+        if (receiveConcurrency == 0) {
+            assertThat(pending).allSatisfy(text -> assertThat(text.thread()).startsWith("PDUReaderWorker"));
+        } else {
+            assertThat(pending).noneSatisfy(text -> assertThat(text.thread()).startsWith("PDUReaderWorker"));
+        }
 
         pending.forEach(text -> text.commit().complete(TextIntake.IntakeOutcome.DUPLICATE));
         for (CompletableFuture<Integer> delivery : deliveries) {

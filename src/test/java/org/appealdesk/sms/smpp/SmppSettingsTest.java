@@ -44,7 +44,7 @@ class SmppSettingsTest {
         assertThatThrownBy(() -> valid().submitsPerSecondMax(0).build()).hasMessageStartingWith("smsc.submitsPerSecondMax must be");
         assertThatThrownBy(() -> valid().responseTimeoutMs(10).build()).hasMessageStartingWith("smsc.responseTimeoutMs must be");
         assertThatThrownBy(() -> valid().outboxClaimBatchSize(0).build()).hasMessageStartingWith("smsc.outboxClaimBatchSize must be");
-        assertThatThrownBy(() -> valid().receiveConcurrencyPerBind(0).build()).hasMessageStartingWith("smsc.receiveConcurrencyPerBind must be");
+        assertThatThrownBy(() -> valid().receiveConcurrencyPerBind(-1).build()).hasMessage("smsc.receiveConcurrencyPerBind must be 0-1000, got -1");
         assertThatThrownBy(() -> valid().moIdTag(0x10000).build()).hasMessageStartingWith("smsc.moIdTag must be 0 (disabled)");
     }
 
