@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.appealdesk.appeal.Appeal;
 import org.appealdesk.appeal.AppealCatalog;
@@ -80,6 +81,21 @@ final class TextActing implements AutoCloseable {
     static final int SWEEP_ROWS_MAX = 1_000;
     /** Longest wait at close for a sweep in progress to finish its query. */
     private static final Duration SWEEP_JOIN_MAX = Duration.ofSeconds(5);
+    /**
+     * After a text's acting fails, the sweep leaves it this long, doubled after each further failure
+     * up to {@link #RETRY_DELAY_MAX}. Without it a text that can never be acted on would be tried,
+     * and warned about, every second for ever.
+     */
+    static final Duration RETRY_DELAY_FIRST = Duration.ofSeconds(1);
+    /**
+     * The longest wait between tries. A whole batch fails while the database is away, so its texts
+     * are here too; capped at a minute, they are acted on soon after it is back.
+     */
+    static final Duration RETRY_DELAY_MAX = Duration.ofMinutes(1);
+    /** A failure not tried again for this long has gone (acted on by another node): forgotten. */
+    private static final Duration RETRY_FORGET_AFTER = Duration.ofMinutes(10);
+    /** Most failing texts remembered; past it the rest are tried at every sweep, as without a record. */
+    static final int FAILING_TRACKED_MAX = 10_000;
 
     /**
      * A recorded text, waiting to be acted on.
@@ -102,6 +118,8 @@ final class TextActing implements AutoCloseable {
     private final int backlogMax;
     /** Inbound ids queued or in a batch here: not taken twice by the sweep, and the backlog's size. */
     private final Set<Long> held = ConcurrentHashMap.newKeySet();
+    /** Texts whose acting failed, even alone in its own transaction, by inbound id: when the sweep may take each again. */
+    private final Map<Long, Retry> failing = new ConcurrentHashMap<>();
     private final Thread sweeper;
     /** Counted down by {@link #close}: ends the sweep's wait at once, without interrupting a query it may be running. */
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -155,11 +173,61 @@ final class TextActing implements AutoCloseable {
             return;
         }
         committer.submit(text).whenComplete((acted, failure) -> {
-            held.remove(text.inboundId());
-            if (failure != null) {
-                log.warn("text {} not acted on yet ({}); the sweep takes it again", text.inboundId(), failure.toString());
+            // The failure is noted before the text stops being held, so no sweep in between takes it at once.
+            if (failure == null) {
+                failing.remove(text.inboundId());
+            } else if (failure instanceof RejectedExecutionException) {
+                // The queue was full or closing: the text was never tried, so it is no failure of its own.
+                log.debug("text {} not queued ({}); the sweep takes it again", text.inboundId(), failure.toString());
+            } else {
+                failed(text.inboundId(), failure);
             }
+            held.remove(text.inboundId());
         });
+    }
+
+    /**
+     * When the sweep may take a failed text again, and how many times it has failed.
+     *
+     * @param notBeforeNanos on {@link System#nanoTime}'s scale
+     */
+    record Retry(int failures, long notBeforeNanos) {
+    }
+
+    /** Records a failure and says so in the log: at the 1st, 2nd, 4th, 8th… failure, so a text that always fails stays visible without flooding it. */
+    private void failed(long inboundId, Throwable failure) {
+        if (failing.size() >= FAILING_TRACKED_MAX && !failing.containsKey(inboundId)) {
+            log.warn("text {} not acted on yet ({}); the sweep takes it again", inboundId, failure.toString());
+            return;
+        }
+        Retry retry = failing.merge(inboundId, retryAfter(1), (before, first) -> retryAfter(before.failures() + 1));
+        int failures = retry.failures();
+        if (Integer.bitCount(failures) == 1) {
+            log.warn("text {} not acted on ({} failures so far; the sweep tries again in {} s): {}", inboundId, failures,
+                    delayAfter(failures).toSeconds(), failure.toString());
+        }
+    }
+
+    private static Retry retryAfter(int failures) {
+        return new Retry(failures, System.nanoTime() + delayAfter(failures).toNanos());
+    }
+
+    /** 1 s after the first failure, doubling to at most a minute. */
+    static Duration delayAfter(int failures) {
+        int doublings = Math.min(failures - 1, 16);
+        Duration delay = RETRY_DELAY_FIRST.multipliedBy(1L << doublings);
+        return delay.compareTo(RETRY_DELAY_MAX) > 0 ? RETRY_DELAY_MAX : delay;
+    }
+
+    /** Texts whose acting has failed and not yet succeeded; an on-call engineer's alarm when it stays above 0. */
+    int failing() {
+        return failing.size();
+    }
+
+    /** Whether the sweep should leave this text for now: it failed, and its wait has not passed. */
+    private boolean waitingAfterFailure(long inboundId, long nowNanos) {
+        Retry retry = failing.get(inboundId);
+        return retry != null && retry.notBeforeNanos() - nowNanos > 0;
     }
 
     /** Waits until nothing is queued or being acted on here; for tests and orderly shutdowns. */
@@ -206,12 +274,17 @@ final class TextActing implements AutoCloseable {
     record Swept(int queued, long next) {
     }
 
-    /** One page of at most {@code rowsMax} pending rows older than {@code grace}, in id order after {@code after}. */
+    /**
+     * One page of at most {@code rowsMax} pending rows older than {@code grace}, in id order after
+     * {@code after}; those held here, or waiting after a failure, are passed over.
+     */
     Swept sweep(Duration grace, int rowsMax, long after) {
         List<RecordedText> found = database.inTransaction(connection -> pending(connection, grace, after, rowsMax));
+        long now = System.nanoTime();
+        failing.values().removeIf(retry -> now - retry.notBeforeNanos() > RETRY_FORGET_AFTER.toNanos());
         int queued = 0;
         for (RecordedText text : found) {
-            if (!held.contains(text.inboundId())) {
+            if (!held.contains(text.inboundId()) && !waitingAfterFailure(text.inboundId(), now)) {
                 submit(text);
                 queued++;
             }

@@ -138,6 +138,15 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         return acting.backlog();
     }
 
+    /**
+     * Texts whose acting failed, even alone in its own transaction, and has not succeeded since: each
+     * is tried again after a growing wait (1 s doubling to a minute). Above 0 for long, it is a bug
+     * or bad data for an engineer to look at; the texts stay recorded meanwhile.
+     */
+    public int failingToAct() {
+        return acting.failing();
+    }
+
     /** Queues for acting the recorded texts older than {@code grace} that this node does not hold (one sweep page, at once); returns how many. */
     int sweepPending(Duration grace) {
         return acting.sweep(grace, TextActing.SWEEP_ROWS_MAX, 0).queued();

@@ -293,4 +293,60 @@ class TwoStageIntakeTest {
         assertThat(count("select count(*) from donation where state = 'CHARGING'")).isEqualTo(1 + backlogMax);
         assertThat(intake.submit(text(ANNA, "a-9", "SUN3")).get(10, TimeUnit.SECONDS)).as("taken once there is room").isEqualTo(IntakeOutcome.RECORDED);
     }
+
+    @Test
+    void aTextWhoseActingAlwaysFailsIsTriedAgainAfterAGrowingWaitWhileTheOthersGoOn() throws Exception {
+        // Proves: a text that cannot be acted on (here a trigger refuses its donation) does not hold up the text batched with it,
+        // stays recorded, is counted for the on-call engineer, and is not taken by the sweep again until its wait (1 s, then
+        // 2 s) has passed; once the fault is mended it is acted on and no longer counted.
+        Core core = core();
+        database.inTransactionVoid(c -> {
+            try (Statement statement = c.createStatement()) {
+                statement.execute("create function poisoned_gift() returns trigger language plpgsql as $$"
+                        + " begin raise exception 'refused by the test'; end $$");
+                statement.execute("create trigger poisoned_gift before insert on donation for each row"
+                        + " when (new.amount_pence = 1000) execute function poisoned_gift()");
+            }
+        });
+        try {
+            assertThat(core.texts.submit(text(ANNA, "a-1", "SUN10")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
+            assertThat(core.texts.submit(text(BEN, "b-1", "SUN5")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
+            assertThat(core.texts.awaitActed(WAIT)).isTrue();
+            assertThat(count("select count(*) from donation where amount_pence = 500")).as("Ben's gift goes on").isEqualTo(1);
+            assertThat(count("select count(*) from text_pending")).as("Anna's text stays recorded").isEqualTo(1);
+            assertThat(core.texts.failingToAct()).isEqualTo(1);
+
+            assertThat(core.texts.sweepPending(Duration.ZERO)).as("within a second of its failure").isZero();
+            Thread.sleep(TextActing.delayAfter(1).toMillis() + 200);
+            assertThat(core.texts.sweepPending(Duration.ZERO)).as("after its first wait").isEqualTo(1);
+            assertThat(core.texts.awaitActed(WAIT)).isTrue();
+            assertThat(core.texts.failingToAct()).isEqualTo(1);
+            Thread.sleep(TextActing.delayAfter(1).toMillis() + 200);
+            assertThat(core.texts.sweepPending(Duration.ZERO)).as("its second wait is longer").isZero();
+        } finally {
+            database.inTransactionVoid(c -> {
+                try (Statement statement = c.createStatement()) {
+                    statement.execute("drop trigger poisoned_gift on donation");
+                    statement.execute("drop function poisoned_gift()");
+                }
+            });
+        }
+        Thread.sleep(TextActing.delayAfter(2).toMillis());
+        assertThat(core.texts.sweepPending(Duration.ZERO)).isEqualTo(1);
+        assertThat(core.texts.awaitActed(WAIT)).isTrue();
+        assertThat(count("select count(*) from donation where amount_pence = 1000")).as("Anna's gift, once mended").isEqualTo(1);
+        assertThat(count("select count(*) from text_pending")).isZero();
+        assertThat(core.texts.failingToAct()).isZero();
+    }
+
+    @Test
+    void theWaitAfterAFailureDoublesToAMinute() {
+        // Proves the retry schedule: 1 s, 2 s, 4 s … capped at a minute, however many failures.
+        assertThat(TextActing.delayAfter(1)).isEqualTo(Duration.ofSeconds(1));
+        assertThat(TextActing.delayAfter(2)).isEqualTo(Duration.ofSeconds(2));
+        assertThat(TextActing.delayAfter(3)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(TextActing.delayAfter(6)).isEqualTo(Duration.ofSeconds(32));
+        assertThat(TextActing.delayAfter(7)).isEqualTo(Duration.ofMinutes(1));
+        assertThat(TextActing.delayAfter(Integer.MAX_VALUE)).isEqualTo(Duration.ofMinutes(1));
+    }
 }
