@@ -27,9 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers MOs and receipts to the ESME with deliver_sm until each is acknowledged. One dispatcher
- * thread takes deliveries in order from a bounded queue and hands each to a sender thread once a
- * bound session has a free window slot (round robin); the sender blocks in jSMPP until the
+ * Delivers MOs and receipts to the ESME with deliver_sm until each is acknowledged. A delivery due
+ * while a bound session has a free window slot (round robin) and nothing is queued goes straight to
+ * a sender thread; otherwise one dispatcher thread takes deliveries in order from a bounded queue and
+ * hands each over once a slot is free. The sender blocks in jSMPP until the
  * deliver_sm_resp or the response timeout. A refusal, a timeout or a broken session sends the same
  * delivery again after a capped exponential delay, to whichever session is bound then, so texts
  * survive an ESME restart.
@@ -120,7 +121,11 @@ final class Courier implements AutoCloseable {
         later(receipt, delayMs);
     }
 
+    /** Hands a due delivery over: started at once when it can be ({@link #startNow}), else queued for the dispatcher. */
     private void enqueue(Delivery delivery) {
+        if (startNow(delivery)) {
+            return;
+        }
         if (!ready.offer(delivery)) {
             warnDrop("ready queue full at " + READY_MAX + " deliveries", delivery);
             drop(delivery);
@@ -166,13 +171,7 @@ final class Courier implements AutoCloseable {
                 }
                 Delivery delivery = held;
                 held = null;
-                dispatched(delivery);
-                try {
-                    senders.execute(() -> send(bound, delivery));
-                } catch (RejectedExecutionException e) {
-                    pool.release(bound);
-                    drop(delivery);
-                }
+                start(bound, delivery);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -182,6 +181,35 @@ final class Courier implements AutoCloseable {
         }
         if (held != null) {
             drop(held);
+        }
+    }
+
+    /**
+     * Starts the delivery on the caller's thread (the traffic generator's, or a timer's) when nothing
+     * queued is ahead of it and a window slot is free, as below saturation. Why: handing every text to
+     * the dispatcher cost a park and a wake of its thread each (0.05 cores at 5,000 texts/s, most of
+     * it in the kernel); the queue and the dispatcher remain for when the windows are full.
+     */
+    private boolean startNow(Delivery delivery) {
+        if (!running || !ready.isEmpty()) {
+            return false;
+        }
+        SessionPool.Bound bound = pool.tryAcquireReceiver();
+        if (bound == null) {
+            return false;
+        }
+        start(bound, delivery);
+        return true;
+    }
+
+    /** Sends the delivery on its own virtual thread, over the window slot already taken on {@code bound}. */
+    private void start(SessionPool.Bound bound, Delivery delivery) {
+        dispatched(delivery);
+        try {
+            senders.execute(() -> send(bound, delivery));
+        } catch (RejectedExecutionException e) {
+            pool.release(bound);
+            drop(delivery);
         }
     }
 

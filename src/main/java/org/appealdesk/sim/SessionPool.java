@@ -70,7 +70,7 @@ final class SessionPool {
     Bound acquireReceiver(long waitMs) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMs);
         while (true) {
-            Bound bound = tryAcquire();
+            Bound bound = tryAcquireReceiver();
             if (bound != null) {
                 return bound;
             }
@@ -89,7 +89,8 @@ final class SessionPool {
         wake();
     }
 
-    private synchronized Bound tryAcquire() {
+    /** The next session, round robin, that can receive and has a free window slot, with that slot taken; null at once if none. */
+    synchronized Bound tryAcquireReceiver() {
         int n = sessions.size();
         for (int i = 0; i < n; i++) {
             int index = (cursor + i) % n;
