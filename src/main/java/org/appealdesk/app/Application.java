@@ -74,7 +74,7 @@ public final class Application implements AutoCloseable {
         Gauge.builder("appealdesk.texts.waiting", core.texts, TextIntakeService::waitingToAct)
                 .description("texts acknowledged and not yet acted on (new texts are refused at the limit)").register(metrics);
         Gauge.builder("appealdesk.texts.failing", core.texts, TextIntakeService::failingToAct)
-                .description("texts whose acting failed and has not succeeded since (tried again after 1 s, doubling to a minute)")
+                .description("texts whose acting failed and has not succeeded since (tried again by the sweep, waits doubling to a minute)")
                 .register(metrics);
         List<SmppGateway> gateways = new ArrayList<>();
         for (SmppSettings smsc : config.smsc()) {

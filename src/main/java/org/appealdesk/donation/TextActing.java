@@ -82,9 +82,10 @@ final class TextActing implements AutoCloseable {
     /** Longest wait at close for a sweep in progress to finish its query. */
     private static final Duration SWEEP_JOIN_MAX = Duration.ofSeconds(5);
     /**
-     * After a text's acting fails, the sweep leaves it this long, doubled after each further failure
-     * up to {@link #RETRY_DELAY_MAX}. Without it a text that can never be acted on would be tried,
-     * and warned about, every second for ever.
+     * After a text's acting fails, the sweep leaves it at least this long, doubled after each further
+     * failure up to {@link #RETRY_DELAY_MAX}; and, as for every row, until it is {@link #SWEEP_GRACE}
+     * old. Without it a text that can never be acted on would be tried, and warned about, every
+     * second for ever.
      */
     static final Duration RETRY_DELAY_FIRST = Duration.ofSeconds(1);
     /**
@@ -92,8 +93,12 @@ final class TextActing implements AutoCloseable {
      * are here too; capped at a minute, they are acted on soon after it is back.
      */
     static final Duration RETRY_DELAY_MAX = Duration.ofMinutes(1);
-    /** A failure not tried again for this long has gone (acted on by another node): forgotten. */
-    private static final Duration RETRY_FORGET_AFTER = Duration.ofMinutes(10);
+    /**
+     * A failure not tried again this long after it was due has, most likely, gone (acted on by
+     * another node), so it is forgotten and the gauge falls back. Were it still pending (the sweep
+     * paging through a large backlog), it is tried once more without a wait and remembered again.
+     */
+    private static final Duration RETRY_FORGET_AFTER = Duration.ofMinutes(2);
     /** Most failing texts remembered; past it the rest are tried at every sweep, as without a record. */
     static final int FAILING_TRACKED_MAX = 10_000;
 
@@ -203,7 +208,7 @@ final class TextActing implements AutoCloseable {
         Retry retry = failing.merge(inboundId, retryAfter(1), (before, first) -> retryAfter(before.failures() + 1));
         int failures = retry.failures();
         if (Integer.bitCount(failures) == 1) {
-            log.warn("text {} not acted on ({} failures so far; the sweep tries again in {} s): {}", inboundId, failures,
+            log.warn("text {} not acted on ({} failures so far; the sweep tries again in {} s at the soonest): {}", inboundId, failures,
                     delayAfter(failures).toSeconds(), failure.toString());
         }
     }

@@ -140,8 +140,9 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
 
     /**
      * Texts whose acting failed, even alone in its own transaction, and has not succeeded since: each
-     * is tried again after a growing wait (1 s doubling to a minute). Above 0 for long, it is a bug
-     * or bad data for an engineer to look at; the texts stay recorded meanwhile.
+     * is tried again by the sweep once it is 10 s old and after a growing wait (1 s doubling to a
+     * minute). Above 0 for long, it is a bug or bad data for an engineer to look at; the texts stay
+     * recorded meanwhile.
      */
     public int failingToAct() {
         return acting.failing();

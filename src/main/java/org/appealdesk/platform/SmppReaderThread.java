@@ -22,12 +22,19 @@ import org.slf4j.LoggerFactory;
  * <p>How: jSMPP 3.0 offers no setting for it; the reader's executor is a private field. This class
  * swaps it for one that runs each task on the calling thread (the reader). The old pool is not shut
  * down, only allowed to let its idle threads go, so a reader that has not yet seen the new field
- * keeps working. If jSMPP's fields ever change, {@link #processOnReaderThread} says so in the log,
- * returns false and the session keeps jSMPP's pool: slower, never wrong.
- * {@code SmppReaderThreadTest} fails first, on the version upgrade.
+ * (a plain write, seen at the reader's next blocking read in practice) keeps working. The few PDUs
+ * the old pool still holds at the swap may be processed beside later ones, as with any pool of more
+ * than one thread. If jSMPP's fields ever change, {@link #processOnReaderThread} says so in the log,
+ * returns false and the session keeps jSMPP's pool, of the size its caller set before the bind
+ * (one thread in this project): slower, never wrong. {@code SmppReaderThreadTest} fails first, on
+ * the version upgrade.
  *
- * <p>Hazard: a handler that blocks now stops its session's reading, responses included. A handler
- * that waits for a response on its own session would wait for ever. Neither side does either.
+ * <p>Hazard: anything a handler waits for now stops its session's reading, responses included.
+ * That includes the socket: jSMPP writes the answers it sends itself (submit_sm_resp,
+ * enquire_link_resp, refusals) from the thread that processed the request, now the reader, so a
+ * peer that stops reading stops ours too (SMPP's windows keep that from becoming a two-way stall).
+ * A handler that waited for a response on its own session would wait until jSMPP's response
+ * timeout, every time. Neither side's handlers do.
  */
 public final class SmppReaderThread {
 

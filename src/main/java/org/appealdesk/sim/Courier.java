@@ -75,6 +75,8 @@ final class Courier implements AutoCloseable {
     private final ExecutorService senders;
     private final Thread dispatcher;
     private volatile boolean running = true;
+    /** The dispatcher has taken a delivery off the queue and waits for a window slot for it: nothing may overtake it. */
+    private volatile boolean dispatcherHolding;
 
     Courier(SimSettings settings, SessionPool pool, GroundTruth truth, ScheduledExecutorService timers, InstantSource clock) {
         this.settings = settings;
@@ -164,6 +166,7 @@ final class Courier implements AutoCloseable {
                     if (held == null) {
                         continue;
                     }
+                    dispatcherHolding = true;
                 }
                 SessionPool.Bound bound = pool.acquireReceiver(DISPATCH_WAIT_MS);
                 if (bound == null) {
@@ -171,6 +174,7 @@ final class Courier implements AutoCloseable {
                 }
                 Delivery delivery = held;
                 held = null;
+                dispatcherHolding = false;
                 start(bound, delivery);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -185,13 +189,15 @@ final class Courier implements AutoCloseable {
     }
 
     /**
-     * Starts the delivery on the caller's thread (the traffic generator's, or a timer's) when nothing
-     * queued is ahead of it and a window slot is free, as below saturation. Why: handing every text to
-     * the dispatcher cost a park and a wake of its thread each (0.05 cores at 5,000 texts/s, most of
-     * it in the kernel); the queue and the dispatcher remain for when the windows are full.
+     * Starts the delivery's sender at once, from the thread that made it due (the traffic generator,
+     * a timer, the SMSC's reader for a receipt due now, a sender sending again), when nothing queued or
+     * held by the dispatcher is ahead of it and a window slot is free, as below saturation. Why:
+     * handing every text to the dispatcher cost a park and a wake of its thread each (0.05 cores at
+     * 5,000 texts/s, most of it in the kernel); the queue and the dispatcher remain for when the
+     * windows are full.
      */
     private boolean startNow(Delivery delivery) {
-        if (!running || !ready.isEmpty()) {
+        if (!running || dispatcherHolding || !ready.isEmpty()) {
             return false;
         }
         SessionPool.Bound bound = pool.tryAcquireReceiver();

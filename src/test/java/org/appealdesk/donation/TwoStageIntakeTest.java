@@ -296,9 +296,10 @@ class TwoStageIntakeTest {
 
     @Test
     void aTextWhoseActingAlwaysFailsIsTriedAgainAfterAGrowingWaitWhileTheOthersGoOn() throws Exception {
-        // Proves: a text that cannot be acted on (here a trigger refuses its donation) does not hold up the text batched with it,
-        // stays recorded, is counted for the on-call engineer, and is not taken by the sweep again until its wait (1 s, then
-        // 2 s) has passed; once the fault is mended it is acted on and no longer counted.
+        // Proves: a text that cannot be acted on (here a trigger refuses its donation) does not hold up a text recorded with it
+        // (the two are submitted together, so normally acted on in one batch, which fails and is retried item by item), stays
+        // recorded, is counted for the on-call engineer, and is not taken by a sweep again until its wait (1 s, then 2 s) has
+        // passed; once the fault is mended it is acted on and no longer counted. The sweeps here skip the 10 s grace.
         Core core = core();
         database.inTransactionVoid(c -> {
             try (Statement statement = c.createStatement()) {
@@ -309,8 +310,10 @@ class TwoStageIntakeTest {
             }
         });
         try {
-            assertThat(core.texts.submit(text(ANNA, "a-1", "SUN10")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
-            assertThat(core.texts.submit(text(BEN, "b-1", "SUN5")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
+            CompletableFuture<IntakeOutcome> poisoned = core.texts.submit(text(ANNA, "a-1", "SUN10"));
+            CompletableFuture<IntakeOutcome> fine = core.texts.submit(text(BEN, "b-1", "SUN5"));
+            assertThat(poisoned.get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
+            assertThat(fine.get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
             assertThat(core.texts.awaitActed(WAIT)).isTrue();
             assertThat(count("select count(*) from donation where amount_pence = 500")).as("Ben's gift goes on").isEqualTo(1);
             assertThat(count("select count(*) from text_pending")).as("Anna's text stays recorded").isEqualTo(1);
@@ -332,7 +335,12 @@ class TwoStageIntakeTest {
             });
         }
         Thread.sleep(TextActing.delayAfter(2).toMillis());
-        assertThat(core.texts.sweepPending(Duration.ZERO)).isEqualTo(1);
+        // Taken by this sweep, or by the background one if this machine was slow enough for the 10 s grace to pass.
+        core.texts.sweepPending(Duration.ZERO);
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (count("select count(*) from text_pending") > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
         assertThat(core.texts.awaitActed(WAIT)).isTrue();
         assertThat(count("select count(*) from donation where amount_pence = 1000")).as("Anna's gift, once mended").isEqualTo(1);
         assertThat(count("select count(*) from text_pending")).isZero();

@@ -103,8 +103,8 @@ class SmppReaderThreadTest {
 
     @Test
     void aFailingHandlerLeavesTheSessionBound() throws Exception {
-        // Proves: a handler's exception on the reader thread costs that PDU an error answer (jSMPP's
-        // temporary application error) and no more; the next PDU is processed on the same bind.
+        // Proves: a handler's exception on the reader thread costs that PDU an error answer (jSMPP turns it into its
+        // temporary application error) and no more; the next PDU is processed on the same bind and reader.
         bind();
         SmppReaderThread.processOnReaderThread(client);
 
@@ -134,7 +134,7 @@ class SmppReaderThreadTest {
 
     /** A server session and a client session, bound to each other over loopback. */
     private void bind() throws Exception {
-        listener = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+        listener = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"));
         CompletableFuture<SMPPServerSession> accepted = CompletableFuture.supplyAsync(() -> {
             try {
                 Socket socket = listener.accept();

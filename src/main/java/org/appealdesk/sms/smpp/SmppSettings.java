@@ -261,8 +261,8 @@ public record SmppSettings(
         private int reconnectDelayMsMax = 30_000;
         private int throttleBackoffMsMax = 5_000;
         private int commitWaitMsMax = 2_000;
-        // 8, not 64: with no thread waiting for a commit, fewer threads mean fewer wake-ups (intake
-        // median 7,073 → 7,635 texts/s, BENCHMARKS.md).
+        // 0, the reader thread: no wake-up per PDU at all (8 threads before, 64 before that; each
+        // step down measured in BENCHMARKS.md).
         private int receiveConcurrencyPerBind = 0;
         private int receiveQueuePerBind = 1_000;
         private int moIdTag = 0x1501;
