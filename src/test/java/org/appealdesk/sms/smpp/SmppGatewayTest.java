@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -133,12 +134,17 @@ class SmppGatewayTest {
 
     @Test
     void aFailedOrLateCommitIsAnsweredWithTemporaryAppError() throws Exception {
-        // Proves a failed commit, and one slower than commitWaitMsMax, both answer ESME_RX_T_APPN so the SMSC retries.
+        // Proves a failed commit, a refusal because the intake is full, and a commit slower than commitWaitMsMax all answer
+        // ESME_RX_T_APPN so the SMSC retries.
         startGateway(settings().commitWaitMsMax(500).build());
 
         CompletableFuture<Integer> failing = deliverInBackground(DONOR, 0, SUN_FIVE_GSM);
         texts.next(WAIT).commit().completeExceptionally(new IllegalStateException("database down"));
         assertThat(failing.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(SMPPConstant.STAT_ESME_RX_T_APPN);
+
+        CompletableFuture<Integer> full = deliverInBackground(DONOR, 0, SUN_FIVE_GSM);
+        texts.next(WAIT).commit().completeExceptionally(new RejectedExecutionException("text intake: 20000 recorded texts wait"));
+        assertThat(full.get(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isEqualTo(SMPPConstant.STAT_ESME_RX_T_APPN);
 
         CompletableFuture<Integer> late = deliverInBackground(DONOR, 0, SUN_FIVE_GSM);
         assertThat(texts.next(WAIT)).as("handed over, never committed").isNotNull();
