@@ -76,6 +76,14 @@ class TwoStageIntakeTest {
         return TestDatabase.count(database, sql);
     }
 
+    /** Waits, up to {@link #WAIT}, until no recorded text waits in text_pending (a sweep, here or in the background, took them). */
+    private void awaitNoTextPending() throws InterruptedException {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (count("select count(*) from text_pending") > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+    }
+
     @Test
     void aTextIsActedOnOnceBehindItsAcknowledgementAndItsPendingRowGoes() throws Exception {
         // Proves: acknowledgement means recorded with a pending row; acting writes the donation, its part and billed message
@@ -117,10 +125,7 @@ class TwoStageIntakeTest {
         assertThat(printed.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("Not yet acted on:    2");
 
         Core core = core();  // its sweep runs at start
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (count("select count(*) from text_pending") > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        awaitNoTextPending();
         assertThat(core.texts.awaitActed(WAIT)).isTrue();
         assertThat(count("select count(*) from text_pending")).isZero();
         assertThat(count("select count(*) from donation where inbound_id = 901 and state = 'CHARGING' and amount_pence = 1000")).isEqualTo(1);
@@ -337,10 +342,7 @@ class TwoStageIntakeTest {
         Thread.sleep(TextActing.delayAfter(2).toMillis());
         // Taken by this sweep, or by the background one if this machine was slow enough for the 10 s grace to pass.
         core.texts.sweepPending(Duration.ZERO);
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (count("select count(*) from text_pending") > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        awaitNoTextPending();
         assertThat(core.texts.awaitActed(WAIT)).isTrue();
         assertThat(count("select count(*) from donation where amount_pence = 1000")).as("Anna's gift, once mended").isEqualTo(1);
         assertThat(count("select count(*) from text_pending")).isZero();
