@@ -5,6 +5,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -33,16 +34,43 @@ public final class Janitor {
     /** Most rows one pass looks at per question; the next pass takes the rest. */
     public static final int ROWS_PER_PASS_MAX = 5_000;
 
+    /**
+     * How often the overdue question reads from the first part ever submitted instead of from where
+     * its previous look ended: the safety net for a part whose acceptance was committed after a
+     * look had already passed its time (a commit delayed by more than the report wait, or another
+     * node's clock behind by that much). Such a part is found this much later; nothing is lost.
+     */
+    public static final Duration FULL_LOOK_EVERY = Duration.ofMinutes(10);
+    private static final Instant BEGINNING = Instant.EPOCH;
+
     private final Database database;
     private final ChargeEventService events;
     private final ChargeSettings settings;
     private final InstantSource clock;
+    private final int rowsPerPass;
+
+    /*
+     * Where the overdue question starts reading. Its index is on submitted_at alone (no predicate
+     * on state, so a part's last change can be a HOT update: V8), so it holds every part ever
+     * accepted; reading from the beginning each second would cost more the longer an appeal runs.
+     * Every part accepted before this time has been looked at and is no longer SUBMITTED. Kept in
+     * memory: a node that starts, or did not hold the lock, reads from further back, never less.
+     * Guarded by this (passes run one at a time).
+     */
+    private Instant overdueFrom; // null: from the beginning
+    private Instant fullLookDue = Instant.MIN;
 
     public Janitor(Database database, ChargeEventService events, ChargeSettings settings, InstantSource clock) {
+        this(database, events, settings, clock, ROWS_PER_PASS_MAX);
+    }
+
+    /** With fewer rows per pass, so a test can make a pass stop short. */
+    Janitor(Database database, ChargeEventService events, ChargeSettings settings, InstantSource clock, int rowsPerPass) {
         this.database = database;
         this.events = events;
         this.settings = settings;
         this.clock = clock;
+        this.rowsPerPass = rowsPerPass;
     }
 
     /** What one pass did, for logs and tests. */
@@ -50,26 +78,44 @@ public final class Janitor {
     }
 
     /** One pass; safe to call from a scheduler on every node. */
-    public Pass runOnce() {
+    public synchronized Pass runOnce() {
         Instant now = clock.instant();
+        boolean fullLook = overdueFrom == null || !now.isBefore(fullLookDue);
+        Instant overdueBefore = now.minus(settings.reportWait());
+        Instant[] lastOverdue = new Instant[1];
         List<ChargeEvent> found = new ArrayList<>();
         int[] counts = new int[3];
         boolean ran = database.inTransaction(connection -> {
             if (!tryLock(connection)) {
                 return false;
             }
-            counts[0] = collect(connection, "select id from outbox where state = 'SENDING' and claimed_at < ? order by claimed_at limit ?",
-                    now.minus(settings.claimTimeout()), id -> found.add(new ChargeEvent.ClaimAbandoned(id)));
-            counts[1] = collect(connection, "select id from charge_part where state = 'SUBMITTED' and submitted_at < ? order by submitted_at limit ?",
-                    now.minus(settings.reportWait()), id -> found.add(new ChargeEvent.ReportOverdue(id)));
-            counts[2] = collect(connection, "select id from charge_part where state = 'UNKNOWN' and unknown_at < ? order by unknown_at limit ?",
-                    now.minus(settings.unknownExpiry()), id -> found.add(new ChargeEvent.UnknownExpired(id)));
+            counts[0] = collect(connection, "select id, claimed_at from outbox where state = 'SENDING' and claimed_at < ? order by claimed_at limit ?",
+                    null, now.minus(settings.claimTimeout()), (id, at) -> found.add(new ChargeEvent.ClaimAbandoned(id)));
+            // Reads every part accepted in the range, resolved or not (a heap visit each): about
+            // the parts of one janitor interval per pass, and all of them once per FULL_LOOK_EVERY.
+            counts[1] = collect(connection, "select id, submitted_at from charge_part where submitted_at >= ? and submitted_at < ?"
+                            + " and state = 'SUBMITTED' order by submitted_at limit ?",
+                    fullLook ? BEGINNING : overdueFrom, overdueBefore, (id, at) -> {
+                        found.add(new ChargeEvent.ReportOverdue(id));
+                        lastOverdue[0] = at;
+                    });
+            counts[2] = collect(connection, "select id, unknown_at from charge_part where state = 'UNKNOWN' and unknown_at < ? order by unknown_at limit ?",
+                    null, now.minus(settings.unknownExpiry()), (id, at) -> found.add(new ChargeEvent.UnknownExpired(id)));
             return true;
         });
         // Events go through the one committer that applies network reports, so a report racing
         // the janitor is applied in a definite order; the lifecycle ignores whichever comes second.
         for (ChargeEvent event : found) {
             events.submitAndWait(event);
+        }
+        if (ran) {
+            // Every part found is UNKNOWN now (or resolved by a report that won the race), so the
+            // next look starts where this one ended: at the last part found when the pass was
+            // full (parts accepted at that same instant are read again), else at this look's end.
+            overdueFrom = counts[1] == rowsPerPass ? lastOverdue[0] : overdueBefore;
+            if (fullLook) {
+                fullLookDue = now.plus(FULL_LOOK_EVERY);
+            }
         }
         if (!found.isEmpty()) {
             log.info("janitor: {} abandoned claims, {} overdue reports, {} expired unknowns", counts[0], counts[1], counts[2]);
@@ -87,14 +133,24 @@ public final class Janitor {
         }
     }
 
-    private static int collect(Connection connection, String sql, Instant before, java.util.function.LongConsumer sink) throws SQLException {
+    /** A row found: its id and the time the question orders by. */
+    private interface Found {
+        void accept(long id, Instant at);
+    }
+
+    /** Runs one question: rows from {@code from} (when not null) to before {@code before}, at most one pass's worth. */
+    private int collect(Connection connection, String sql, Instant from, Instant before, Found sink) throws SQLException {
         int count = 0;
         try (PreparedStatement select = connection.prepareStatement(sql)) {
-            select.setTimestamp(1, Timestamp.from(before));
-            select.setInt(2, ROWS_PER_PASS_MAX);
+            int parameter = 1;
+            if (from != null) {
+                select.setTimestamp(parameter++, Timestamp.from(from));
+            }
+            select.setTimestamp(parameter++, Timestamp.from(before));
+            select.setInt(parameter, rowsPerPass);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    sink.accept(rows.getLong(1));
+                    sink.accept(rows.getLong(1), rows.getTimestamp(2).toInstant());
                     count++;
                 }
             }

@@ -1,0 +1,166 @@
+package org.appealdesk.donation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import org.appealdesk.app.Core;
+import org.appealdesk.platform.Database;
+import org.appealdesk.platform.PhoneNumber;
+import org.appealdesk.sms.ChargeReport;
+import org.appealdesk.sms.InboundText;
+import org.appealdesk.sms.OutboundMessage;
+import org.appealdesk.support.Fixtures;
+import org.appealdesk.support.MutableClock;
+import org.appealdesk.support.TestDatabase;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The janitor's questions since they no longer read an index on state (V8), and the charge part's
+ * last change made in place, on the real embedded PostgreSQL with the clock moved by hand.
+ */
+class JanitorTest {
+
+    private static final PhoneNumber ANNA = PhoneNumber.parse("447700900001");
+    private static final PhoneNumber BEN = PhoneNumber.parse("447700900002");
+    private static final PhoneNumber CARA = PhoneNumber.parse("447700900003");
+    private static final Duration REPORT_WAIT = Duration.ofSeconds(30);
+    private static final ChargeSettings CHARGING = new ChargeSettings(REPORT_WAIT, Duration.ofMinutes(15), Duration.ofSeconds(30), Map.of());
+
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
+    private Database database;
+    private Core core;
+
+    @BeforeEach
+    void start() {
+        database = TestDatabase.clean();
+        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), CHARGING, Core.Batching.defaults(), clock, Duration.ofMillis(50));
+    }
+
+    @AfterEach
+    void stop() {
+        core.close();
+    }
+
+    @Test
+    void theOverdueQuestionReadsOnFromWhereItEndedAndFromTheStartEveryTenMinutes() throws Exception {
+        // Proves: an overdue part is found; a part accepted later is found by the next look, which starts where the last ended;
+        // a part whose acceptance was committed with a time the janitor had already passed (a node's clock behind) is missed by
+        // that reading on, and found by the next look from the start, FULL_LOOK_EVERY later.
+        accepted(ANNA, "j1");
+        clock.advance(REPORT_WAIT.plusSeconds(1));
+        assertThat(core.janitor.runOnce().reportsOverdue()).isEqualTo(1);
+        assertThat(stateOf(ANNA)).isEqualTo("UNKNOWN");
+
+        clock.advance(REPORT_WAIT.plusSeconds(1).negated());
+        accepted(BEN, "j2"); // accepted "before" the time the janitor has read to
+        clock.advance(REPORT_WAIT.plusSeconds(2));
+        assertThat(core.janitor.runOnce().reportsOverdue()).as("reading on from where the last look ended").isZero();
+        assertThat(stateOf(BEN)).isEqualTo("CHARGING");
+
+        accepted(CARA, "j3");
+        clock.advance(REPORT_WAIT.plusSeconds(1));
+        assertThat(core.janitor.runOnce().reportsOverdue()).as("Cara's, accepted after the last look").isEqualTo(1);
+        assertThat(stateOf(CARA)).isEqualTo("UNKNOWN");
+        assertThat(stateOf(BEN)).isEqualTo("CHARGING");
+
+        clock.advance(Janitor.FULL_LOOK_EVERY);
+        assertThat(core.janitor.runOnce().reportsOverdue()).as("Ben's, found from the start").isEqualTo(1);
+        assertThat(stateOf(BEN)).isEqualTo("UNKNOWN");
+        assertThat(core.verifier.verify().passed()).isTrue();
+    }
+
+    @Test
+    void aPassThatStopsAtItsLimitIsContinuedByTheNext() throws Exception {
+        // Proves: with two rows a pass, three parts accepted at the same instant are all found, two and then one, although the
+        // second pass starts at the instant the first stopped at; a third pass finds nothing.
+        Janitor janitor = new Janitor(database, core.events, CHARGING, clock, 2);
+        accepted(ANNA, "k1");
+        accepted(BEN, "k2");
+        accepted(CARA, "k3");
+        assertThat(TestDatabase.count(database, "select count(distinct submitted_at) from charge_part")).as("one instant").isEqualTo(1);
+        clock.advance(REPORT_WAIT.plusSeconds(1));
+        assertThat(janitor.runOnce().reportsOverdue()).isEqualTo(2);
+        assertThat(janitor.runOnce().reportsOverdue()).isEqualTo(1);
+        assertThat(janitor.runOnce().reportsOverdue()).isZero();
+        assertThat(TestDatabase.count(database, "select count(*) from charge_part where state = 'UNKNOWN'")).isEqualTo(3);
+    }
+
+    @Test
+    void aResolvedUnknownPartLeavesTheUnknownIndex() throws Exception {
+        // Proves: unknown_at is set when a part becomes UNKNOWN and cleared when a late receipt charges it or the janitor expires it,
+        // so the janitor's expiry question reads only parts that are UNKNOWN now.
+        accepted(ANNA, "u1");
+        accepted(BEN, "u2");
+        clock.advance(REPORT_WAIT.plusSeconds(1));
+        assertThat(core.janitor.runOnce().reportsOverdue()).isEqualTo(2);
+        assertThat(partColumn(ANNA, "unknown_at is not null")).isEqualTo(true);
+        assertThat(partColumn(BEN, "unknown_at is not null")).isEqualTo(true);
+
+        core.events.submit(new ChargeReport.Delivered("m-u1", clock.instant())).get();
+        assertThat(stateOf(ANNA)).isEqualTo("CHARGED");
+        assertThat(partColumn(ANNA, "unknown_at is null")).isEqualTo(true);
+
+        clock.advance(CHARGING.unknownExpiry().plusSeconds(1));
+        assertThat(core.janitor.runOnce().unknownsExpired()).isEqualTo(1);
+        assertThat(stateOf(BEN)).isEqualTo("FAILED");
+        assertThat(partColumn(BEN, "unknown_at is null")).isEqualTo(true);
+        assertThat(TestDatabase.count(database, "select count(*) from charge_part where unknown_at is not null")).isZero();
+        assertThat(core.verifier.verify().passed()).isTrue();
+    }
+
+    @Test
+    void aPartIsChargedInPlace() throws Exception {
+        // Proves: the receipt's change to CHARGED is a HOT update (the row's new version is a heap-only tuple: no index touched),
+        // while the acceptance before it, which sets the indexed message id, is not; read from the page itself with pageinspect.
+        database.inTransactionVoid(connection -> {
+            try (Statement create = connection.createStatement()) {
+                create.execute("create extension if not exists pageinspect");
+            }
+        });
+        accepted(ANNA, "h1");
+        assertThat(heapOnly(ANNA)).as("accepted: a new version in every index").isFalse();
+        core.events.submit(new ChargeReport.Delivered("m-h1", clock.instant())).get();
+        assertThat(stateOf(ANNA)).isEqualTo("CHARGED");
+        assertThat(heapOnly(ANNA)).as("charged: in place").isTrue();
+    }
+
+    /** A text that became a billed message the network accepted: its part is SUBMITTED at the clock's time. */
+    private void accepted(PhoneNumber from, String id) throws Exception {
+        core.texts.submit(new InboundText("smpp", id, from, "70141", "SUN5", "o2", clock.instant())).get();
+        Fixtures.awaitActed(core.texts);
+        OutboundMessage charge = core.events.claim(10).stream().filter(OutboundMessage::isBilled).findFirst().orElseThrow();
+        core.events.accepted(charge.id(), "m-" + id);
+    }
+
+    /** Whether the donor's part's current row version is a heap-only tuple (HEAP_ONLY_TUPLE, 0x8000 in t_infomask2). */
+    private boolean heapOnly(PhoneNumber donor) {
+        return (Boolean) partColumn(donor, "(select (h.t_infomask2 & 32768) <> 0"
+                + " from heap_page_items(get_raw_page('charge_part', ((p.ctid::text::point)[0])::int)) h"
+                + " where h.lp = ((p.ctid::text::point)[1])::int)");
+    }
+
+    private Object partColumn(PhoneNumber donor, String expression) {
+        byte[] hash = Fixtures.vault().hash(donor);
+        return database.inTransaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select " + expression
+                    + " from charge_part p join donation d on d.id = p.donation_id join donor o on o.id = d.donor_id where o.phone_hash = ?")) {
+                select.setBytes(1, hash);
+                try (ResultSet row = select.executeQuery()) {
+                    assertThat(row.next()).as("the donor's part").isTrue();
+                    return row.getObject(1);
+                }
+            }
+        });
+    }
+
+    private String stateOf(PhoneNumber donor) {
+        return (String) partColumn(donor, "d.state");
+    }
+}
