@@ -48,9 +48,9 @@ public final class CardGifts {
         }
         Instant now = clock.instant();
         String requestId = "ad" + Tokens.random(24);
-        String token = Tokens.random(12);
-        long donationId = database.inTransaction(connection -> {
+        return database.inTransaction(connection -> {
             long id = Sequences.reserve(connection, "donation_id_seq", 1)[0];
+            String token = Tokens.keyed(id);
             long partId = Sequences.reserve(connection, "charge_part_id_seq", 1)[0];
             try (PreparedStatement donation = connection.prepareStatement(
                     "insert into donation (id, appeal_slug, donor_id, inbound_id, channel, amount_pence, no_contact, network, state, uk_day, created_at, gift_aid_token)"
@@ -72,9 +72,8 @@ public final class CardGifts {
                 part.setString(4, requestId);
                 part.executeUpdate();
             }
-            return id;
+            return new CardGift(id, requestId, token, appeal, amount);
         });
-        return new CardGift(donationId, requestId, token, appeal, amount);
     }
 
     /** The provider confirmed the payment (a verified webhook). Idempotent. */

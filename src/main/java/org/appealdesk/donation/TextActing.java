@@ -61,8 +61,6 @@ final class TextActing implements AutoCloseable {
 
     /** Length of the random part of a charge request id (the aggregator allows 80 characters). */
     private static final int REQUEST_ID_RANDOM_LENGTH = 24;
-    /** Length of a Gift Aid link token: about 71 bits, unguessable. */
-    private static final int GIFT_AID_TOKEN_LENGTH = 12;
     /**
      * Most texts recorded but not yet acted on that this node holds in memory; past it the intake
      * refuses texts with a temporary error (the network sends them again), so a slow second stage
@@ -552,7 +550,7 @@ final class TextActing implements AutoCloseable {
             permanent[i] = rejected ? Boolean.TRUE : null;
             ukDays[i] = java.sql.Date.valueOf(today);
             createdAt[i] = Timestamp.from(now);
-            giftAidTokens[i] = rejected ? null : Tokens.random(GIFT_AID_TOKEN_LENGTH);
+            giftAidTokens[i] = rejected ? null : Tokens.keyed(donationIds[i]);
             for (ChargePart part : donation.parts()) {
                 partIdColumn[partIndex] = partIds[partIndex];
                 partDonationIds[partIndex] = donationIds[i];

@@ -10,12 +10,14 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.regex.Pattern;
 import org.appealdesk.appeal.Appeal;
 import org.appealdesk.appeal.AppealCatalog;
 import org.appealdesk.platform.Database;
 import org.appealdesk.platform.Money;
 import org.appealdesk.platform.Sequences;
+import org.appealdesk.platform.Tokens;
 
 /**
  * Gift Aid declarations made through a donation's personal link (the thank-you text's
@@ -30,6 +32,8 @@ public final class GiftAid {
 
     /** Tokens are base-62 (platform Tokens); anything longer or stranger is not looked up at all. */
     private static final Pattern TOKEN = Pattern.compile("[0-9A-Za-z]{8,40}");
+    /** Tokens issued before V9: random characters only, no donation id. */
+    private static final int LEGACY_TOKEN_LENGTH = 12;
 
     /** What declaring did. */
     public sealed interface DeclareResult {
@@ -184,14 +188,30 @@ public final class GiftAid {
         });
     }
 
+    /**
+     * Finds the gift by the donation id its token names (platform Tokens.keyed), then checks the
+     * whole token. Tokens issued before V9 are 12 random characters with no id: those are found
+     * through the index V9 keeps for them alone.
+     */
     private TokenGift load(Connection connection, String token) throws SQLException {
+        OptionalLong donationId = Tokens.keyOf(token);
+        boolean legacy = token.length() == LEGACY_TOKEN_LENGTH;
+        if (donationId.isEmpty() && !legacy) {
+            return null;
+        }
         try (PreparedStatement select = connection.prepareStatement(
                 "select d.id, d.appeal_slug, d.amount_pence, d.channel, d.state, d.created_at, d.donor_id is not null,"
                         + " exists (select 1 from gift_aid_claim c where c.donation_id = d.id), cov.*"
                         + " from donation d join appeal a on a.slug = d.appeal_slug"
                         + " left join lateral (" + Coverage.COVERING_DECLARATION + ") cov on true"
-                        + " where d.gift_aid_token = ?")) {
-            select.setString(1, token);
+                        + (legacy ? " where length(d.gift_aid_token) = " + LEGACY_TOKEN_LENGTH + " and d.gift_aid_token = ?"
+                        : " where d.id = ? and d.gift_aid_token = ?"))) {
+            if (legacy) {
+                select.setString(1, token);
+            } else {
+                select.setLong(1, donationId.getAsLong());
+                select.setString(2, token);
+            }
             try (ResultSet row = select.executeQuery()) {
                 if (!row.next()) {
                     return null;

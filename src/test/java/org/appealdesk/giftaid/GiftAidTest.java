@@ -21,6 +21,7 @@ import org.appealdesk.donation.ChargeSettings;
 import org.appealdesk.platform.Database;
 import org.appealdesk.platform.Money;
 import org.appealdesk.platform.PhoneNumber;
+import org.appealdesk.platform.Tokens;
 import org.appealdesk.platform.UkCalendar;
 import org.appealdesk.sms.ChargeReport;
 import org.appealdesk.sms.InboundText;
@@ -90,6 +91,36 @@ class GiftAidTest {
                 }
             }
         });
+    }
+
+    @Test
+    void aLinkFindsItsGiftByIdOnlyWithItsWholeTokenAndLinksSentBeforeV9StillWork() throws Exception {
+        // Proves: the thank-you's link names its donation; the same id with another random part, or another donation's random part,
+        // finds nothing; a 12-character link of the kind sent before V9 (no id) still finds its gift through the index kept for them.
+        long first = chargedText("447700900101", "SUN5");
+        long second = chargedText("447700900202", "SUN10");
+        String firstToken = token(first);
+        String secondToken = token(second);
+        assertThat(Tokens.keyOf(firstToken)).hasValue(first);
+        assertThat(core.giftAid.gift(firstToken)).hasValueSatisfying(g -> assertThat(g.donationId()).isEqualTo(first));
+        String secret = firstToken.substring(firstToken.length() - Tokens.KEYED_SECRET_LENGTH);
+        String otherSecret = secondToken.substring(secondToken.length() - Tokens.KEYED_SECRET_LENGTH);
+        String prefix = firstToken.substring(0, firstToken.length() - Tokens.KEYED_SECRET_LENGTH);
+        assertThat(core.giftAid.gift(prefix + otherSecret)).as("the id with another gift's random part").isEmpty();
+        assertThat(core.giftAid.gift(prefix + secret.substring(1) + (secret.charAt(0) == 'a' ? 'b' : 'a'))).isEmpty();
+        assertThat(core.giftAid.declare(prefix + otherSecret, OLENA)).isInstanceOf(GiftAid.DeclareResult.NoSuchGift.class);
+
+        String legacy = "Legacy12Char";
+        database.inTransactionVoid(connection -> {
+            try (PreparedStatement update = connection.prepareStatement("update donation set gift_aid_token = ? where id = ?")) {
+                update.setString(1, legacy);
+                update.setLong(2, second);
+                update.executeUpdate();
+            }
+        });
+        assertThat(core.giftAid.gift(legacy)).hasValueSatisfying(g -> assertThat(g.donationId()).isEqualTo(second));
+        assertThat(core.giftAid.declare(legacy, JAMES)).isInstanceOf(GiftAid.DeclareResult.Declared.class);
+        assertThat(core.giftAid.gift(secondToken)).as("its keyed token was replaced").isEmpty();
     }
 
     @Test

@@ -62,6 +62,27 @@ class SecretsTest {
     }
 
     @Test
+    void keyedTokensNameTheirIdAndNothingElseParsesAsOne() {
+        // Proves: a keyed token is the id in base 62 then 12 random characters, gives its id back, and differs each time for the
+        // same id; a token too short (the 12-character tokens of before V9), too long, not base 62 or beyond a long names no id.
+        for (long id : new long[]{0, 1, 61, 62, 3_843, 3_844, 111_217, 916_132_831, Long.MAX_VALUE}) {
+            String token = Tokens.keyed(id);
+            assertThat(token).matches("[0-9A-Za-z]{13,23}");
+            assertThat(Tokens.keyOf(token)).as("id %d from %s", id, token).hasValue(id);
+            assertThat(Tokens.keyed(id)).isNotEqualTo(token);
+        }
+        assertThat(Tokens.keyed(0)).startsWith("0").hasSize(13);
+        assertThat(Tokens.keyed(62)).startsWith("10").hasSize(14);
+        assertThat(Tokens.keyed(Long.MAX_VALUE)).startsWith("AzL8n0Y58m7").hasSize(23);
+        assertThat(Tokens.keyOf("AbCdEfGhIjKl")).as("12 characters: no id").isEmpty();
+        assertThat(Tokens.keyOf("AzL8n0Y58m8" + "AbCdEfGhIjKl")).as("beyond a long").isEmpty();
+        assertThat(Tokens.keyOf("100000000000" + "AbCdEfGhIjKl")).as("12 digits").isEmpty();
+        assertThat(Tokens.keyOf("1-" + "AbCdEfGhIjKl")).isEmpty();
+        assertThat(Tokens.keyOf(null)).isEmpty();
+        assertThatThrownBy(() -> Tokens.keyed(-1)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void tokensAreBase62OfTheAskedLengthAndDoNotRepeat() {
         Set<String> seen = new HashSet<>();
         int[] perCharacter = new int[128];
