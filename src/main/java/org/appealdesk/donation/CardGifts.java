@@ -47,11 +47,11 @@ public final class CardGifts {
             throw new IllegalArgumentException("a card gift must be " + AMOUNT_MIN + "-" + AMOUNT_MAX + ", got " + amount);
         }
         Instant now = clock.instant();
-        String requestId = "ad" + Tokens.random(24);
         return database.inTransaction(connection -> {
             long id = Sequences.reserve(connection, "donation_id_seq", 1)[0];
             String token = Tokens.keyed(id);
             long partId = Sequences.reserve(connection, "charge_part_id_seq", 1)[0];
+            String requestId = RequestIds.forPart(partId);
             try (PreparedStatement donation = connection.prepareStatement(
                     "insert into donation (id, appeal_slug, donor_id, inbound_id, channel, amount_pence, no_contact, network, state, uk_day, created_at, gift_aid_token)"
                             + " values (?, ?, null, null, ?, ?, true, ?, 'CHARGING', ?, ?, ?)");

@@ -59,8 +59,6 @@ final class TextActing implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TextActing.class);
 
-    /** Length of the random part of a charge request id (the aggregator allows 80 characters). */
-    private static final int REQUEST_ID_RANDOM_LENGTH = 24;
     /**
      * Most texts recorded but not yet acted on that this node holds in memory; past it the intake
      * refuses texts with a temporary error (the network sends them again), so a slow second stage
@@ -500,9 +498,10 @@ final class TextActing implements AutoCloseable {
         long[] partIds = Ids.take(reserved.parts(), partCount, "charge part ids");
         List<int[]> partOutboxIndex = new ArrayList<>();
         List<String> requestIds = new ArrayList<>();
+        int partNumber = 0;
         for (NewDonation donation : donations) {
             for (ChargePart part : donation.parts()) {
-                String requestId = "ad" + Tokens.random(REQUEST_ID_RANDOM_LENGTH);
+                String requestId = RequestIds.forPart(partIds[partNumber++]);
                 requestIds.add(requestId);
                 // The billed reply goes from the shortcode the donor texted; the SMS adapter maps its price to a billing code.
                 RecordedText source = donation.source();

@@ -41,7 +41,7 @@ final class StripeWebhook {
     static final int BODY_BYTES_MAX = 64 * 1024;
     static final int SIGNATURE_HEADER_LENGTH_MAX = 2_048;
     private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9_]{1,255}");
-    /** Our request ids ("ad" + 24 base-62 characters, donation.CardGifts); other payments on the same Stripe account are not ours. */
+    /** Our request ids ("ad" + 28 characters, donation.RequestIds; 24 before); other payments on the same Stripe account are not ours. */
     private static final Pattern REQUEST_ID = Pattern.compile("ad[0-9A-Za-z]{8,78}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
