@@ -8,17 +8,19 @@
 --  * overdue reports: submitted_at, set once when the network accepts the billed message. The
 --    janitor reads forward from where its previous look ended (donation.Janitor), so it does
 --    not re-read every part ever submitted.
---  * expired unknowns: unknown_at, which is now cleared when an UNKNOWN part is resolved, so the
---    index holds only parts that are UNKNOWN now. Resolving an unknown part is rare and may
+--  * expired unknowns: the new unknown_since, set with unknown_at when a part becomes UNKNOWN and
+--    cleared when it is resolved, so its index holds only parts that are UNKNOWN now. unknown_at
+--    stays as the record that a part was ever UNKNOWN. Resolving an unknown part is rare and may
 --    stay a normal update.
 -- "if exists", "if not exists": MigrationsTest takes a database back to V5 and migrates it again.
 drop index if exists charge_part_submitted;
 drop index if exists charge_part_unknown;
 
-update charge_part set unknown_at = null where state <> 'UNKNOWN' and unknown_at is not null;
+alter table charge_part add column if not exists unknown_since timestamptz;
+update charge_part set unknown_since = unknown_at where state = 'UNKNOWN';
 
 create index if not exists charge_part_submitted_at on charge_part (submitted_at) where submitted_at is not null;
-create index if not exists charge_part_unknown_at on charge_part (unknown_at) where unknown_at is not null;
+create index if not exists charge_part_unknown_since on charge_part (unknown_since) where unknown_since is not null;
 
 -- Room on each page for the part's next version: a HOT update needs free space on the same page,
 -- and rows are written in batches that would otherwise fill every page. Applies to new pages.

@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class Application implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(Application.class);
-    /** How often the janitor looks for silence; it only reads a few indexed rows when there is none. */
+    /** How often the janitor looks for silence: a few indexed rows, and the parts accepted one report wait ago (Janitor). */
     public static final Duration JANITOR_INTERVAL = Duration.ofSeconds(1);
     public static final Duration TOTALS_REFRESH = Duration.ofMillis(250);
     /** How often Gift Aid reminders are looked for: they are due once, after an appeal closes, so a minute is plenty. */

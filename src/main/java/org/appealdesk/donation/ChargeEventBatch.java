@@ -539,9 +539,10 @@ final class ChargeEventBatch {
                         // Accepted now: submitted now, even when the report in the same batch already made the part final.
                         + " submitted_at = case when a.states[width_bucket(p.id, a.ids)] = 'SUBMITTED' then a.at"
                         + " when a.links[width_bucket(p.id, a.ids)] is not null then coalesce(p.submitted_at, a.at) else p.submitted_at end,"
+                        + " unknown_at = case when a.states[width_bucket(p.id, a.ids)] = 'UNKNOWN' then a.at else p.unknown_at end,"
                         // Cleared when resolved, so the janitor's index holds only parts UNKNOWN now (V8).
-                        + " unknown_at = case when a.states[width_bucket(p.id, a.ids)] = 'UNKNOWN' then a.at"
-                        + " when a.states[width_bucket(p.id, a.ids)] in ('CHARGED', 'DECLINED') then null else p.unknown_at end,"
+                        + " unknown_since = case when a.states[width_bucket(p.id, a.ids)] = 'UNKNOWN' then a.at"
+                        + " when a.states[width_bucket(p.id, a.ids)] in ('CHARGED', 'DECLINED') then null else p.unknown_since end,"
                         + " resolved_at = case when a.states[width_bucket(p.id, a.ids)] in ('CHARGED', 'DECLINED') then a.at else p.resolved_at end"
                         + " from (select ?::bigint[] as ids, ?::text[] as states, ?::text[] as reasons, ?::boolean[] as permanent,"
                         + " ?::text[] as links, ?::timestamptz as at) a"

@@ -38,10 +38,11 @@ public final class Janitor {
      * How often the overdue question reads from the first part ever submitted instead of from where
      * its previous look ended: the safety net for a part whose acceptance was committed after a
      * look had already passed its time (a commit delayed by more than the report wait, or another
-     * node's clock behind by that much). Such a part is found this much later; nothing is lost.
+     * node's clock behind by that much). Such a part is found up to this much later; none is left.
+     * A full look reads every part ever accepted: 71-76 ms at a million parts (BENCHMARKS.md,
+     * "Charged parts in place"), growing with the table.
      */
     public static final Duration FULL_LOOK_EVERY = Duration.ofMinutes(10);
-    private static final Instant BEGINNING = Instant.EPOCH;
 
     private final Database database;
     private final ChargeEventService events;
@@ -53,12 +54,13 @@ public final class Janitor {
      * Where the overdue question starts reading. Its index is on submitted_at alone (no predicate
      * on state, so a part's last change can be a HOT update: V8), so it holds every part ever
      * accepted; reading from the beginning each second would cost more the longer an appeal runs.
-     * Every part accepted before this time has been looked at and is no longer SUBMITTED. Kept in
-     * memory: a node that starts, or did not hold the lock, reads from further back, never less.
-     * Guarded by this (passes run one at a time).
+     * Every part accepted before this time had been committed was looked at by an earlier pass
+     * (a later commit is the full look's to find). Kept in memory: a node that starts, or did not
+     * hold the lock, reads from further back, never less. Guarded by this (one pass at a time).
      */
-    private Instant overdueFrom; // null: from the beginning
-    private Instant fullLookDue = Instant.MIN;
+    private Instant overdueFrom; // null: the next look is a full one
+    /** When the last full look ran, by the clock; a clock that has gone back before it brings the next one forward. */
+    private Instant lastFullLook;
 
     public Janitor(Database database, ChargeEventService events, ChargeSettings settings, InstantSource clock) {
         this(database, events, settings, clock, ROWS_PER_PASS_MAX);
@@ -70,6 +72,9 @@ public final class Janitor {
         this.events = events;
         this.settings = settings;
         this.clock = clock;
+        if (rowsPerPass < 1) {
+            throw new IllegalArgumentException("the janitor needs at least 1 row a pass, got " + rowsPerPass);
+        }
         this.rowsPerPass = rowsPerPass;
     }
 
@@ -80,7 +85,7 @@ public final class Janitor {
     /** One pass; safe to call from a scheduler on every node. */
     public synchronized Pass runOnce() {
         Instant now = clock.instant();
-        boolean fullLook = overdueFrom == null || !now.isBefore(fullLookDue);
+        boolean fullLook = overdueFrom == null || now.isBefore(lastFullLook) || !now.isBefore(lastFullLook.plus(FULL_LOOK_EVERY));
         Instant overdueBefore = now.minus(settings.reportWait());
         Instant[] lastOverdue = new Instant[1];
         List<ChargeEvent> found = new ArrayList<>();
@@ -93,13 +98,17 @@ public final class Janitor {
                     null, now.minus(settings.claimTimeout()), (id, at) -> found.add(new ChargeEvent.ClaimAbandoned(id)));
             // Reads every part accepted in the range, resolved or not (a heap visit each): about
             // the parts of one janitor interval per pass, and all of them once per FULL_LOOK_EVERY.
-            counts[1] = collect(connection, "select id, submitted_at from charge_part where submitted_at >= ? and submitted_at < ?"
+            // The full look is its own statement, so a plan cached for the short range is not reused
+            // for the whole table.
+            counts[1] = collect(connection, fullLook
+                            ? "select id, submitted_at from charge_part where submitted_at < ? and state = 'SUBMITTED' order by submitted_at limit ?"
+                            : "select id, submitted_at from charge_part where submitted_at >= ? and submitted_at < ?"
                             + " and state = 'SUBMITTED' order by submitted_at limit ?",
-                    fullLook ? BEGINNING : overdueFrom, overdueBefore, (id, at) -> {
+                    fullLook ? null : overdueFrom, overdueBefore, (id, at) -> {
                         found.add(new ChargeEvent.ReportOverdue(id));
                         lastOverdue[0] = at;
                     });
-            counts[2] = collect(connection, "select id, unknown_at from charge_part where state = 'UNKNOWN' and unknown_at < ? order by unknown_at limit ?",
+            counts[2] = collect(connection, "select id, unknown_since from charge_part where state = 'UNKNOWN' and unknown_since < ? order by unknown_since limit ?",
                     null, now.minus(settings.unknownExpiry()), (id, at) -> found.add(new ChargeEvent.UnknownExpired(id)));
             return true;
         });
@@ -114,7 +123,7 @@ public final class Janitor {
             // full (parts accepted at that same instant are read again), else at this look's end.
             overdueFrom = counts[1] == rowsPerPass ? lastOverdue[0] : overdueBefore;
             if (fullLook) {
-                fullLookDue = now.plus(FULL_LOOK_EVERY);
+                lastFullLook = now;
             }
         }
         if (!found.isEmpty()) {

@@ -1,6 +1,7 @@
 package org.appealdesk.donation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -56,24 +57,38 @@ class JanitorTest {
         accepted(ANNA, "j1");
         clock.advance(REPORT_WAIT.plusSeconds(1));
         assertThat(core.janitor.runOnce().reportsOverdue()).isEqualTo(1);
-        assertThat(stateOf(ANNA)).isEqualTo("UNKNOWN");
+        assertThat(donationStateOf(ANNA)).isEqualTo("UNKNOWN");
 
         clock.advance(REPORT_WAIT.plusSeconds(1).negated());
         accepted(BEN, "j2"); // accepted "before" the time the janitor has read to
         clock.advance(REPORT_WAIT.plusSeconds(2));
         assertThat(core.janitor.runOnce().reportsOverdue()).as("reading on from where the last look ended").isZero();
-        assertThat(stateOf(BEN)).isEqualTo("CHARGING");
+        assertThat(donationStateOf(BEN)).isEqualTo("CHARGING");
 
         accepted(CARA, "j3");
         clock.advance(REPORT_WAIT.plusSeconds(1));
         assertThat(core.janitor.runOnce().reportsOverdue()).as("Cara's, accepted after the last look").isEqualTo(1);
-        assertThat(stateOf(CARA)).isEqualTo("UNKNOWN");
-        assertThat(stateOf(BEN)).isEqualTo("CHARGING");
+        assertThat(donationStateOf(CARA)).isEqualTo("UNKNOWN");
+        assertThat(donationStateOf(BEN)).isEqualTo("CHARGING");
 
         clock.advance(Janitor.FULL_LOOK_EVERY);
         assertThat(core.janitor.runOnce().reportsOverdue()).as("Ben's, found from the start").isEqualTo(1);
-        assertThat(stateOf(BEN)).isEqualTo("UNKNOWN");
+        assertThat(donationStateOf(BEN)).isEqualTo("UNKNOWN");
         assertThat(core.verifier.verify().passed()).isTrue();
+    }
+
+    @Test
+    void aClockSteppedBackBringsTheFullLookForward() throws Exception {
+        // Proves: when the clock goes back before the last full look (a mistaken step forward, then corrected), the next pass is a
+        // full look, so a part accepted below where the reading on had got to is found at once, not after the clock catches up.
+        clock.advance(Duration.ofDays(1));
+        assertThat(core.janitor.runOnce().reportsOverdue()).isZero();
+        clock.advance(Duration.ofDays(1).negated());
+        accepted(ANNA, "s1");
+        clock.advance(REPORT_WAIT.plusSeconds(1));
+        assertThat(core.janitor.runOnce().reportsOverdue()).isEqualTo(1);
+        assertThat(donationStateOf(ANNA)).isEqualTo("UNKNOWN");
+        assertThatThrownBy(() -> new Janitor(database, core.events, CHARGING, clock, 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
@@ -93,25 +108,25 @@ class JanitorTest {
     }
 
     @Test
-    void aResolvedUnknownPartLeavesTheUnknownIndex() throws Exception {
-        // Proves: unknown_at is set when a part becomes UNKNOWN and cleared when a late receipt charges it or the janitor expires it,
-        // so the janitor's expiry question reads only parts that are UNKNOWN now.
+    void aResolvedUnknownPartLeavesTheUnknownIndexAndKeepsItsHistory() throws Exception {
+        // Proves: unknown_since is set with unknown_at when a part becomes UNKNOWN, and cleared when a late receipt charges it or the
+        // janitor expires it, so the janitor's expiry question reads only parts that are UNKNOWN now; unknown_at stays as history.
         accepted(ANNA, "u1");
         accepted(BEN, "u2");
         clock.advance(REPORT_WAIT.plusSeconds(1));
         assertThat(core.janitor.runOnce().reportsOverdue()).isEqualTo(2);
-        assertThat(partColumn(ANNA, "unknown_at is not null")).isEqualTo(true);
-        assertThat(partColumn(BEN, "unknown_at is not null")).isEqualTo(true);
+        assertThat(partColumn(ANNA, "unknown_since is not null and unknown_since = unknown_at")).isEqualTo(true);
+        assertThat(partColumn(BEN, "unknown_since is not null and unknown_since = unknown_at")).isEqualTo(true);
 
         core.events.submit(new ChargeReport.Delivered("m-u1", clock.instant())).get();
-        assertThat(stateOf(ANNA)).isEqualTo("CHARGED");
-        assertThat(partColumn(ANNA, "unknown_at is null")).isEqualTo(true);
+        assertThat(donationStateOf(ANNA)).isEqualTo("CHARGED");
+        assertThat(partColumn(ANNA, "unknown_since is null and unknown_at is not null")).isEqualTo(true);
 
         clock.advance(CHARGING.unknownExpiry().plusSeconds(1));
         assertThat(core.janitor.runOnce().unknownsExpired()).isEqualTo(1);
-        assertThat(stateOf(BEN)).isEqualTo("FAILED");
-        assertThat(partColumn(BEN, "unknown_at is null")).isEqualTo(true);
-        assertThat(TestDatabase.count(database, "select count(*) from charge_part where unknown_at is not null")).isZero();
+        assertThat(donationStateOf(BEN)).isEqualTo("FAILED");
+        assertThat(partColumn(BEN, "unknown_since is null and unknown_at is not null")).isEqualTo(true);
+        assertThat(TestDatabase.count(database, "select count(*) from charge_part where unknown_since is not null")).isZero();
         assertThat(core.verifier.verify().passed()).isTrue();
     }
 
@@ -127,7 +142,7 @@ class JanitorTest {
         accepted(ANNA, "h1");
         assertThat(heapOnly(ANNA)).as("accepted: a new version in every index").isFalse();
         core.events.submit(new ChargeReport.Delivered("m-h1", clock.instant())).get();
-        assertThat(stateOf(ANNA)).isEqualTo("CHARGED");
+        assertThat(donationStateOf(ANNA)).isEqualTo("CHARGED");
         assertThat(heapOnly(ANNA)).as("charged: in place").isTrue();
     }
 
@@ -160,7 +175,8 @@ class JanitorTest {
         });
     }
 
-    private String stateOf(PhoneNumber donor) {
+    /** The state of the donor's donation (its part's state shows through it: CHARGING while SUBMITTED). */
+    private String donationStateOf(PhoneNumber donor) {
         return (String) partColumn(donor, "d.state");
     }
 }
