@@ -30,10 +30,18 @@ import org.appealdesk.platform.Tokens;
  */
 public final class GiftAid {
 
-    /** Tokens are base-62 (platform Tokens); anything longer or stranger is not looked up at all. */
-    private static final Pattern TOKEN = Pattern.compile("[0-9A-Za-z]{8,40}");
+    /**
+     * Tokens are base-62 (platform Tokens): 12 characters before V9, 13-23 since (the id, then 12
+     * random); anything else is not looked up at all.
+     */
+    private static final Pattern TOKEN = Pattern.compile("[0-9A-Za-z]{12,23}");
     /** Tokens issued before V9: random characters only, no donation id. */
     private static final int LEGACY_TOKEN_LENGTH = 12;
+    /**
+     * Finds a token issued before V9. It must repeat the predicate of V9's index
+     * donation_gift_aid_token_legacy word for word (length 12), or the index cannot serve it.
+     */
+    static final String LEGACY_TOKEN_WHERE = " where length(d.gift_aid_token) = " + LEGACY_TOKEN_LENGTH + " and d.gift_aid_token = ?";
 
     /** What declaring did. */
     public sealed interface DeclareResult {
@@ -204,8 +212,7 @@ public final class GiftAid {
                         + " exists (select 1 from gift_aid_claim c where c.donation_id = d.id), cov.*"
                         + " from donation d join appeal a on a.slug = d.appeal_slug"
                         + " left join lateral (" + Coverage.COVERING_DECLARATION + ") cov on true"
-                        + (legacy ? " where length(d.gift_aid_token) = " + LEGACY_TOKEN_LENGTH + " and d.gift_aid_token = ?"
-                        : " where d.id = ? and d.gift_aid_token = ?"))) {
+                        + (legacy ? LEGACY_TOKEN_WHERE : " where d.id = ? and d.gift_aid_token = ?"))) {
             if (legacy) {
                 select.setString(1, token);
             } else {

@@ -39,10 +39,14 @@ public final class Tokens {
         return token.reverse().append(random(KEYED_SECRET_LENGTH)).toString();
     }
 
-    /** The id a {@link #keyed} token names; empty when the token cannot be one (too short or long, not base 62, beyond a long). */
+    /**
+     * The id a {@link #keyed} token names; empty when the token cannot be one (too short or long, a
+     * character outside base 62, an id beyond a long). Whether its random part is right is for the
+     * caller to check against the stored token.
+     */
     public static OptionalLong keyOf(String token) {
         int digits = token == null ? 0 : token.length() - KEYED_SECRET_LENGTH;
-        if (digits < 1 || digits > KEY_DIGITS_MAX) {
+        if (digits < 1 || digits > KEY_DIGITS_MAX || !token.chars().allMatch(c -> digitOf((char) c) >= 0)) {
             return OptionalLong.empty();
         }
         long id = 0;

@@ -121,6 +121,22 @@ class GiftAidTest {
         assertThat(core.giftAid.gift(legacy)).hasValueSatisfying(g -> assertThat(g.donationId()).isEqualTo(second));
         assertThat(core.giftAid.declare(legacy, JAMES)).isInstanceOf(GiftAid.DeclareResult.Declared.class);
         assertThat(core.giftAid.gift(secondToken)).as("its keyed token was replaced").isEmpty();
+        String plan = database.inTransaction(connection -> {
+            try (java.sql.Statement set = connection.createStatement()) {
+                set.execute("set local enable_seqscan = off"); // a table this small would be scanned anyway: ask only whether the index can serve
+            }
+            try (PreparedStatement explain = connection.prepareStatement("explain select d.id from donation d" + GiftAid.LEGACY_TOKEN_WHERE)) {
+                explain.setString(1, legacy);
+                StringBuilder lines = new StringBuilder();
+                try (ResultSet row = explain.executeQuery()) {
+                    while (row.next()) {
+                        lines.append(row.getString(1)).append('\n');
+                    }
+                }
+                return lines.toString();
+            }
+        });
+        assertThat(plan).as("a link of before V9 is found through the index kept for them").contains("donation_gift_aid_token_legacy");
     }
 
     @Test

@@ -78,6 +78,7 @@ class SecretsTest {
         assertThat(Tokens.keyOf("AzL8n0Y58m8" + "AbCdEfGhIjKl")).as("beyond a long").isEmpty();
         assertThat(Tokens.keyOf("100000000000" + "AbCdEfGhIjKl")).as("12 digits").isEmpty();
         assertThat(Tokens.keyOf("1-" + "AbCdEfGhIjKl")).isEmpty();
+        assertThat(Tokens.keyOf("1" + "AbCdEfGhIjK!")).as("outside base 62 in the random part").isEmpty();
         assertThat(Tokens.keyOf(null)).isEmpty();
         assertThatThrownBy(() -> Tokens.keyed(-1)).isInstanceOf(IllegalArgumentException.class);
     }

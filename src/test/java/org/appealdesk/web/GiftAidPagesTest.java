@@ -110,6 +110,9 @@ class GiftAidPagesTest {
         assertThat(harness.get("/g/ZZZZZZZZZZZZ").statusCode()).isEqualTo(404);
         assertThat(harness.get("/g/%3Cscript%3E").body()).contains("Gift not found").doesNotContain("<script>");
         assertThat(harness.postForm("/g/ZZZZZZZZZZZZ", form(valid())).statusCode()).isEqualTo(404);
+        String wrongSecret = token.substring(0, token.length() - 1) + (token.endsWith("Z") ? "Y" : "Z");
+        assertThat(harness.get("/g/" + wrongSecret).statusCode()).as("a real gift's id with a wrong random part").isEqualTo(404);
+        assertThat(harness.postForm("/g/" + wrongSecret, form(valid())).statusCode()).isEqualTo(404);
         harness.giveByCard("amount=10.00");
         var failed = harness.stripe.sessions().stream().filter(s -> s.amountPence() == 1_000).findFirst().orElseThrow();
         harness.stripe.deliver("checkout.session.expired", failed, "unpaid");
