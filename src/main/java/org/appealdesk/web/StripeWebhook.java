@@ -41,8 +41,8 @@ final class StripeWebhook {
     static final int BODY_BYTES_MAX = 64 * 1024;
     static final int SIGNATURE_HEADER_LENGTH_MAX = 2_048;
     private static final Pattern EVENT_ID = Pattern.compile("[A-Za-z0-9_]{1,255}");
-    /** Our request ids ("ad" + 28 characters, donation.RequestIds; 24 before); other payments on the same Stripe account are not ours. */
-    private static final Pattern REQUEST_ID = Pattern.compile("ad[0-9A-Za-z]{8,78}");
+    /** Our request ids ("ap" + 28 characters, donation.RequestIds; "ad" + 24 before); other payments on the same Stripe account are not ours. */
+    private static final Pattern REQUEST_ID = Pattern.compile("a[dp][0-9A-Za-z]{8,78}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** The answer to Stripe: a status and a small JSON body. */

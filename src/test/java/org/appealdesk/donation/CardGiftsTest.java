@@ -39,7 +39,7 @@ class CardGiftsTest {
         // (receivable from the card provider, overflow past the cap), a repeated webhook changes nothing, and verify passes.
         Appeal appeal = core.catalog.bySlug("sun-ukraine").orElseThrow();
         CardGifts.CardGift gift = core.cardGifts.start(appeal, Money.ofPounds(25));
-        assertThat(gift.requestId()).startsWith("ad");
+        assertThat(gift.requestId()).startsWith("ap");
         assertThat(state(gift.donationId())).isEqualTo("CHARGING");
         core.cardGifts.succeeded(gift.requestId());
         core.cardGifts.succeeded(gift.requestId());

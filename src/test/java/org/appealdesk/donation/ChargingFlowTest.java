@@ -71,7 +71,7 @@ class ChargingFlowTest {
         List<OutboundMessage> out = core.events.claim(100);
         List<OutboundMessage> billed = out.stream().filter(OutboundMessage::isBilled).toList();
         assertThat(billed).extracting(m -> m.price().pence()).containsExactlyInAnyOrder(500L, 1000L, 1000L, 1000L);
-        assertThat(billed).allSatisfy(m -> assertThat(m.requestId()).startsWith("ad").hasSizeLessThanOrEqualTo(80));
+        assertThat(billed).allSatisfy(m -> assertThat(m.requestId()).startsWith("ap").hasSizeLessThanOrEqualTo(80));
         assertThat(out.stream().filter(m -> !m.isBilled()).map(OutboundMessage::destination)).containsExactly(CARA);
 
         // Reports may overtake acceptances: deliver Ben's report first, then accept everything.
