@@ -2,7 +2,7 @@
 -- random characters), and a link is looked up by the primary key and then compared whole. The
 -- unique index on the token goes: its keys were random, so each donation's insert and each of its
 -- (non-HOT) updates wrote an entry on a random page, about 22 µs of PostgreSQL a donation
--- (BENCHMARKS.md, "Gift Aid links by id"). A keyed token is unique because its id is.
+-- (BENCHMARKS.md, "Random keys out of the indexes"). A keyed token is unique because its id is.
 --
 -- Links already sent are 12 random characters with no id. They keep an index of their own, and
 -- new tokens (13 characters or more) never enter it, so it costs new donations nothing. Its

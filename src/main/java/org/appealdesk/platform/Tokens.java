@@ -23,7 +23,7 @@ public final class Tokens {
      * A link token that names its row: the id in base 62, then {@link #KEYED_SECRET_LENGTH} random
      * characters. The row is found by its primary key, so the token needs no index of its own: a
      * unique index on random keys cost about 22 µs of PostgreSQL a donation, its insert and its
-     * update each writing a random page (BENCHMARKS.md, "Gift Aid links by id"). Unique because
+     * update each writing a random page (BENCHMARKS.md, "Random keys out of the indexes"). Unique because
      * the id is; unguessable because of the random part alone (the id is no secret).
      */
     public static String keyed(long id) {
