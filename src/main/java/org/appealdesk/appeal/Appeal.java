@@ -37,6 +37,12 @@ public record Appeal(
         String publicBaseUrl) {
 
     public static final int PRICES_MAX = 10;
+    /**
+     * Longest publicBaseUrl. The thank-you's shortest wording ("Thank you for your £30 gift. Gift
+     * Aid: " and the link: this URL, "/g/" and a token of up to 23 characters) then still fits one
+     * 160-character text; a longer one would be cut and its link broken (sms.Replies).
+     */
+    public static final int PUBLIC_BASE_URL_LENGTH_MAX = 80;
 
     public Appeal {
         AppealRules.requireSlug(slug, "appeal.slug");
@@ -91,6 +97,10 @@ public record Appeal(
         }
         if (publicBaseUrl == null || !publicBaseUrl.matches("https?://[^\\s]+[^/]")) {
             throw new IllegalArgumentException("appeal " + slug + ": publicBaseUrl must be an http(s) URL without a trailing '/', got '" + publicBaseUrl + "'");
+        }
+        if (publicBaseUrl.length() > PUBLIC_BASE_URL_LENGTH_MAX) {
+            throw new IllegalArgumentException("appeal " + slug + ": publicBaseUrl must be at most " + PUBLIC_BASE_URL_LENGTH_MAX
+                    + " characters, so that a thank-you's Gift Aid link always fits one text; got " + publicBaseUrl.length());
         }
     }
 

@@ -74,6 +74,14 @@ final class SmsTestAppeals {
                 "http://127.0.0.1:8080");
     }
 
+    /** The reference appeal with another charity name and public address, for the wording's limits. */
+    static Appeal withLinks(String charityName, String publicBaseUrl) {
+        Appeal reference = reference();
+        return new Appeal(reference.slug(), reference.title(), new Charity(charityName, "220949", "0344 871 11 11"), reference.routes(),
+                reference.prices(), reference.defaultPrice(), reference.noContactSuffix(), reference.designated(), reference.overflow(),
+                reference.maxPerText(), reference.dailyCapPerNumber(), true, publicBaseUrl);
+    }
+
     static Appeal appeal(String slug, List<TextRoute> routes, List<Money> prices, Money defaultPrice, String suffix) {
         return new Appeal(
                 slug,
