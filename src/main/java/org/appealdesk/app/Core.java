@@ -28,12 +28,19 @@ public final class Core implements AutoCloseable {
 
     /**
      * Group-commit settings: the text intake (over {@code textWriters} writers) and the charge
-     * events; and how many freshly written messages may wait in memory for the sender
-     * ({@code handoffCapacity}, 0 to claim every message from the database).
+     * events; how many freshly written messages may wait in memory for the sender
+     * ({@code handoffCapacity}, 0 to claim every message from the database); and how long the
+     * acting stage lingers for more texts ({@code actingLinger}; at least the texts' own linger).
      */
-    public record Batching(GroupCommitter.Settings texts, int textWriters, GroupCommitter.Settings events, int handoffCapacity) {
+    public record Batching(GroupCommitter.Settings texts, int textWriters, GroupCommitter.Settings events, int handoffCapacity,
+                           Duration actingLinger) {
         /** Text writers by default; see BENCHMARKS.md for the measurement behind the number. */
         public static final int TEXT_WRITERS_DEFAULT = 1;
+
+        /** With the acting stage's default linger. */
+        public Batching(GroupCommitter.Settings texts, int textWriters, GroupCommitter.Settings events, int handoffCapacity) {
+            this(texts, textWriters, events, handoffCapacity, TextIntakeService.ACTING_LINGER_DEFAULT);
+        }
 
         public static Batching defaults() {
             return new Batching(
@@ -43,11 +50,16 @@ public final class Core implements AutoCloseable {
         }
 
         public Batching withTextWriters(int writers) {
-            return new Batching(texts, writers, events, handoffCapacity);
+            return new Batching(texts, writers, events, handoffCapacity, actingLinger);
         }
 
         public Batching withHandoffCapacity(int capacity) {
-            return new Batching(texts, textWriters, events, capacity);
+            return new Batching(texts, textWriters, events, capacity, actingLinger);
+        }
+
+        /** A shorter linger makes each text's acting wait less; tests that wait for it step after step use one. */
+        public Batching withActingLinger(Duration linger) {
+            return new Batching(texts, textWriters, events, handoffCapacity, linger);
         }
     }
 
@@ -74,7 +86,8 @@ public final class Core implements AutoCloseable {
         this.ledger = new Ledger(database);
         this.events = new ChargeEventService(database, catalog, donors, ledger, clock, batching.events(), charging.claimTimeout(),
                 batching.handoffCapacity());
-        this.texts = new TextIntakeService(database, catalog, donors, charging, clock, batching.texts(), batching.textWriters(), events);
+        this.texts = new TextIntakeService(database, catalog, donors, charging, clock, batching.texts(), batching.textWriters(),
+                batching.actingLinger(), events);
         this.janitor = new Janitor(database, events, charging, clock);
         this.cardGifts = new CardGifts(database, events, clock);
         this.totals = new TotalsService(database, catalog, clock, totalsRefresh);

@@ -49,7 +49,7 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
      * cores with the recording writer's 2 ms (BENCHMARKS.md, two-stage intake). A gift's thank-you
      * waits up to this much longer.
      */
-    static final Duration ACTING_LINGER = Duration.ofMillis(50);
+    public static final Duration ACTING_LINGER_DEFAULT = Duration.ofMillis(50);
     /** Most texts the acting stage's writer takes in one transaction. */
     static final int ACTING_BATCH_SIZE_MAX = 1_000;
 
@@ -69,17 +69,28 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
      */
     public TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging,
                              InstantSource clock, GroupCommitter.Settings batching, int writers, ChargeEventService sender) {
-        this(database, catalog, donors, charging, clock, batching, writers, TextActing.BACKLOG_MAX_DEFAULT, sender);
+        this(database, catalog, donors, charging, clock, batching, writers, ACTING_LINGER_DEFAULT, TextActing.BACKLOG_MAX_DEFAULT, sender);
+    }
+
+    /** @param actingLinger how long the acting stage lingers for more texts (at least the recording writers' linger) */
+    public TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging,
+                             InstantSource clock, GroupCommitter.Settings batching, int writers, Duration actingLinger, ChargeEventService sender) {
+        this(database, catalog, donors, charging, clock, batching, writers, actingLinger, TextActing.BACKLOG_MAX_DEFAULT, sender);
     }
 
     /** @param backlogMax most texts recorded and not yet acted on before texts are refused (tests set a small one) */
     TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging,
                       InstantSource clock, GroupCommitter.Settings batching, int writers, int backlogMax, ChargeEventService sender) {
+        this(database, catalog, donors, charging, clock, batching, writers, ACTING_LINGER_DEFAULT, backlogMax, sender);
+    }
+
+    private TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging, InstantSource clock,
+                              GroupCommitter.Settings batching, int writers, Duration actingLinger, int backlogMax, ChargeEventService sender) {
         requireWriters("text intake writers", writers);
         this.parser = new KeywordParser(catalog);
         this.donors = donors;
         this.clock = clock;
-        this.acting = new TextActing(database, catalog, parser, donors, charging, clock, actingSettings(batching, writers, backlogMax),
+        this.acting = new TextActing(database, catalog, parser, donors, charging, clock, actingSettings(batching, writers, actingLinger, backlogMax),
                 backlogMax, sender);
         List<GroupCommitter<InboundText, IntakeOutcome>> created = new ArrayList<>(writers);
         for (int index = 0; index < writers; index++) {
@@ -95,10 +106,10 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
      * backlog limit plus whatever the recording writers may have queued while there was room,
      * plus one sweep.
      */
-    private static GroupCommitter.Settings actingSettings(GroupCommitter.Settings recording, int writers, int backlogMax) {
+    private static GroupCommitter.Settings actingSettings(GroupCommitter.Settings recording, int writers, Duration actingLinger, int backlogMax) {
         int capacity = backlogMax + recording.queueCapacity() * writers + recording.batchSizeMax() * writers
                 + TextActing.SWEEP_ROWS_MAX;
-        Duration linger = ACTING_LINGER.compareTo(recording.lingerMax()) > 0 ? ACTING_LINGER : recording.lingerMax();
+        Duration linger = actingLinger.compareTo(recording.lingerMax()) > 0 ? actingLinger : recording.lingerMax();
         return new GroupCommitter.Settings("text-acting", Math.max(recording.batchSizeMax(), ACTING_BATCH_SIZE_MAX), capacity, linger);
     }
 

@@ -51,7 +51,9 @@ final class SettleKit implements AutoCloseable {
         this.database = TestDatabase.clean();
         ChargeSettings charging = new ChargeSettings(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(30),
                 Map.of("three", Money.ofPounds(10)));
-        this.core = new Core(database, Fixtures.catalog(capPounds), Fixtures.vault(), charging, Core.Batching.defaults(), clock, Duration.ofMillis(50));
+        // Every step waits for its texts to be acted on: the acting stage's 50 ms linger was most of this kit's tests' time.
+        this.core = new Core(database, Fixtures.catalog(capPounds), Fixtures.vault(), charging,
+                Core.Batching.defaults().withActingLinger(Duration.ofMillis(2)), clock, Duration.ofMillis(50));
         this.settle = core.settle;
         try {
             this.directory = Files.createTempDirectory("appealdesk-settle-test");
