@@ -1,6 +1,7 @@
 package org.appealdesk.platform;
 
 import java.security.SecureRandom;
+import java.util.Arrays;
 import java.util.OptionalLong;
 
 /** Unguessable identifiers for links sent to donors and for charge request ids. */
@@ -18,6 +19,8 @@ public final class Tokens {
     public static final int KEYED_SECRET_LENGTH = 12;
     /** Base-62 digits of the largest long. */
     private static final int KEY_DIGITS_MAX = 11;
+    /** Each ASCII character's value in {@link #ALPHABET}, -1 for none: the inverse, derived so the two cannot disagree. */
+    private static final int[] DIGIT_VALUES = digitValues();
 
     /**
      * A link token that names its row: the id in base 62, then {@link #KEYED_SECRET_LENGTH} random
@@ -52,11 +55,7 @@ public final class Tokens {
         long id = 0;
         try {
             for (int i = 0; i < digits; i++) {
-                int digit = digitOf(token.charAt(i));
-                if (digit < 0) {
-                    return OptionalLong.empty();
-                }
-                id = Math.addExact(Math.multiplyExact(id, ALPHABET.length), digit);
+                id = Math.addExact(Math.multiplyExact(id, ALPHABET.length), digitOf(token.charAt(i)));
             }
         } catch (ArithmeticException beyondALong) {
             return OptionalLong.empty();
@@ -65,16 +64,16 @@ public final class Tokens {
     }
 
     private static int digitOf(char c) {
-        if (c >= '0' && c <= '9') {
-            return c - '0';
+        return c < DIGIT_VALUES.length ? DIGIT_VALUES[c] : -1;
+    }
+
+    private static int[] digitValues() {
+        int[] values = new int[128];
+        Arrays.fill(values, -1);
+        for (int i = 0; i < ALPHABET.length; i++) {
+            values[ALPHABET[i]] = i;
         }
-        if (c >= 'A' && c <= 'Z') {
-            return c - 'A' + 10;
-        }
-        if (c >= 'a' && c <= 'z') {
-            return c - 'a' + 36;
-        }
-        return -1;
+        return values;
     }
 
     /**
