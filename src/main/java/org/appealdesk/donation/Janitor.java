@@ -18,7 +18,8 @@ import org.slf4j.LoggerFactory;
  * Revisits only the uncertain (Kill Bill's janitor, not a sweeper of everything): messages claimed
  * by a sender that never reported back, parts whose report is overdue (they become UNKNOWN), and
  * UNKNOWN parts that outlived the charge's time to live (taken as not charged; settlement
- * reconciliation catches the rare network that billed anyway).
+ * reconciliation catches the rare network that billed anyway). With each full look it also folds
+ * the donation state counts of ended connections ({@link DonationStateCounts}).
  *
  * <p>One node looks at a time: a transaction advisory lock is tried before each look, and a node
  * that does not get it skips the pass. What the janitor finds it hands to the charge-event
@@ -110,6 +111,10 @@ public final class Janitor {
                     });
             counts[2] = collect(connection, "select id, unknown_since from charge_part where state = 'UNKNOWN' and unknown_since < ? order by unknown_since limit ?",
                     null, now.minus(settings.unknownExpiry()), (id, at) -> found.add(new ChargeEvent.UnknownExpired(id)));
+            if (fullLook) {
+                // Housekeeping at the same slow pace: the state counts' rows of ended connections.
+                DonationStateCounts.foldEnded(connection);
+            }
             return true;
         });
         // Events go through the one committer that applies network reports, so a report racing

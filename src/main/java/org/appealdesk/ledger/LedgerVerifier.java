@@ -48,6 +48,14 @@ public final class LedgerVerifier {
                             + " where j.donation_id is not null and not exists (select 1 from donation x where x.id = j.donation_id)"
                             + " union all select 'posting', p.journal_id from posting p where not exists (select 1 from journal j where j.id = p.journal_id)"
                             + " or not exists (select 1 from account a where a.id = p.account_id)"),
+            // V10 keeps these counts by trigger for the live totals: checked against the donations themselves.
+            new Rule("the running counts of donations by state equal the donations",
+                    "select coalesce(d.appeal_slug, c.appeal_slug) as appeal, coalesce(d.state, c.state) as state,"
+                            + " coalesce(d.donations, 0) as donations, coalesce(c.donations, 0) as counted"
+                            + " from (select appeal_slug, state, count(*) as donations from donation group by appeal_slug, state) d"
+                            + " full join (select appeal_slug, state, sum(donations) as donations from donation_state_count"
+                            + " group by appeal_slug, state) c on c.appeal_slug = d.appeal_slug and c.state = d.state"
+                            + " where coalesce(d.donations, 0) <> coalesce(c.donations, 0)"),
             new Rule("every journal's postings sum to zero",
                     "select journal_id, sum(amount_pence) as total from posting group by journal_id having sum(amount_pence) <> 0"),
             new Rule("every journal has at least two postings",

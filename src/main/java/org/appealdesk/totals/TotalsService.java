@@ -43,28 +43,12 @@ public final class TotalsService implements AutoCloseable {
     private final Thread refresher;
     private volatile boolean open = true;
 
-    /**
-     * How often the in-flight and failure counts are re-read. They come from the donation table,
-     * which costs more to count than the ledger costs to follow, and they are not money.
-     */
-    public static final long STATE_COUNTS_REFRESH_NANOS = 1_000_000_000L;
-    /**
-     * A count that takes long is re-read less often: at most once per this many times its own
-     * duration, so it never takes more than 2% of a core. While charging stalls, CHARGING is most
-     * of the appeal and the count reads all of it: 47 ms a call on average (93 ms at most) in the
-     * intake benchmark at 5,000 texts/s, a burst every second beside the group commits.
-     */
-    static final long STATE_COUNTS_DUTY_FACTOR = 50;
-
     /** Sums so far for one appeal; touched only by the refreshing thread (or under its lock). */
     private static final class Running {
         long lastJournalId;
         long chargedPence;
         long donationCount;
         final Map<String, Long> fundPence = new HashMap<>();
-        long[] stateCounts;
-        /** System.nanoTime() when the counts are next due. */
-        long stateCountsDueAt;
     }
 
     public TotalsService(Database database, AppealCatalog catalog, InstantSource clock, Duration interval) {
@@ -92,7 +76,7 @@ public final class TotalsService implements AutoCloseable {
         while (open) {
             try {
                 Thread.sleep(interval);
-                refresh(false);
+                refresh();
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -105,15 +89,15 @@ public final class TotalsService implements AutoCloseable {
 
     /** Brings every appeal's figures, counts included, up to date with what is committed now. */
     public void refreshNow() {
-        refresh(true);
+        refresh();
     }
 
-    private synchronized void refresh(boolean countsToo) {
+    private synchronized void refresh() {
         database.inTransactionVoid(connection -> {
             for (Appeal appeal : catalog.all()) {
                 Running sums = running.computeIfAbsent(appeal.slug(), slug -> new Running());
                 boolean ledgerMoved = readNewPostings(connection, appeal.slug(), sums);
-                AppealTotals next = snapshot(connection, appeal, sums, countsToo);
+                AppealTotals next = snapshot(connection, appeal, sums);
                 AppealTotals previous = latest.put(appeal.slug(), next);
                 if (ledgerMoved || previous == null || !sameFigures(previous, next)) {
                     subscribers.forEach(subscriber -> subscriber.accept(next));
@@ -162,35 +146,25 @@ public final class TotalsService implements AutoCloseable {
         return sums.lastJournalId != before;
     }
 
-    private AppealTotals snapshot(Connection connection, Appeal appeal, Running sums, boolean countsToo) throws SQLException {
-        long started = System.nanoTime();
-        if (countsToo || sums.stateCounts == null || started - sums.stateCountsDueAt >= 0) {
-            sums.stateCounts = stateCounts(connection, appeal);
-            long finished = System.nanoTime();
-            sums.stateCountsDueAt = stateCountsDue(started, finished);
-        }
+    private AppealTotals snapshot(Connection connection, Appeal appeal, Running sums) throws SQLException {
+        long[] counts = stateCounts(connection, appeal);
         Map<String, Long> funds = new HashMap<>();
         funds.put(appeal.designated().slug(), 0L);
         funds.put(appeal.overflow().slug(), 0L);
         funds.putAll(sums.fundPence);
-        long[] counts = sums.stateCounts;
         return new AppealTotals(appeal.slug(), sums.chargedPence, sums.donationCount, funds, counts[0], counts[1], counts[2], counts[3],
                 sums.lastJournalId, clock.instant());
     }
 
     /**
-     * Counts an appeal's donations in every state but CHARGED. The states are named rather than
-     * written "state <> 'CHARGED'": the index on (appeal_slug, state) cannot look up "not equal",
-     * so that form read every donation of the appeal each second (67 ms a call at 200,000
-     * donations, and growing with the appeal), where "in (...)" reads only the rows it counts.
+     * An appeal's donations in every state but CHARGED, from the running counts the database keeps
+     * by trigger (V10): a sum over a few rows per state, whatever the size of the appeal. Counting
+     * the donations themselves needed an index on their state, which kept every donation's change
+     * of state from being a HOT update, and read every CHARGING donation each time (47 ms a call
+     * while charging stalled in the intake benchmark at 5,000 texts/s).
      */
-    static final String STATE_COUNTS_SQL = "select state, count(*) from donation where appeal_slug = ?"
+    static final String STATE_COUNTS_SQL = "select state, sum(donations)::bigint from donation_state_count where appeal_slug = ?"
             + " and state in ('CHARGING', 'UNKNOWN', 'FAILED', 'REJECTED') group by state";
-
-    /** When counts read from {@code started} to {@code finished} (System.nanoTime) are next due. */
-    static long stateCountsDue(long started, long finished) {
-        return started + Math.max(STATE_COUNTS_REFRESH_NANOS, (finished - started) * STATE_COUNTS_DUTY_FACTOR);
-    }
 
     /** Donations charging, unknown, failed and rejected, in that order. */
     private static long[] stateCounts(Connection connection, Appeal appeal) throws SQLException {

@@ -132,8 +132,9 @@ class JanitorTest {
 
     @Test
     void aPartIsChargedInPlace() throws Exception {
-        // Proves: the receipt's change to CHARGED is a HOT update (the row's new version is a heap-only tuple: no index touched),
-        // while the acceptance before it, which sets the indexed message id, is not; read from the page itself with pageinspect.
+        // Proves: the receipt's change to CHARGED is a HOT update of the part and of its donation (each row's new version is a
+        // heap-only tuple: no index touched), while the acceptance before it, which sets the part's indexed message id, is not;
+        // read from the pages themselves with pageinspect.
         database.inTransactionVoid(connection -> {
             try (Statement create = connection.createStatement()) {
                 create.execute("create extension if not exists pageinspect");
@@ -144,6 +145,7 @@ class JanitorTest {
         core.events.submit(new ChargeReport.Delivered("m-h1", clock.instant())).get();
         assertThat(donationStateOf(ANNA)).isEqualTo("CHARGED");
         assertThat(heapOnly(ANNA)).as("charged: in place").isTrue();
+        assertThat(partColumn(ANNA, heapOnlyExpression("donation", "d"))).as("the donation charged: in place").isEqualTo(true);
     }
 
     /** A text that became a billed message the network accepted: its part is SUBMITTED at the clock's time. */
@@ -156,9 +158,13 @@ class JanitorTest {
 
     /** Whether the donor's part's current row version is a heap-only tuple (HEAP_ONLY_TUPLE, 0x8000 in t_infomask2). */
     private boolean heapOnly(PhoneNumber donor) {
-        return (Boolean) partColumn(donor, "(select (h.t_infomask2 & 32768) <> 0"
-                + " from heap_page_items(get_raw_page('charge_part', ((p.ctid::text::point)[0])::int)) h"
-                + " where h.lp = ((p.ctid::text::point)[1])::int)");
+        return (Boolean) partColumn(donor, heapOnlyExpression("charge_part", "p"));
+    }
+
+    /** Whether the current version of the row {@code alias} of {@code table} is a heap-only tuple, read from its page. */
+    private static String heapOnlyExpression(String table, String alias) {
+        return "(select (h.t_infomask2 & 32768) <> 0 from heap_page_items(get_raw_page('" + table + "', ((" + alias + ".ctid::text::point)[0])::int)) h"
+                + " where h.lp = ((" + alias + ".ctid::text::point)[1])::int)";
     }
 
     private Object partColumn(PhoneNumber donor, String expression) {

@@ -64,7 +64,7 @@ public final class TestDatabase {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("set local session_replication_role = replica");
                 statement.execute("truncate posting, journal, account, ledger_head, charge_report, outbox, charge_part, donation,"
-                        + " inbound_message, text_pending, contact_consent, donor, appeal,"
+                        + " donation_state_count, inbound_message, text_pending, contact_consent, donor, appeal,"
                         + " gift_aid_event, gift_aid_claim, gift_aid_claim_batch, gift_aid_reminder, gift_aid_declaration, card_webhook_event"
                         + ", settlement_import, settlement_line, settlement_malformed, part_settlement, refund, payout, settlement_resolution"
                         + " restart identity cascade");

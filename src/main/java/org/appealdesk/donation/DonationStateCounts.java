@@ -1,0 +1,37 @@
+package org.appealdesk.donation;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+
+/**
+ * Housekeeping of the running counts of donations by state (V10). The database's triggers keep
+ * them, one row per (appeal, state, writing backend), so writers never share a row; each backend
+ * that ends leaves its rows behind. Folding moves those rows into shard 0, keeping every sum, so
+ * the counts stay a few rows per state however many connections have come and gone.
+ */
+public final class DonationStateCounts {
+
+    /*
+     * One statement, so the deleted rows and their sum in shard 0 change together. A row is folded
+     * whole, so even a backend that started with a folded row's process id in the meantime (its
+     * update waits for this delete, then adds a new row) leaves every sum as it was. Rows of live
+     * backends are left alone: folding them would take their row locks from under a writer.
+     */
+    static final String FOLD_SQL = "with ended as (delete from donation_state_count c where c.shard <> 0"
+            + " and not exists (select 1 from pg_stat_activity a where a.pid = c.shard)"
+            + " returning c.appeal_slug, c.state, c.donations)"
+            + " insert into donation_state_count as c (appeal_slug, state, shard, donations)"
+            + " select appeal_slug, state, 0, sum(donations) from ended group by appeal_slug, state order by appeal_slug, state"
+            + " on conflict (appeal_slug, state, shard) do update set donations = c.donations + excluded.donations";
+
+    private DonationStateCounts() {
+    }
+
+    /** Folds the rows of backends that have ended into shard 0; returns how many (appeal, state) sums took them. */
+    public static int foldEnded(Connection connection) throws SQLException {
+        try (PreparedStatement fold = connection.prepareStatement(FOLD_SQL)) {
+            return fold.executeUpdate();
+        }
+    }
+}
