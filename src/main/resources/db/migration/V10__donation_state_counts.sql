@@ -15,6 +15,12 @@
 --
 -- "if exists", "if not exists", "or replace": MigrationsTest takes a database back to V5 and
 -- migrates it again, so the counts are rebuilt from the donations rather than added to.
+--
+-- Writers of donations wait from here to the end of this migration (its one transaction), so no
+-- change falls between the triggers' creation and the count below. The table is read whole and
+-- its new index built without CONCURRENTLY: on a large table, migrate before the appeal's peak.
+lock table donation in share row exclusive mode;
+
 create table if not exists donation_state_count (
     appeal_slug  text not null,
     state        text not null,
@@ -23,7 +29,7 @@ create table if not exists donation_state_count (
     primary key (appeal_slug, state, shard)
 );
 
--- Sorted by key, so one statement takes its rows' locks in the same order as every other.
+-- Sorted by key, so a statement takes its count rows' locks in the same order as the fold does.
 create or replace function donation_state_counted_insert() returns trigger language plpgsql as $$
 begin
     insert into donation_state_count as c (appeal_slug, state, shard, donations)
@@ -50,9 +56,7 @@ drop trigger if exists donation_state_counted_update on donation;
 create trigger donation_state_counted_update after update on donation referencing old table as before_rows new table as after_rows
     for each statement execute function donation_state_counted_update();
 
--- Counted from the donations with writers held off, so no change falls between the count and the
--- triggers (the triggers and the count are in this one transaction).
-lock table donation in share row exclusive mode;
+-- Counted from the donations, with their writers held off since the lock above.
 delete from donation_state_count;
 insert into donation_state_count (appeal_slug, state, shard, donations)
 select appeal_slug, state, 0, count(*) from donation group by appeal_slug, state;

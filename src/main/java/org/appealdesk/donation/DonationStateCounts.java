@@ -13,13 +13,16 @@ import java.sql.SQLException;
 public final class DonationStateCounts {
 
     /*
-     * One statement, so the deleted rows and their sum in shard 0 change together. A row is folded
-     * whole, so even a backend that started with a folded row's process id in the meantime (its
-     * update waits for this delete, then adds a new row) leaves every sum as it was. Rows of live
-     * backends are left alone: folding them would take their row locks from under a writer.
+     * One statement, so the deleted rows and their sum in shard 0 change together; a row is folded
+     * whole, so every sum is kept. Rows whose backend has ended are taken in key order and only if
+     * no one holds them ("skip locked"): a backend that has since started with the same process id
+     * and is adding to that row keeps it, and the fold never waits on a writer or takes its locks
+     * in another order. Shard 0 rows are upserted in key order, as the triggers do theirs.
      */
-    static final String FOLD_SQL = "with ended as (delete from donation_state_count c where c.shard <> 0"
-            + " and not exists (select 1 from pg_stat_activity a where a.pid = c.shard)"
+    static final String FOLD_SQL = "with ended as (delete from donation_state_count c where (c.appeal_slug, c.state, c.shard) in"
+            + " (select x.appeal_slug, x.state, x.shard from donation_state_count x where x.shard <> 0"
+            + " and not exists (select 1 from pg_stat_activity a where a.pid = x.shard)"
+            + " order by x.appeal_slug, x.state, x.shard for update skip locked)"
             + " returning c.appeal_slug, c.state, c.donations)"
             + " insert into donation_state_count as c (appeal_slug, state, shard, donations)"
             + " select appeal_slug, state, 0, sum(donations) from ended group by appeal_slug, state order by appeal_slug, state"

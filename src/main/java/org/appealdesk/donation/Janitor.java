@@ -111,10 +111,6 @@ public final class Janitor {
                     });
             counts[2] = collect(connection, "select id, unknown_since from charge_part where state = 'UNKNOWN' and unknown_since < ? order by unknown_since limit ?",
                     null, now.minus(settings.unknownExpiry()), (id, at) -> found.add(new ChargeEvent.UnknownExpired(id)));
-            if (fullLook) {
-                // Housekeeping at the same slow pace: the state counts' rows of ended connections.
-                DonationStateCounts.foldEnded(connection);
-            }
             return true;
         });
         // Events go through the one committer that applies network reports, so a report racing
@@ -129,12 +125,26 @@ public final class Janitor {
             overdueFrom = counts[1] == rowsPerPass ? lastOverdue[0] : overdueBefore;
             if (fullLook) {
                 lastFullLook = now;
+                foldStateCounts();
             }
         }
         if (!found.isEmpty()) {
             log.info("janitor: {} abandoned claims, {} overdue reports, {} expired unknowns", counts[0], counts[1], counts[2]);
         }
         return new Pass(ran, counts[0], counts[1], counts[2]);
+    }
+
+    /**
+     * Housekeeping at the full look's slow pace: the donation state counts' rows of ended
+     * connections. Its own transaction, so a failure here never undoes what the look found.
+     */
+    private void foldStateCounts() {
+        try {
+            database.inTransaction(DonationStateCounts::foldEnded);
+        } catch (RuntimeException e) {
+            // The counts stay right unfolded (a few rows more to sum); the next full look tries again.
+            log.warn("janitor: folding the donation state counts failed; will retry: {}", e.toString());
+        }
     }
 
     private static boolean tryLock(Connection connection) throws SQLException {

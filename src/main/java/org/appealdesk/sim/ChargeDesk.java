@@ -193,8 +193,9 @@ final class ChargeDesk implements ServerMessageReceiverListener {
 
     /**
      * A settled charge submitted again: same id, its receipt again, no new bill. The receipt is
-     * rebuilt from the charge and this submit, which carries the same request id, donor and price
-     * (checked by the caller), so the same shortcode and message.
+     * rebuilt: its id, outcome and submit date from the charge, its sender and quoted text from
+     * this resubmit (the caller checked its request id, donor and price). The platform resends the
+     * same stored message, so these are the first submit's too.
      */
     private SubmitSmResult again(String key, Charge charge, SubmitSm submit, String text) throws ProcessRequestException {
         if (charge.receiptOutcome != null) {

@@ -148,6 +148,55 @@ class JanitorTest {
         assertThat(partColumn(ANNA, heapOnlyExpression("donation", "d"))).as("the donation charged: in place").isEqualTo(true);
     }
 
+    @Test
+    void aFullLookFoldsTheStateCountsOfEndedConnectionsOnly() throws Exception {
+        // Proves: the first look (a full one) folds a count row whose backend has ended into shard 0 and leaves the row of a
+        // connection still open; a look that only reads on folds nothing; the next full look folds a row ended since then.
+        // (The fold itself, with a real ended connection, is in StateCountsTest.)
+        long ended = Integer.MAX_VALUE; // above any process id Linux gives (pid_max is at most 2^22)
+        try (java.sql.Connection open = database.dataSource().getConnection()) {
+            long live;
+            try (Statement sql = open.createStatement(); ResultSet pid = sql.executeQuery("select pg_backend_pid()")) {
+                pid.next();
+                live = pid.getLong(1);
+            }
+            sql("insert into donation_state_count (appeal_slug, state, shard, donations) values ('sun-ukraine', 'CHARGING', " + ended + ", 3),"
+                    + " ('sun-ukraine', 'CHARGING', " + live + ", 2)");
+            core.janitor.runOnce();
+            assertThat(shards()).containsExactly(Map.entry(0L, 3L), Map.entry(live, 2L));
+
+            sql("insert into donation_state_count (appeal_slug, state, shard, donations) values ('sun-ukraine', 'CHARGING', " + ended + ", 4)");
+            clock.advance(Duration.ofSeconds(1));
+            core.janitor.runOnce();
+            assertThat(shards()).as("reading on: no fold").containsEntry(ended, 4L);
+            clock.advance(Janitor.FULL_LOOK_EVERY);
+            core.janitor.runOnce();
+            assertThat(shards()).containsExactly(Map.entry(0L, 7L), Map.entry(live, 2L));
+        }
+    }
+
+    private void sql(String statement) {
+        database.inTransactionVoid(connection -> {
+            try (Statement sql = connection.createStatement()) {
+                sql.execute(statement);
+            }
+        });
+    }
+
+    /** The CHARGING count of the appeal by shard, in shard order. */
+    private Map<Long, Long> shards() {
+        return database.inTransaction(connection -> {
+            Map<Long, Long> shards = new java.util.LinkedHashMap<>();
+            try (Statement sql = connection.createStatement(); ResultSet rows = sql.executeQuery(
+                    "select shard, donations from donation_state_count where appeal_slug = 'sun-ukraine' and state = 'CHARGING' order by shard")) {
+                while (rows.next()) {
+                    shards.put(rows.getLong(1), rows.getLong(2));
+                }
+            }
+            return shards;
+        });
+    }
+
     /** A text that became a billed message the network accepted: its part is SUBMITTED at the clock's time. */
     private void accepted(PhoneNumber from, String id) throws Exception {
         core.texts.submit(new InboundText("smpp", id, from, "70141", "SUN5", "o2", clock.instant())).get();

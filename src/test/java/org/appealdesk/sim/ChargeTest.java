@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import org.appealdesk.platform.PhoneNumber;
+import org.appealdesk.support.MutableClock;
 import org.jsmpp.bean.DeliverSm;
 import org.jsmpp.extra.NegativeResponseException;
 import org.jsmpp.extra.ResponseTimeoutException;
@@ -79,10 +81,13 @@ class ChargeTest {
 
     @Test
     void billsTheSameRequestIdOnlyOnceAndAnswersTheSameMessageId() throws Exception {
-        // Proves a second submit with a known request id gets the same message id and its receipt again (the same receipt id,
-        // submit date, status and text: only the done date may differ), and is never billed twice.
-        try (TestEsme esme = startAndBind(SimSettings.perfect(13))) {
+        // Proves a second submit with a known request id, two hours later, gets the same message id and its receipt again (the
+        // same receipt id, submit date, status and text: only the done date may differ), and is never billed twice.
+        MutableClock clock = new MutableClock(Instant.parse("2026-11-26T10:00:00Z"));
+        smsc = SimulatedSmsc.start(SimSettings.perfect(13), clock);
+        try (TestEsme esme = TestEsme.bind(smsc)) {
             SubmitSmResult first = esme.charge(DONOR, 500, "req-twice");
+            clock.advance(Duration.ofHours(2));
             SubmitSmResult second = esme.charge(DONOR, 500, "req-twice");
 
             assertThat(second.getMessageId()).isEqualTo(first.getMessageId());

@@ -34,7 +34,7 @@ class StateCountsTest {
     void theCountsFollowEveryInsertAndChangeOfStateAndReadNoDonation() throws Exception {
         // Proves: with 3,000 charged gifts and 7 others in one appeal (and 5 in another), the live totals count 3 charging,
         // 1 unknown, 1 failed and 2 rejected; after two charging gifts are charged and one fails they count 0, 1, 2, 2; verify
-        // agrees; and the counting query reads the count rows only, not one donation.
+        // agrees; and the counting query's plan reads the count table only.
         Database database = TestDatabase.clean();
         donor(database);
         sql(database, "insert into donation (id, appeal_slug, donor_id, channel, amount_pence, no_contact, state, uk_day, created_at)"
