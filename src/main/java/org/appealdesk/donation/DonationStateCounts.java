@@ -28,7 +28,33 @@ public final class DonationStateCounts {
             + " select appeal_slug, state, 0, sum(donations) from ended group by appeal_slug, state order by appeal_slug, state"
             + " on conflict (appeal_slug, state, shard) do update set donations = c.donations + excluded.donations";
 
+    /**
+     * Counts every donation again, as V10 first did. Writers of donations wait meanwhile (the count
+     * and the new rows are one transaction), so nothing changes between them.
+     */
+    private static final String[] RECOUNT_SQL = {
+        "lock table donation in share row exclusive mode",
+        "delete from donation_state_count",
+        "insert into donation_state_count (appeal_slug, state, shard, donations)"
+                + " select appeal_slug, state, 0, count(*) from donation group by appeal_slug, state"};
+
     private DonationStateCounts() {
+    }
+
+    /**
+     * Replaces the running counts with a count of the donations, for counts that `verify` finds
+     * wrong: possible only if donations were written with the triggers off (a replica session, a
+     * restore with triggers disabled). Call it in a transaction of its own; it holds off every
+     * writer of donations until that commits. Returns how many (appeal, state) counts it wrote.
+     */
+    public static int recount(Connection connection) throws SQLException {
+        int written = 0;
+        for (String sql : RECOUNT_SQL) {
+            try (PreparedStatement statement = connection.prepareStatement(sql)) {
+                written = statement.executeUpdate();
+            }
+        }
+        return written;
     }
 
     /** Folds the rows of backends that have ended into shard 0; returns how many (appeal, state) sums took them. */

@@ -49,7 +49,7 @@ public final class LedgerVerifier {
                             + " union all select 'posting', p.journal_id from posting p where not exists (select 1 from journal j where j.id = p.journal_id)"
                             + " or not exists (select 1 from account a where a.id = p.account_id)"),
             // V10 keeps these counts by trigger for the live totals: checked against the donations themselves.
-            new Rule("the running counts of donations by state equal the donations",
+            new Rule("the running counts of donations by state equal the donations (if not: verify --recount-states)",
                     "select coalesce(d.appeal_slug, c.appeal_slug) as appeal, coalesce(d.state, c.state) as state,"
                             + " coalesce(d.donations, 0) as donations, coalesce(c.donations, 0) as counted"
                             + " from (select appeal_slug, state, count(*) as donations from donation group by appeal_slug, state) d"
