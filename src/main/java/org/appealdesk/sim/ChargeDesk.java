@@ -77,8 +77,9 @@ final class ChargeDesk implements ServerMessageReceiverListener {
     /**
      * One charge as the SMSC knows it; guarded by its own monitor. Every charge of a run is kept (a
      * request id is recognised for ever), so this holds only what a resend of its receipt needs,
-     * not the receipt itself: at 2,800 texts/s the receipts and their strings were about 45 MB of
-     * the heap after 75 s, and a full collection of about 300 ms followed.
+     * not the receipt itself: at 2,800 texts/s the receipts and their strings were about 34 MB of
+     * the live heap at the end of a 60 s window (188 MB without them, 222 MB with), and the
+     * window had a full collection of about 300 ms.
      */
     private static final class Charge {
         final PhoneNumber donor;
