@@ -64,28 +64,19 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
      *                it commits (the pool needs room for them, the acting stage's and the rest); a
      *                donor's texts always go to the same one (by phone number). One writer is bound
      *                by PostgreSQL's work per text in its one backend; more use more cores.
+     * @param actingLinger how long the acting stage lingers for more texts (at least the recording
+     *                writers' linger; {@link #ACTING_LINGER_DEFAULT} unless a test needs it shorter)
      * @param sender  the outbox the texts' messages go out from: they are handed to its sender in
      *                memory after each commit where it has room; null writes them all for its claim
      */
-    public TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging,
-                             InstantSource clock, GroupCommitter.Settings batching, int writers, ChargeEventService sender) {
-        this(database, catalog, donors, charging, clock, batching, writers, ACTING_LINGER_DEFAULT, TextActing.BACKLOG_MAX_DEFAULT, sender);
-    }
-
-    /** @param actingLinger how long the acting stage lingers for more texts (at least the recording writers' linger) */
     public TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging,
                              InstantSource clock, GroupCommitter.Settings batching, int writers, Duration actingLinger, ChargeEventService sender) {
         this(database, catalog, donors, charging, clock, batching, writers, actingLinger, TextActing.BACKLOG_MAX_DEFAULT, sender);
     }
 
     /** @param backlogMax most texts recorded and not yet acted on before texts are refused (tests set a small one) */
-    TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging,
-                      InstantSource clock, GroupCommitter.Settings batching, int writers, int backlogMax, ChargeEventService sender) {
-        this(database, catalog, donors, charging, clock, batching, writers, ACTING_LINGER_DEFAULT, backlogMax, sender);
-    }
-
-    private TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging, InstantSource clock,
-                              GroupCommitter.Settings batching, int writers, Duration actingLinger, int backlogMax, ChargeEventService sender) {
+    TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging, InstantSource clock,
+                      GroupCommitter.Settings batching, int writers, Duration actingLinger, int backlogMax, ChargeEventService sender) {
         requireWriters("text intake writers", writers);
         this.parser = new KeywordParser(catalog);
         this.donors = donors;

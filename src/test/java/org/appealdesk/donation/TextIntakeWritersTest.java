@@ -103,7 +103,7 @@ class TextIntakeWritersTest {
     @Test
     void aWriterCountOutsideItsLimitsIsRefused() {
         assertThatThrownBy(() -> new TextIntakeService(database, Fixtures.catalog(10), core.donors, ChargeSettings.defaults(), InstantSource.system(),
-                Core.Batching.defaults().texts(), 0, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1-8");
+                Core.Batching.defaults().texts(), 0, TextIntakeService.ACTING_LINGER_DEFAULT, null)).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("1-8");
     }
 
     private static InboundText text(int donor, int text) {

@@ -202,7 +202,7 @@ class TwoStageIntakeTest {
             }
         });
         TextIntakeService intake = new TextIntakeService(database, Fixtures.catalog(10), donors, CHARGING, InstantSource.system(),
-                Core.Batching.defaults().texts(), 1, null);
+                Core.Batching.defaults().texts(), 1, TextIntakeService.ACTING_LINGER_DEFAULT, null);
         closing.add(intake);
         try (Connection holder = database.dataSource().getConnection()) {
             holder.setAutoCommit(false);
@@ -270,7 +270,7 @@ class TwoStageIntakeTest {
         // temporary error (never lost: it was not acknowledged); when the lock goes, everything held is acted on.
         int backlogMax = 3;
         TextIntakeService intake = new TextIntakeService(database, Fixtures.catalog(10), new Donors(Fixtures.vault()), CHARGING,
-                InstantSource.system(), Core.Batching.defaults().texts(), 1, backlogMax, null);
+                InstantSource.system(), Core.Batching.defaults().texts(), 1, TextIntakeService.ACTING_LINGER_DEFAULT, backlogMax, null);
         closing.add(intake);
         assertThat(intake.submit(text(ANNA, "a-0", "SUN3")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
         assertThat(intake.awaitActed(WAIT)).isTrue();
