@@ -160,12 +160,12 @@ class JanitorTest {
                 pid.next();
                 live = pid.getLong(1);
             }
-            sql("insert into donation_state_count (appeal_slug, state, shard, donations) values ('sun-ukraine', 'CHARGING', " + ended + ", 3),"
+            TestDatabase.execute(database, "insert into donation_state_count (appeal_slug, state, shard, donations) values ('sun-ukraine', 'CHARGING', " + ended + ", 3),"
                     + " ('sun-ukraine', 'CHARGING', " + live + ", 2)");
             core.janitor.runOnce();
             assertThat(shards()).containsExactly(Map.entry(0L, 3L), Map.entry(live, 2L));
 
-            sql("insert into donation_state_count (appeal_slug, state, shard, donations) values ('sun-ukraine', 'CHARGING', " + ended + ", 4)");
+            TestDatabase.execute(database, "insert into donation_state_count (appeal_slug, state, shard, donations) values ('sun-ukraine', 'CHARGING', " + ended + ", 4)");
             clock.advance(Duration.ofSeconds(1));
             core.janitor.runOnce();
             assertThat(shards()).as("reading on: no fold").containsEntry(ended, 4L);
@@ -173,14 +173,6 @@ class JanitorTest {
             core.janitor.runOnce();
             assertThat(shards()).containsExactly(Map.entry(0L, 7L), Map.entry(live, 2L));
         }
-    }
-
-    private void sql(String statement) {
-        database.inTransactionVoid(connection -> {
-            try (Statement sql = connection.createStatement()) {
-                sql.execute(statement);
-            }
-        });
     }
 
     /** The CHARGING count of the appeal by shard, in shard order. */

@@ -39,6 +39,15 @@ public final class TestDatabase {
         return database;
     }
 
+    /** Runs one SQL statement in its own transaction (test set-up). */
+    public static void execute(Database database, String sql) {
+        database.inTransactionVoid(connection -> {
+            try (Statement statement = connection.createStatement()) {
+                statement.execute(sql);
+            }
+        });
+    }
+
     /** The single number a query returns, such as a count, read in its own transaction. */
     public static long count(Database database, String sql) {
         return database.inTransaction(connection -> {

@@ -37,7 +37,7 @@ class StateCountsTest {
         // agrees; and the counting query's plan reads the count table only.
         Database database = TestDatabase.clean();
         donor(database);
-        sql(database, "insert into donation (id, appeal_slug, donor_id, channel, amount_pence, no_contact, state, uk_day, created_at)"
+        TestDatabase.execute(database, "insert into donation (id, appeal_slug, donor_id, channel, amount_pence, no_contact, state, uk_day, created_at)"
                 + " select n, case when n > " + (CHARGED + 7) + " then 'other-appeal' else '" + SLUG + "' end, 1, 'SMPP', 500, false,"
                 + " case when n <= " + CHARGED + " then 'CHARGED' when n <= " + (CHARGED + 3) + " then 'CHARGING'"
                 + " when n = " + (CHARGED + 4) + " then 'UNKNOWN' when n = " + (CHARGED + 5) + " then 'FAILED' else 'REJECTED' end,"
@@ -46,7 +46,7 @@ class StateCountsTest {
         try (TotalsService totals = new TotalsService(database, Fixtures.catalog(10), InstantSource.system(), Duration.ofSeconds(1))) {
             assertThat(counts(totals)).containsExactly(3L, 1L, 1L, 2L);
 
-            sql(database, "update donation set state = case when id = " + (CHARGED + 3) + " then 'FAILED' else 'CHARGED' end"
+            TestDatabase.execute(database, "update donation set state = case when id = " + (CHARGED + 3) + " then 'FAILED' else 'CHARGED' end"
                     + " where id between " + (CHARGED + 1) + " and " + (CHARGED + 3));
             totals.refreshNow();
             assertThat(counts(totals)).containsExactly(0L, 1L, 2L, 2L);
@@ -88,8 +88,8 @@ class StateCountsTest {
         // fold changes nothing, and verify finds the 1 that no donation stands behind.
         Database database = TestDatabase.clean();
         donor(database);
-        sql(database, "insert into donation_state_count (appeal_slug, state, shard, donations) values ('" + SLUG + "', 'CHARGING', 0, 1)");
-        sql(database, "insert into donation (id, appeal_slug, donor_id, channel, amount_pence, no_contact, state, uk_day, created_at)"
+        TestDatabase.execute(database, "insert into donation_state_count (appeal_slug, state, shard, donations) values ('" + SLUG + "', 'CHARGING', 0, 1)");
+        TestDatabase.execute(database, "insert into donation (id, appeal_slug, donor_id, channel, amount_pence, no_contact, state, uk_day, created_at)"
                 + " values (1, '" + SLUG + "', 1, 'SMPP', 500, false, 'CHARGING', current_date, now())");
         DatabaseSettings settings = TestDatabase.server().settings(2);
         int endedPid;
@@ -112,7 +112,7 @@ class StateCountsTest {
         assertThat(fold(database)).isZero();
         // The 1 put in shard 0 by hand has no donation behind it: verify finds it; taken out, the counts agree again.
         assertThat(verified(database)).isEqualTo(1);
-        sql(database, "update donation_state_count set donations = donations - 1 where shard = 0");
+        TestDatabase.execute(database, "update donation_state_count set donations = donations - 1 where shard = 0");
         assertThat(verified(database)).isZero();
     }
 
@@ -122,7 +122,7 @@ class StateCountsTest {
         // recount behind `verify --recount-states` makes the counts equal the donations again, in shard 0 only.
         Database database = TestDatabase.clean();
         donor(database);
-        sql(database, "insert into donation (id, appeal_slug, donor_id, channel, amount_pence, no_contact, state, uk_day, created_at)"
+        TestDatabase.execute(database, "insert into donation (id, appeal_slug, donor_id, channel, amount_pence, no_contact, state, uk_day, created_at)"
                 + " values (1, '" + SLUG + "', 1, 'SMPP', 500, false, 'CHARGING', current_date, now())");
         database.inTransactionVoid(connection -> {
             try (Statement sql = connection.createStatement()) {
@@ -147,7 +147,7 @@ class StateCountsTest {
     }
 
     private static void donor(Database database) {
-        sql(database, "insert into donor (id, phone_hash, created_at) values (1, '\\x01', now())");
+        TestDatabase.execute(database, "insert into donor (id, phone_hash, created_at) values (1, '\\x01', now())");
     }
 
     private static void insertCharging(Connection connection, long id) throws SQLException {
@@ -174,14 +174,6 @@ class StateCountsTest {
             assertThat(System.nanoTime()).as("backend " + pid + " ended").isLessThan(deadline);
             Thread.sleep(20);
         }
-    }
-
-    private static void sql(Database database, String statement) {
-        database.inTransactionVoid(connection -> {
-            try (Statement sql = connection.createStatement()) {
-                sql.execute(statement);
-            }
-        });
     }
 
     private static long single(Connection connection, String query) throws SQLException {
