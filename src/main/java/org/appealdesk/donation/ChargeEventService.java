@@ -46,7 +46,7 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
 
     private static final Logger log = LoggerFactory.getLogger(ChargeEventService.class);
 
-    /** How long an adapter's call to an {@link Outbox} method waits for its commit. */
+    /** How long the janitor waits for the commit of an event it submits. */
     private static final Duration OUTBOX_CALL_DEADLINE = Duration.ofSeconds(30);
     /** Most messages one claim may take, whatever the adapter asks for. */
     public static final int CLAIM_COUNT_MAX = 1_000;
@@ -299,23 +299,28 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     }
 
     @Override
-    public void accepted(long outboxId, String networkMessageId) {
-        await(committer.submit(new ChargeEvent.Accepted(outboxId, canonicalId(networkMessageId))));
+    public CompletableFuture<Void> accepted(long outboxId, String networkMessageId) {
+        return recorded(committer.submit(new ChargeEvent.Accepted(outboxId, canonicalId(networkMessageId))));
     }
 
     @Override
-    public void refused(long outboxId, String errorCode, boolean permanent) {
-        await(committer.submit(new ChargeEvent.Refused(outboxId, errorCode, permanent)));
+    public CompletableFuture<Void> refused(long outboxId, String errorCode, boolean permanent) {
+        return recorded(committer.submit(new ChargeEvent.Refused(outboxId, errorCode, permanent)));
     }
 
     @Override
-    public void noAnswer(long outboxId) {
-        await(committer.submit(new ChargeEvent.NoAnswer(outboxId)));
+    public CompletableFuture<Void> noAnswer(long outboxId) {
+        return recorded(committer.submit(new ChargeEvent.NoAnswer(outboxId)));
     }
 
     @Override
-    public void retryLater(long outboxId, Duration delay) {
-        await(committer.submit(new ChargeEvent.RetryLater(outboxId, delay)));
+    public CompletableFuture<Void> retryLater(long outboxId, Duration delay) {
+        return recorded(committer.submit(new ChargeEvent.RetryLater(outboxId, delay)));
+    }
+
+    /** An outcome's commit, as the outbox promises it: done when recorded, failed when not (the janitor then decides). */
+    private static CompletableFuture<Void> recorded(CompletableFuture<?> commit) {
+        return commit.thenApply(applied -> null);
     }
 
     @Override

@@ -2,6 +2,7 @@ package org.appealdesk.sms;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The messages waiting to go out, written in the same transaction as whatever caused them.
@@ -10,6 +11,10 @@ import java.util.List;
  * {@link #accepted}, {@link #refused}, {@link #noAnswer} or {@link #retryLater}. A claimed message
  * that is never reported (the process died) is found later by the janitor: a free message is sent
  * again, a billed one becomes UNKNOWN and is never sent again blindly.
+ *
+ * <p>A report returns at once; its future completes when the outcome is recorded, or fails, and
+ * then the message stays claimed for the janitor. Adapters call reports from the thread that
+ * learnt the outcome (an SMPP reader, say), so a report must never block.
  */
 public interface Outbox {
 
@@ -17,14 +22,14 @@ public interface Outbox {
     List<OutboundMessage> claim(int countMax);
 
     /** The network accepted the message and gave it {@code networkMessageId}. */
-    void accepted(long outboxId, String networkMessageId);
+    CompletableFuture<Void> accepted(long outboxId, String networkMessageId);
 
     /** The network refused the message outright (a submit error that is not a throttle). */
-    void refused(long outboxId, String errorCode, boolean permanent);
+    CompletableFuture<Void> refused(long outboxId, String errorCode, boolean permanent);
 
     /** No answer came: a billed message becomes UNKNOWN, never FAILED and never re-sent blindly. */
-    void noAnswer(long outboxId);
+    CompletableFuture<Void> noAnswer(long outboxId);
 
     /** The network asked us to slow down before it looked at the message: send again after the delay. */
-    void retryLater(long outboxId, Duration delay);
+    CompletableFuture<Void> retryLater(long outboxId, Duration delay);
 }

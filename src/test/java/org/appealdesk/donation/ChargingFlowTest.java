@@ -88,7 +88,7 @@ class ChargingFlowTest {
         }
         n = 0;
         for (OutboundMessage message : billed) {
-            core.events.accepted(message.id(), "msg-" + (n++));
+            core.events.accepted(message.id(), "msg-" + (n++)).join();
         }
         n = 0;
         for (OutboundMessage message : billed) {
@@ -219,7 +219,7 @@ class ChargingFlowTest {
         // Proves: no submit response makes a charge UNKNOWN (uncounted, not re-sent); a late DELIVRD report then books it exactly once.
         text(ANNA, "SUN5", "x1", "o2");
         OutboundMessage charge = core.events.claim(10).getFirst();
-        core.events.noAnswer(charge.id());
+        core.events.noAnswer(charge.id()).join();
         assertThat(stateOf(ANNA)).isEqualTo("UNKNOWN");
         assertThat(core.events.claim(10)).isEmpty();
         core.totals.refreshNow();
@@ -241,7 +241,7 @@ class ChargingFlowTest {
         core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), charging, Core.Batching.defaults(), clock, Duration.ofMillis(50));
         text(ANNA, "SUN5", "j1", "o2");
         OutboundMessage charge = core.events.claim(10).getFirst();
-        core.events.accepted(charge.id(), "m-j1");
+        core.events.accepted(charge.id(), "m-j1").join();
         clock.advance(Duration.ofSeconds(31));
         assertThat(core.janitor.runOnce().reportsOverdue()).isEqualTo(1);
         assertThat(stateOf(ANNA)).isEqualTo("UNKNOWN");

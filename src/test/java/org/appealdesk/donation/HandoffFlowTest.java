@@ -82,7 +82,7 @@ class HandoffFlowTest {
         assertThat(help.text()).isEqualTo(bodyOf(help.id()));
         assertThat(core.events.claim(10)).as("taken once").isEmpty();
 
-        core.events.accepted(billed.id(), "hm-1");
+        core.events.accepted(billed.id(), "hm-1").join();
         assertThat(TestDatabase.count(database, "select count(*) from outbox where id = " + billed.id() + " and state = 'SENT'")).isEqualTo(1);
     }
 
@@ -143,7 +143,7 @@ class HandoffFlowTest {
         assertThat(billed).hasSize(3);
         List<ChargeEvent> receipts = new ArrayList<>();
         for (OutboundMessage message : billed) {
-            core.events.accepted(message.id(), "tm-" + message.id());
+            core.events.accepted(message.id(), "tm-" + message.id()).join();
             receipts.add(new ChargeEvent.Reported(new ChargeReport.Delivered("tm-" + message.id(), Instant.now())));
         }
         HandoffBatch batch = new HandoffBatch(core.events.handoff(), core.donors::open, ids -> {
@@ -219,7 +219,7 @@ class HandoffFlowTest {
         core.events.claim(10);
         text(ANNA, "SUN5", "r1");
         OutboundMessage charge = core.events.claim(10).getFirst();
-        core.events.accepted(charge.id(), "rm-1");
+        core.events.accepted(charge.id(), "rm-1").join();
         List<Long> orphaned = new ArrayList<>();
         HandoffBatch batch = new HandoffBatch(core.events.handoff(), core.donors::open, ids -> {
             orphaned.addAll(ids);

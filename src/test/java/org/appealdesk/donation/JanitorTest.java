@@ -194,7 +194,7 @@ class JanitorTest {
         core.texts.submit(new InboundText("smpp", id, from, "70141", "SUN5", "o2", clock.instant())).get();
         Fixtures.awaitActed(core.texts);
         OutboundMessage charge = core.events.claim(10).stream().filter(OutboundMessage::isBilled).findFirst().orElseThrow();
-        core.events.accepted(charge.id(), "m-" + id);
+        core.events.accepted(charge.id(), "m-" + id).join();
     }
 
     /** Whether the donor's part's current row version is a heap-only tuple (HEAP_ONLY_TUPLE, 0x8000 in t_infomask2). */

@@ -63,10 +63,10 @@ class GiftAidTest {
         for (OutboundMessage message : core.events.claim(100)) {
             if (message.isBilled()) {
                 String networkId = "n" + message.id();
-                core.events.accepted(message.id(), networkId);
+                core.events.accepted(message.id(), networkId).join();
                 core.events.submit(new ChargeReport.Delivered(networkId, Instant.now())).get(5, TimeUnit.SECONDS);
             } else {
-                core.events.accepted(message.id(), "free" + message.id());
+                core.events.accepted(message.id(), "free" + message.id()).join();
             }
         }
         return donationId;

@@ -78,7 +78,7 @@ final class SettleKit implements AutoCloseable {
         List<OutboundMessage> billed = core.events.claim(100).stream().filter(OutboundMessage::isBilled).toList();
         for (OutboundMessage message : billed) {
             String id = "m" + messageIds.incrementAndGet();
-            core.events.accepted(message.id(), id);
+            core.events.accepted(message.id(), id).join();
             core.events.submit(new ChargeReport.Delivered(id, clock.instant())).get();
         }
         core.events.claim(100); // the thank-you texts
@@ -93,7 +93,7 @@ final class SettleKit implements AutoCloseable {
         boolean first = true;
         for (OutboundMessage message : billed) {
             String id = "m" + messageIds.incrementAndGet();
-            core.events.accepted(message.id(), id);
+            core.events.accepted(message.id(), id).join();
             core.events.submit(first ? new ChargeReport.Delivered(id, clock.instant())
                     : new ChargeReport.Declined(id, clock.instant(), "INSUFFICIENT_FUNDS", false)).get();
             first = false;

@@ -177,7 +177,7 @@ class SettlementRandomTest {
         List<Future<?>> accepted = new ArrayList<>();
         for (OutboundMessage message : kit.core.events.claim(1_000)) {
             accepted.add(pool.submit(() -> {
-                kit.core.events.accepted(message.id(), "free" + message.id());
+                kit.core.events.accepted(message.id(), "free" + message.id()).join();
                 return null;
             }));
         }
@@ -190,25 +190,25 @@ class SettlementRandomTest {
     private void answer(OutboundMessage message, String id, int fate) throws Exception {
         Instant now = kit.clock.instant();
         if (fate < 78) {
-            kit.core.events.accepted(message.id(), id);
+            kit.core.events.accepted(message.id(), id).join();
             kit.core.events.submit(new ChargeReport.Delivered(id, now)).get();
         } else if (fate < 84) {
-            kit.core.events.accepted(message.id(), id);
+            kit.core.events.accepted(message.id(), id).join();
             kit.core.events.submit(new ChargeReport.Declined(id, now, fate % 2 == 0 ? "INSUFFICIENT_FUNDS" : "PERMANENTLY_BARRED", fate % 2 == 1)).get();
         } else if (fate < 88) {
             kit.core.events.submit(new ChargeReport.Delivered(id, now)).get();
-            kit.core.events.accepted(message.id(), id);
+            kit.core.events.accepted(message.id(), id).join();
         } else if (fate < 92) {
-            kit.core.events.accepted(message.id(), id);
+            kit.core.events.accepted(message.id(), id).join();
             kit.core.events.submit(new ChargeReport.Delivered(id, now)).get();
             kit.core.events.submit(new ChargeReport.Delivered(id, now)).get();
         } else if (fate < 96) {
-            kit.core.events.accepted(message.id(), id); // the receipt comes late, or never
+            kit.core.events.accepted(message.id(), id).join(); // the receipt comes late, or never
             synchronized (pendingReports) {
                 pendingReports.add(id);
             }
         } else {
-            kit.core.events.noAnswer(message.id());
+            kit.core.events.noAnswer(message.id()).join();
         }
     }
 

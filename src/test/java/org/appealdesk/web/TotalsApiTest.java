@@ -63,7 +63,7 @@ class TotalsApiTest {
         core.texts.submit(new InboundText("smpp", "w1", PhoneNumber.parse("447700900111"), "70141", "SUN5", "o2", Instant.now())).get();
         Fixtures.awaitActed(core.texts);
         OutboundMessage charge = core.events.claim(10).stream().filter(m -> m.isBilled() && m.price().pence() == 500).findFirst().orElseThrow();
-        core.events.accepted(charge.id(), "web-1");
+        core.events.accepted(charge.id(), "web-1").join();
         core.events.submit(new ChargeReport.Delivered("web-1", Instant.now())).get(5, TimeUnit.SECONDS);
     }
 

@@ -2,6 +2,7 @@ package org.appealdesk.cli.bench;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import org.appealdesk.sms.OutboundMessage;
 import org.appealdesk.sms.Outbox;
 
@@ -19,22 +20,22 @@ final class SilentOutbox implements Outbox {
     }
 
     @Override
-    public void accepted(long outboxId, String networkMessageId) {
+    public CompletableFuture<Void> accepted(long outboxId, String networkMessageId) {
         throw new IllegalStateException("the silent outbox handed out nothing, yet message " + outboxId + " was reported accepted");
     }
 
     @Override
-    public void refused(long outboxId, String errorCode, boolean permanent) {
+    public CompletableFuture<Void> refused(long outboxId, String errorCode, boolean permanent) {
         throw new IllegalStateException("the silent outbox handed out nothing, yet message " + outboxId + " was reported refused");
     }
 
     @Override
-    public void noAnswer(long outboxId) {
+    public CompletableFuture<Void> noAnswer(long outboxId) {
         throw new IllegalStateException("the silent outbox handed out nothing, yet message " + outboxId + " was reported unanswered");
     }
 
     @Override
-    public void retryLater(long outboxId, Duration delay) {
+    public CompletableFuture<Void> retryLater(long outboxId, Duration delay) {
         throw new IllegalStateException("the silent outbox handed out nothing, yet message " + outboxId + " was put back");
     }
 }

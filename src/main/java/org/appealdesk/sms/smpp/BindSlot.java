@@ -1,13 +1,18 @@
 package org.appealdesk.sms.smpp;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.appealdesk.platform.SmppReaderThread;
 import org.appealdesk.sms.smpp.SubmitOutcome.Accepted;
 import org.appealdesk.sms.smpp.SubmitOutcome.NoAnswer;
@@ -17,37 +22,36 @@ import org.appealdesk.sms.smpp.SubmitOutcome.Throttled;
 import org.jsmpp.DefaultPDUReader;
 import org.jsmpp.GenericNackResponseException;
 import org.jsmpp.InvalidResponseException;
-import org.jsmpp.PDUException;
+import org.jsmpp.PDUStringException;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.BindType;
-import org.jsmpp.bean.ESMClass;
+import org.jsmpp.bean.Command;
 import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.OptionalParameter;
-import org.jsmpp.bean.RawDataCoding;
-import org.jsmpp.bean.RegisteredDelivery;
+import org.jsmpp.bean.SubmitSmResp;
 import org.jsmpp.bean.TypeOfNumber;
-import org.jsmpp.extra.NegativeResponseException;
-import org.jsmpp.extra.ResponseTimeoutException;
 import org.jsmpp.extra.SessionState;
 import org.jsmpp.session.BindParameter;
 import org.jsmpp.session.MessageReceiverListener;
-import org.jsmpp.session.SMPPSession;
-import org.jsmpp.session.SubmitSmResult;
 import org.jsmpp.session.connection.ConnectionFactory;
 import org.jsmpp.session.connection.socket.SocketConnection;
+import org.jsmpp.util.DefaultComposer;
+import org.jsmpp.util.PDUComposer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One transceiver bind: the session (replaced when it drops), its window of in-flight submits and
- * its pace. {@link #superviseUntilStopped} runs on its own virtual thread and keeps a session bound,
- * reconnecting with capped, jittered exponential backoff; {@link #submit} runs on the sender's
- * virtual thread after it took a window permit with {@link #tryAcquireWindow}.
+ * One transceiver bind: the session (replaced when it drops), its window of in-flight submits,
+ * its pace, and the submits waiting for their answers. {@link #superviseUntilStopped} runs on its
+ * own virtual thread and keeps a session bound, reconnecting with capped, jittered exponential
+ * backoff. The sender takes a window permit ({@link #tryAcquireWindow}) and a send turn, then
+ * {@link #submit}s and {@link #flush}es; no thread waits for the answer (see
+ * {@link SubmittingSession}), and the gateway's sweep calls {@link #expireOverdue}.
  *
- * <p>Hazard: a session can drop between taking a permit and writing. jSMPP then throws before
- * writing (the message is {@link NotSent} and safe to send again) or while writing (it may have
- * reached the SMSC: {@link NoAnswer}, never re-sent); {@link GatewayPduSender} tells the two
- * apart.
+ * <p>Hazard: a session can drop between taking a permit and writing. A submit composed for a
+ * session that is no longer bound when its bytes are handed over is {@link NotSent} (safe to send
+ * again); once handed to the session's write task it may reach the SMSC, so without an answer it
+ * is {@link NoAnswer}, never re-sent.
  */
 final class BindSlot {
 
@@ -61,6 +65,8 @@ final class BindSlot {
     static final long THROTTLE_PAUSE_MS_MIN = 100;
     /** Delay before a message that never left is offered again. */
     static final Duration NOT_SENT_RETRY_DELAY = Duration.ofSeconds(1);
+    /** How far ahead of its turn a submit may leave (see {@link #takeSendTurn}). */
+    static final long SEND_AHEAD_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
 
     final int index;
     private final SmppSettings settings;
@@ -68,9 +74,17 @@ final class BindSlot {
     private final DeferredReplies replies;
     private final SmppMetrics metrics;
     private final Runnable capacityChanged;
+    private final SessionWrites writes;
     private final Semaphore window;
     private final long sendIntervalNanos;
-    private volatile SMPPSession session;
+    private final PDUComposer composer = new DefaultComposer();
+    // Submits sent and not yet answered, in the order sent, for the timeout sweep.
+    private final ConcurrentLinkedQueue<InFlightSubmit> waiting = new ConcurrentLinkedQueue<>();
+    // Submits composed since the last flush, for one session; guarded by outgoing.
+    private final ByteArrayOutputStream outgoing = new ByteArrayOutputStream(4_096);
+    private final List<InFlightSubmit> outgoingSubmits = new ArrayList<>();
+    private SubmittingSession outgoingSession;
+    private volatile SubmittingSession session;
     private volatile boolean stopping;
     private volatile Thread supervisor;
 
@@ -79,10 +93,11 @@ final class BindSlot {
     private long pausedUntilNanos;
     private int throttleStreak;
 
-    BindSlot(int index, SmppSettings settings, MessageReceiverListener listener, DeferredReplies replies, SmppMetrics metrics,
-             Runnable capacityChanged) {
+    BindSlot(int index, SmppSettings settings, MessageReceiverListener listener, DeferredReplies replies, SessionWrites writes,
+             SmppMetrics metrics, Runnable capacityChanged) {
         this.index = index;
         this.replies = replies;
+        this.writes = writes;
         this.settings = settings;
         this.listener = listener;
         this.metrics = metrics;
@@ -92,7 +107,7 @@ final class BindSlot {
     }
 
     boolean isBound() {
-        SMPPSession current = session;
+        SubmittingSession current = session;
         return current != null && current.getSessionState().isBound();
     }
 
@@ -126,7 +141,7 @@ final class BindSlot {
         long delayMs = RECONNECT_DELAY_MS_MIN;
         int failures = 0;
         while (!stopping) {
-            SMPPSession candidate = newSession();
+            SubmittingSession candidate = newSession();
             CountDownLatch closed = new CountDownLatch(1);
             candidate.addSessionStateListener((newState, oldState, source) -> {
                 if (newState == SessionState.CLOSED) {
@@ -179,7 +194,7 @@ final class BindSlot {
     /** Unbinds and ends supervision; the supervisor thread exits soon after. */
     void stop() {
         stopping = true;
-        SMPPSession current = session;
+        SubmittingSession current = session;
         if (current != null) {
             current.unbindAndClose();
         }
@@ -189,8 +204,8 @@ final class BindSlot {
         }
     }
 
-    private SMPPSession newSession() {
-        SMPPSession candidate = new SMPPSession(new GatewayPduSender(replies), new DefaultPDUReader(), connectionFactory());
+    private SubmittingSession newSession() {
+        SubmittingSession candidate = new SubmittingSession(new GatewayPduSender(replies), new DefaultPDUReader(), connectionFactory());
         // Both must be set before connecting; jSMPP sizes its PDU executor when the session binds.
         // With 0 the pool has one thread until the bind, and is then replaced by the reader thread.
         candidate.setPduProcessorDegree(Math.max(1, settings.receiveConcurrencyPerBind()));
@@ -246,52 +261,135 @@ final class BindSlot {
 
     // ---- submitting ----------------------------------------------------------------------------
 
-    /** Sends one message on this bind; the caller holds a window permit. Never throws for network outcomes. */
-    SubmitOutcome submit(SubmitRequest request) {
-        if (!awaitSendTurn()) {
-            return new NotSent("interrupted before sending", NOT_SENT_RETRY_DELAY);
+    /**
+     * Takes this bind's next send turn (one submit per 1/submitsPerSecondMax seconds, later while a
+     * throttle pause lasts) and returns how long until it comes; 0 means send now. A turn up to
+     * {@link #SEND_AHEAD_NANOS} away counts as now, so a burst of that long's worth of submits
+     * leaves in one write; the rate over any longer span is unchanged, because each turn still
+     * moves the next one on by a whole interval.
+     */
+    long takeSendTurn() {
+        synchronized (this) {
+            long now = System.nanoTime();
+            long turn = Math.max(now, Math.max(nextSendNanos, pausedUntilNanos));
+            nextSendNanos = turn + sendIntervalNanos;
+            long waitNanos = turn - now;
+            return waitNanos <= SEND_AHEAD_NANOS ? 0 : waitNanos;
         }
-        SMPPSession current = session;
-        if (current == null || !current.getSessionState().isBound()) {
-            return new NotSent("bind " + index + " is down", NOT_SENT_RETRY_DELAY);
-        }
-        GatewayPduSender.reset();
+    }
+
+    /**
+     * Composes one submit into this bind's next write ({@link #flush}); the caller holds a window
+     * permit and took its send turn. {@code outcome} receives what became of it exactly once,
+     * later, on the thread that learns it (jSMPP's reader, the timeout sweep, or this one when
+     * nothing was written), so it must not block. Never throws for network outcomes.
+     */
+    void submit(SubmitRequest request, Consumer<SubmitOutcome> outcome) {
         long started = System.nanoTime();
-        try {
-            SubmitSmResult result = current.submitShortMessage(
-                    request.serviceType(),
-                    TypeOfNumber.NATIONAL, NumberingPlanIndicator.ISDN, request.sourceAddr(),
-                    TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, request.destinationAddr(),
-                    new ESMClass(), (byte) 0, (byte) 0, null, null,
-                    new RegisteredDelivery(request.registeredDelivery()), (byte) 0,
-                    new RawDataCoding(request.dataCoding()), (byte) 0, request.shortMessage(),
-                    request.parameters().toArray(OptionalParameter[]::new));
-            accepted();
-            String messageId = result.getMessageId();
-            if (messageId == null || messageId.isBlank()) {
-                return new NoAnswer("ESME_ROK without a message_id: its receipt could never be matched");
-            }
-            return new Accepted(messageId);
-        } catch (NegativeResponseException e) {
-            return refusal(e.getCommandStatus());
-        } catch (GenericNackResponseException e) {
-            // generic_nack: the SMSC could not read the PDU, so it did not act on it.
-            return refusal(e.getCommandStatus());
-        } catch (InvalidResponseException e) {
-            return new NoAnswer("invalid response: " + e.getMessage());
-        } catch (ResponseTimeoutException e) {
-            return new NoAnswer("no submit_sm_resp within responseTimeoutMs " + settings.responseTimeoutMs() + " ms");
-        } catch (PDUException e) {
-            // Composing failed before anything was written.
-            return new Refused("INVALID_PDU", true);
-        } catch (IOException e) {
-            return GatewayPduSender.writeStarted()
-                    ? new NoAnswer("connection failed while writing: " + e.getMessage())
-                    : new NotSent("bind " + index + " not bound: " + e.getMessage(), NOT_SENT_RETRY_DELAY);
-        } finally {
-            GatewayPduSender.reset();
+        Consumer<SubmitOutcome> timed = result -> {
             metrics.submitLatency.record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            outcome.accept(result);
+        };
+        SubmittingSession current = session;
+        if (current == null || !current.getSessionState().isBound()) {
+            timed.accept(new NotSent("bind " + index + " is down", NOT_SENT_RETRY_DELAY));
+            return;
         }
+        InFlightSubmit submit = new InFlightSubmit(started + TimeUnit.MILLISECONDS.toNanos(settings.responseTimeoutMs()),
+                this::answer, this::invalidAnswer, timed);
+        int sequenceNumber = submit.registerWith(current);
+        byte[] pdu;
+        try {
+            pdu = compose(sequenceNumber, request);
+        } catch (PDUStringException | RuntimeException e) {
+            // Composing failed before anything was written.
+            submit.withdraw(new Refused("INVALID_PDU", true));
+            return;
+        }
+        waiting.add(submit);
+        synchronized (outgoing) {
+            if (outgoingSession != current) {
+                flushLocked(); // a new session since the last flush: the old one's bytes go first
+                outgoingSession = current;
+            }
+            outgoing.writeBytes(pdu);
+            outgoingSubmits.add(submit);
+        }
+    }
+
+    /** Hands the submits composed since the last flush to their session's write task: one write for all of them. */
+    void flush() {
+        synchronized (outgoing) {
+            flushLocked();
+        }
+    }
+
+    private void flushLocked() {
+        if (outgoing.size() == 0) {
+            return;
+        }
+        SubmittingSession target = outgoingSession;
+        byte[] bytes = outgoing.toByteArray();
+        outgoing.reset();
+        List<InFlightSubmit> submits = List.copyOf(outgoingSubmits);
+        outgoingSubmits.clear();
+        if (!target.getSessionState().isBound()) {
+            // The session went before anything of these was written: certainly not sent.
+            for (InFlightSubmit submit : submits) {
+                submit.withdraw(new NotSent("bind " + index + " went down before writing", NOT_SENT_RETRY_DELAY));
+            }
+            return;
+        }
+        // From here on they may reach the SMSC: an unanswered one ends as NoAnswer at its timeout.
+        writes.write(target.stream(), bytes);
+    }
+
+    /** Ends, as NoAnswer, the submits whose response timeout has passed; called often by the gateway's sweep. */
+    void expireOverdue() {
+        long now = System.nanoTime();
+        InFlightSubmit head;
+        // In the order sent, so in deadline order (one timeout for all); ended ones leave from the head.
+        while ((head = waiting.peek()) != null && (head.isEnded() || head.isOverdue(now))) {
+            waiting.poll();
+            if (!head.isEnded()) {
+                head.expire(settings.responseTimeoutMs());
+            }
+        }
+    }
+
+    private byte[] compose(int sequenceNumber, SubmitRequest request) throws PDUStringException {
+        if (request.shortMessage().length > SubmitRequest.SHORT_MESSAGE_LENGTH_MAX) {
+            // jSMPP's own sender refuses this too; SubmitRequest moves a longer body to message_payload.
+            throw new IllegalArgumentException("short_message longer than " + SubmitRequest.SHORT_MESSAGE_LENGTH_MAX + " bytes");
+        }
+        return composer.submitSm(sequenceNumber, request.serviceType(),
+                TypeOfNumber.NATIONAL.value(), NumberingPlanIndicator.ISDN.value(), request.sourceAddr(),
+                TypeOfNumber.INTERNATIONAL.value(), NumberingPlanIndicator.ISDN.value(), request.destinationAddr(),
+                (byte) 0, (byte) 0, (byte) 0, null, null,
+                request.registeredDelivery(), (byte) 0, request.dataCoding(), (byte) 0, request.shortMessage(),
+                request.parameters().toArray(OptionalParameter[]::new));
+    }
+
+    /** What a submit_sm_resp means; runs on jSMPP's reader. */
+    private SubmitOutcome answer(Command response) {
+        if (response.getCommandStatus() != SMPPConstant.STAT_ESME_ROK) {
+            return refusal(response.getCommandStatus());
+        }
+        accepted();
+        String messageId = response instanceof SubmitSmResp resp ? resp.getMessageId() : null;
+        if (messageId == null || messageId.isBlank()) {
+            return new NoAnswer("ESME_ROK without a message_id: its receipt could never be matched");
+        }
+        return new Accepted(messageId);
+    }
+
+    /** What an answer other than submit_sm_resp means; runs on jSMPP's reader. */
+    private SubmitOutcome invalidAnswer(InvalidResponseException e) {
+        if (e instanceof GenericNackResponseException nack) {
+            // generic_nack: the SMSC could not read the PDU, so it did not act on it.
+            return refusal(nack.getCommandStatus());
+        }
+        return new NoAnswer("invalid response: " + e.getMessage());
     }
 
     private SubmitOutcome refusal(int commandStatus) {
@@ -299,30 +397,6 @@ final class BindSlot {
             return new Throttled(commandStatus, throttled());
         }
         return new Refused(SmppSettings.formatCommandStatus(commandStatus), !settings.temporarySubmitErrorCodes().contains(commandStatus));
-    }
-
-    /**
-     * Waits for this bind's next send time: one submit per 1/submitsPerSecondMax seconds, later
-     * while a throttle pause lasts. The wait is at most a window's worth of intervals plus the pause.
-     */
-    private boolean awaitSendTurn() {
-        long waitNanos;
-        synchronized (this) {
-            long now = System.nanoTime();
-            long turn = Math.max(now, Math.max(nextSendNanos, pausedUntilNanos));
-            nextSendNanos = turn + sendIntervalNanos;
-            waitNanos = turn - now;
-        }
-        if (waitNanos <= 0) {
-            return true;
-        }
-        try {
-            Thread.sleep(Duration.ofNanos(waitNanos));
-            return true;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
     }
 
     /** The SMSC asked us to slow down: pause this bind, longer each time in a row. */

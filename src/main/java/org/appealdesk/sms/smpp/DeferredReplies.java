@@ -1,7 +1,6 @@
 package org.appealdesk.sms.smpp;
 
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.io.OutputStream;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
@@ -11,8 +10,6 @@ import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.jsmpp.SMPPConstant;
@@ -72,18 +69,20 @@ final class DeferredReplies implements AutoCloseable {
     // Entries leave from the head once done or overdue, so the queue holds about the texts in
     // flight plus DEADLINE_CHECK_MS worth of answered ones.
     private final ConcurrentLinkedQueue<Deadline> deadlines = new ConcurrentLinkedQueue<>();
-    // Bytes waiting per session while that session's one write task runs; no entry = no task.
-    // One task per session at most, so a session whose peer stops reading holds one thread and
-    // its own answers, never the other sessions' answers or the deadlines.
-    private final Map<OutputStream, ByteArrayOutputStream> pendingBySession = new IdentityHashMap<>();
-    private final ExecutorService sessionWriters = Executors.newCachedThreadPool(
-            Thread.ofPlatform().name("smpp-reply-write-", 0).daemon().factory());
+    // Each session's bytes go to its own write task: a peer that stops reading holds up only its own answers.
+    private final SessionWrites writes;
     private final Thread writer;
     private volatile boolean running = true;
 
     /** @param commitWaitMs how long a commit is waited for before its text is refused with ESME_RX_T_APPN */
     DeferredReplies(long commitWaitMs) {
+        this(commitWaitMs, new SessionWrites());
+    }
+
+    /** @param writes the sessions' write tasks, shared with the submits so a session's PDUs leave together */
+    DeferredReplies(long commitWaitMs, SessionWrites writes) {
         this.commitWaitNanos = TimeUnit.MILLISECONDS.toNanos(commitWaitMs);
+        this.writes = writes;
         writer = Thread.ofPlatform().name("smpp-replies").daemon().start(this::writeUntilClosed);
     }
 
@@ -197,48 +196,7 @@ final class DeferredReplies implements AutoCloseable {
             byte[] pdu = composer.deliverSmResp(reply.commandStatus(), reply.sequenceNumber(), null);
             bySession.computeIfAbsent(reply.stream(), stream -> new ByteArrayOutputStream(pdu.length * 64)).writeBytes(pdu);
         }
-        bySession.forEach(this::writeToSession);
-    }
-
-    private void writeToSession(OutputStream stream, ByteArrayOutputStream bytes) {
-        synchronized (pendingBySession) {
-            ByteArrayOutputStream pending = pendingBySession.get(stream);
-            if (pending != null) {
-                pending.writeBytes(bytes.toByteArray()); // that session's task is running and takes these next
-                return;
-            }
-            pendingBySession.put(stream, bytes);
-        }
-        sessionWriters.execute(() -> drain(stream));
-    }
-
-    /** The session's one write task: writes what is pending until nothing is, under the lock jSMPP's SynchronizedPDUSender takes. */
-    private void drain(OutputStream stream) {
-        while (true) {
-            byte[] chunk;
-            synchronized (pendingBySession) {
-                ByteArrayOutputStream pending = pendingBySession.get(stream);
-                if (pending.size() == 0) {
-                    pendingBySession.remove(stream);
-                    return;
-                }
-                chunk = pending.toByteArray();
-                pending.reset();
-            }
-            try {
-                synchronized (stream) {
-                    stream.write(chunk);
-                    stream.flush();
-                }
-            } catch (IOException e) {
-                // The session is gone: the SMSC redelivers what it has not seen answered, and intake takes redeliveries calmly.
-                synchronized (pendingBySession) {
-                    pendingBySession.remove(stream);
-                }
-                log.debug("deliver_sm_resp not written ({} bytes): {}", chunk.length, e.toString());
-                return;
-            }
-        }
+        bySession.forEach((stream, bytes) -> writes.write(stream, bytes.toByteArray()));
     }
 
     /** Stops the writer (bounded wait) after it has handed over what is queued; later answers go straight to their sessions. */

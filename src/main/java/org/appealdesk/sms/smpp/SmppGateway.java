@@ -6,6 +6,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -32,11 +33,15 @@ import org.slf4j.LoggerFactory;
  * after the core committed it, and sends what the outbox holds.
  *
  * <p>Sending: one dispatcher (a virtual thread) claims a batch from the outbox no larger than the
- * free window slots, takes a window permit on a bound session for each message, and sends each on
- * its own virtual thread, which waits for the bind's pace, submits, reports the outcome to the
- * outbox in exactly one way and gives the permit back. Limits: at most {@code windowSize} submits
- * in flight per bind, {@code submitsPerSecondMax} per second per bind, {@code outboxClaimBatchSize}
- * messages claimed and not yet sending, {@code windowWaitMsMax} spent waiting for a permit.
+ * free window slots, takes a window permit on a bound session and a send turn for each message,
+ * composes its submit, and hands each bind's submits of the batch to that session's write task in
+ * one write. No thread waits for an answer: jSMPP's reader hands each submit_sm_resp to its submit
+ * ({@link SubmittingSession}), which reports the outcome to the outbox in exactly one way; the
+ * permit comes back once the outbox has recorded it. A sweep ends unanswered submits at their
+ * response timeout. A message whose send turn is further off than a millisecond waits for it on
+ * its own virtual thread. Limits: at most {@code windowSize} submits in flight per bind,
+ * {@code submitsPerSecondMax} per second per bind, {@code outboxClaimBatchSize} messages claimed
+ * and not yet sending, {@code windowWaitMsMax} spent waiting for a permit.
  *
  * <p>Hazard: a submit that may have reached the SMSC is never sent again by this class. A response
  * timeout, or a connection lost while writing, is {@link Outbox#noAnswer}: the charge is UNKNOWN and
@@ -45,11 +50,12 @@ import org.slf4j.LoggerFactory;
  * outbox itself fails to record an outcome, the message stays claimed and the janitor finds it.
  *
  * <p>Configuration is frozen at construction; {@link #start()} once, {@link #close()} once.
- * Threads: one supervisor per bind, one dispatcher and one per in-flight submit, all virtual;
- * jSMPP adds per session a reader, which also processes each received PDU (or, with
- * {@code receiveConcurrencyPerBind} of 1 or more, hands it to that many platform threads), and an
- * enquire_link sender; one more platform thread writes the answers to deliver_sm once their commits
- * are known ({@link DeferredReplies}).
+ * Threads: one supervisor per bind, one dispatcher, one timeout sweep and one per submit waiting
+ * for a distant send turn, all virtual; jSMPP adds per session a reader, which also processes each
+ * received PDU (or, with {@code receiveConcurrencyPerBind} of 1 or more, hands it to that many
+ * platform threads), and an enquire_link sender; one more platform thread composes the answers to
+ * deliver_sm once their commits are known ({@link DeferredReplies}), and each session has at most
+ * one platform thread writing while it has bytes to write ({@link SessionWrites}).
  */
 public final class SmppGateway implements AutoCloseable {
 
@@ -61,6 +67,8 @@ public final class SmppGateway implements AutoCloseable {
     private static final long CLAIM_FAILURE_PAUSE_MS = 1_000;
     /** Extra time close() gives in-flight submits beyond their response timeout. */
     private static final long CLOSE_GRACE_MS = 2_000;
+    /** How often unanswered submits are checked against their timeout: one ends at most this late. */
+    static final long TIMEOUT_SWEEP_MS = 20;
 
     private final SmppSettings settings;
     private final Outbox outbox;
@@ -70,9 +78,11 @@ public final class SmppGateway implements AutoCloseable {
     private final AtomicInteger nextSlot = new AtomicInteger();
     private final ReentrantLock capacityLock = new ReentrantLock();
     private final Condition capacityChanged = capacityLock.newCondition();
+    // Submits waiting for a send turn more than SEND_AHEAD_NANOS away; the rest need no thread.
     private final ExecutorService senders = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("smpp-submit-", 0).factory());
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
+    private volatile boolean sweeping;
     private boolean started;
     private boolean closed;
 
@@ -85,12 +95,13 @@ public final class SmppGateway implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.metrics = new SmppMetrics(Objects.requireNonNull(registry, "registry"), this::boundSessions);
-        this.replies = new DeferredReplies(settings.commitWaitMsMax());
+        SessionWrites writes = new SessionWrites();
+        this.replies = new DeferredReplies(settings.commitWaitMsMax(), writes);
         InboundHandler inbound = new InboundHandler(settings, Objects.requireNonNull(texts, "texts"),
                 Objects.requireNonNull(reports, "reports"), Objects.requireNonNull(clock, "clock"), metrics, replies);
         List<BindSlot> created = new ArrayList<>(settings.binds());
         for (int index = 0; index < settings.binds(); index++) {
-            created.add(new BindSlot(index, settings, inbound, replies, metrics, this::signalCapacity));
+            created.add(new BindSlot(index, settings, inbound, replies, writes, metrics, this::signalCapacity));
         }
         this.slots = List.copyOf(created);
     }
@@ -102,6 +113,7 @@ public final class SmppGateway implements AutoCloseable {
         }
         started = true;
         running = true;
+        sweeping = true;
         log.info("Starting SMPP gateway: {}", settings);
         if (LoggerFactory.getLogger("org.jsmpp.DefaultPDUSender").isDebugEnabled()
                 || LoggerFactory.getLogger("org.jsmpp.session.PDUProcessTask").isDebugEnabled()) {
@@ -111,6 +123,7 @@ public final class SmppGateway implements AutoCloseable {
             threads.add(Thread.ofVirtual().name("smpp-bind-" + slot.index).start(slot::superviseUntilStopped));
         }
         threads.add(Thread.ofVirtual().name("smpp-dispatcher").start(this::dispatchUntilStopped));
+        threads.add(Thread.ofVirtual().name("smpp-submit-timeouts").start(this::sweepUntilStopped));
     }
 
     /** Sessions bound right now, 0 to {@code binds}. */
@@ -145,13 +158,8 @@ public final class SmppGateway implements AutoCloseable {
         long deadlineMs = settings.responseTimeoutMs() + settings.outboxPollMs() + CLOSE_GRACE_MS;
         joinDispatcher(deadlineMs);
         senders.shutdown();
-        try {
-            if (!senders.awaitTermination(deadlineMs, TimeUnit.MILLISECONDS)) {
-                log.warn("SMPP gateway closing with submits still in flight after {} ms; the janitor resolves them", deadlineMs);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        awaitSubmitsEnded(deadlineMs);
+        sweeping = false;
         replies.close(); // answers already committed go out before the sessions unbind
         for (BindSlot slot : slots) {
             slot.stop();
@@ -178,6 +186,36 @@ public final class SmppGateway implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
+        }
+    }
+
+    /** Waits until every submit has ended and its outcome is recorded (all window permits back), within {@code deadlineMs}. */
+    private void awaitSubmitsEnded(long deadlineMs) {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(deadlineMs);
+        try {
+            for (BindSlot slot : slots) {
+                long leftMs = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+                if (!slot.awaitIdle(leftMs)) {
+                    log.warn("SMPP gateway closing with submits still in flight after {} ms; the janitor resolves them", deadlineMs);
+                    return;
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Ends unanswered submits at their response timeout, until close() has seen them all end. */
+    private void sweepUntilStopped() {
+        while (sweeping) {
+            for (BindSlot slot : slots) {
+                try {
+                    slot.expireOverdue();
+                } catch (RuntimeException e) {
+                    log.error("Timeout sweep of bind {} failed; trying again", slot.index, e);
+                }
+            }
+            sleepMs(TIMEOUT_SWEEP_MS);
         }
     }
 
@@ -225,64 +263,100 @@ public final class SmppGateway implements AutoCloseable {
                         report(message, new NotSent(running ? "no window slot within windowWaitMsMax" : "gateway closing",
                                 BindSlot.NOT_SENT_RETRY_DELAY));
                     } else {
-                        try {
-                            senders.execute(() -> send(slot, message, request));
-                        } catch (RejectedExecutionException e) {
-                            // close() gave up waiting for the dispatcher; nothing was written.
-                            slot.releaseWindow();
-                            report(message, new NotSent("gateway closed", BindSlot.NOT_SENT_RETRY_DELAY));
-                        }
+                        send(slot, message, request);
                     }
                 }
             }
         }
+        // Each bind's submits of this batch leave in one write.
+        for (BindSlot slot : slots) {
+            slot.flush();
+        }
     }
 
+    /** Sends one message on {@code slot}, whose window permit the caller holds; the permit comes back once the outcome is recorded. */
     private void send(BindSlot slot, OutboundMessage message, SubmitRequest request) {
+        long waitNanos = slot.takeSendTurn();
+        if (waitNanos == 0) {
+            submit(slot, message, request);
+            return;
+        }
         try {
-            report(message, slot.submit(request));
+            senders.execute(() -> {
+                try {
+                    Thread.sleep(Duration.ofNanos(waitNanos));
+                } catch (InterruptedException e) {
+                    released(slot, message, new NotSent("interrupted before sending", BindSlot.NOT_SENT_RETRY_DELAY));
+                    return;
+                }
+                submit(slot, message, request);
+                slot.flush();
+            });
+        } catch (RejectedExecutionException e) {
+            // close() gave up waiting for the dispatcher; nothing was written.
+            released(slot, message, new NotSent("gateway closed", BindSlot.NOT_SENT_RETRY_DELAY));
+        }
+    }
+
+    private void submit(BindSlot slot, OutboundMessage message, SubmitRequest request) {
+        try {
+            slot.submit(request, outcome -> released(slot, message, outcome));
         } catch (RuntimeException e) {
             // Not reported: the message stays claimed and the janitor decides (a billed one becomes UNKNOWN).
             log.error("Submit of outbox message {} on bind {} failed unexpectedly", message.id(), slot.index, e);
-        } finally {
             slot.releaseWindow();
         }
     }
 
-    /** Reports one outcome to the outbox, exactly once; an outbox failure is logged and left to the janitor. */
-    private void report(OutboundMessage message, SubmitOutcome outcome) {
+    /** Reports {@code outcome} and gives {@code slot}'s window permit back once the outbox has recorded it (or failed to). */
+    private void released(BindSlot slot, OutboundMessage message, SubmitOutcome outcome) {
+        report(message, outcome).whenComplete((done, error) -> slot.releaseWindow());
+    }
+
+    /**
+     * Reports one outcome to the outbox, exactly once, without waiting; the future completes once
+     * it is recorded, or once its failure is logged (the message then stays claimed for the janitor).
+     * Never throws.
+     */
+    private CompletableFuture<Void> report(OutboundMessage message, SubmitOutcome outcome) {
+        CompletableFuture<Void> recorded;
         try {
-            switch (outcome) {
+            recorded = switch (outcome) {
                 case Accepted accepted -> {
                     metrics.submit(SubmitResult.ACCEPTED);
-                    outbox.accepted(message.id(), accepted.messageId());
+                    yield outbox.accepted(message.id(), accepted.messageId());
                 }
                 case Throttled throttled -> {
                     metrics.submit(SubmitResult.THROTTLED);
                     log.debug("Outbox message {} throttled ({}); again in {} ms", message.id(),
                             SmppSettings.formatCommandStatus(throttled.commandStatus()), throttled.delay().toMillis());
-                    outbox.retryLater(message.id(), throttled.delay());
+                    yield outbox.retryLater(message.id(), throttled.delay());
                 }
                 case Refused refused -> {
                     metrics.submit(SubmitResult.REFUSED);
                     log.info("Outbox message {} refused: {} ({})", message.id(), refused.errorCode(), refused.permanent() ? "permanent" : "temporary");
-                    outbox.refused(message.id(), refused.errorCode(), refused.permanent());
+                    yield outbox.refused(message.id(), refused.errorCode(), refused.permanent());
                 }
                 case NoAnswer noAnswer -> {
                     metrics.submit(SubmitResult.NO_ANSWER);
                     log.warn("Outbox message {} has no answer: {}; UNKNOWN, not sent again", message.id(), noAnswer.why());
-                    outbox.noAnswer(message.id());
+                    yield outbox.noAnswer(message.id());
                 }
                 case NotSent notSent -> {
                     metrics.submit(SubmitResult.NOT_SENT);
                     log.debug("Outbox message {} not sent: {}; again in {} ms", message.id(), notSent.why(), notSent.delay().toMillis());
-                    outbox.retryLater(message.id(), notSent.delay());
+                    yield outbox.retryLater(message.id(), notSent.delay());
                 }
-            }
+            };
         } catch (RuntimeException e) {
-            metrics.outboxReportFailed();
-            log.error("Outbox failed to record {} for message {}; it stays claimed for the janitor", outcome, message.id(), e);
+            recorded = CompletableFuture.failedFuture(e);
         }
+        return recorded.whenComplete((done, error) -> {
+            if (error != null) {
+                metrics.outboxReportFailed();
+                log.error("Outbox failed to record {} for message {}; it stays claimed for the janitor", outcome, message.id(), error);
+            }
+        });
     }
 
     private int freeWindowSlots() {

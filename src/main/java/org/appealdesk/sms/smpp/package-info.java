@@ -16,8 +16,9 @@
  *       SMSC wrote it), refused (an SMPP command_status as "0x0000000B", or NO_BILLING_ROUTE,
  *       INVALID_REQUEST_ID, NO_SOURCE_ADDRESS, NO_DESTINATION, INVALID_PRICE, INVALID_PDU, all
  *       permanent), noAnswer (it may have reached the SMSC: never re-sent by the adapter), or
- *       retryLater (throttled, or certainly not written). If the outbox call itself throws, the
- *       message stays claimed for the janitor. Outbox methods are called from many threads.</li>
+ *       retryLater (throttled, or certainly not written). If the outbox fails to record it (its
+ *       future fails, or the call throws), the message stays claimed for the janitor. Reports are
+ *       made from many threads, jSMPP's readers among them, and must not block.</li>
  *   <li>Receipt ids are converted into the submit form ({@link org.appealdesk.sms.smpp.ReceiptIdFormat});
  *       match them to accepted ids case-insensitively, as docs/SMPP.md says.</li>
  *   <li>Intermediate receipts (ENROUTE, ACCEPTD) are acknowledged and not reported; unreadable

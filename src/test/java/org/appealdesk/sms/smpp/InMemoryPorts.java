@@ -5,8 +5,10 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.appealdesk.sms.ChargeReport;
@@ -98,6 +100,8 @@ final class InMemoryPorts {
     static final class Messages implements Outbox {
         private final Deque<OutboundMessage> due = new ArrayDeque<>();
         private final BlockingQueue<OutboxCall> calls = new LinkedBlockingQueue<>();
+        private final Queue<CompletableFuture<Void>> held = new ConcurrentLinkedQueue<>();
+        private volatile boolean holding;
 
         synchronized void add(OutboundMessage message) {
             due.add(message);
@@ -113,23 +117,46 @@ final class InMemoryPorts {
         }
 
         @Override
-        public void accepted(long outboxId, String networkMessageId) {
-            calls.add(new Accepted(outboxId, networkMessageId));
+        public CompletableFuture<Void> accepted(long outboxId, String networkMessageId) {
+            return record(new Accepted(outboxId, networkMessageId));
         }
 
         @Override
-        public void refused(long outboxId, String errorCode, boolean permanent) {
-            calls.add(new Refused(outboxId, errorCode, permanent));
+        public CompletableFuture<Void> refused(long outboxId, String errorCode, boolean permanent) {
+            return record(new Refused(outboxId, errorCode, permanent));
         }
 
         @Override
-        public void noAnswer(long outboxId) {
-            calls.add(new NoAnswer(outboxId));
+        public CompletableFuture<Void> noAnswer(long outboxId) {
+            return record(new NoAnswer(outboxId));
         }
 
         @Override
-        public void retryLater(long outboxId, Duration delay) {
-            calls.add(new RetryLater(outboxId, delay));
+        public CompletableFuture<Void> retryLater(long outboxId, Duration delay) {
+            return record(new RetryLater(outboxId, delay));
+        }
+
+        /** From now on, reports are taken but not recorded until {@link #recordHeld} (a slow database). */
+        void holdRecords() {
+            holding = true;
+        }
+
+        /** Records every report held so far. */
+        void recordHeld() {
+            CompletableFuture<Void> next;
+            while ((next = held.poll()) != null) {
+                next.complete(null);
+            }
+        }
+
+        private CompletableFuture<Void> record(OutboxCall call) {
+            calls.add(call);
+            if (!holding) {
+                return CompletableFuture.completedFuture(null);
+            }
+            CompletableFuture<Void> recorded = new CompletableFuture<>();
+            held.add(recorded);
+            return recorded;
         }
 
         OutboxCall next(Duration timeout) throws InterruptedException {

@@ -125,26 +125,28 @@ class SimulatedSmscRoundTripTest {
         }
 
         @Override
-        public void accepted(long outboxId, String networkMessageId) {
+        public CompletableFuture<Void> accepted(long outboxId, String networkMessageId) {
             accepted.put(outboxId, networkMessageId);
+            return CompletableFuture.completedFuture(null);
         }
 
         @Override
-        public void refused(long outboxId, String errorCode, boolean permanent) {
+        public CompletableFuture<Void> refused(long outboxId, String errorCode, boolean permanent) {
             throw new AssertionError("outbox message " + outboxId + " refused " + errorCode);
         }
 
         @Override
-        public void noAnswer(long outboxId) {
+        public CompletableFuture<Void> noAnswer(long outboxId) {
             throw new AssertionError("outbox message " + outboxId + " had no answer");
         }
 
         @Override
-        public void retryLater(long outboxId, Duration delay) {
+        public CompletableFuture<Void> retryLater(long outboxId, Duration delay) {
             // Throttled: the same message, with the same request id, goes again (the delay is not waited out here).
             synchronized (due) {
                 due.add(claimed.get(outboxId));
             }
+            return CompletableFuture.completedFuture(null);
         }
 
         long textsRecorded() {

@@ -348,6 +348,53 @@ class SmppGatewayTest {
         assertThat(Duration.ofNanos(System.nanoTime() - first)).isGreaterThanOrEqualTo(Duration.ofMillis(450));
     }
 
+    @Test
+    void aWindowPermitComesBackOnlyOnceTheOutcomeIsRecorded() throws Exception {
+        // Proves the window counts a submit until the outbox has recorded its outcome, not only until
+        // it is answered: with the records held (a slow database), a window of 2 sends 2 of 5
+        // messages, and the rest go as the records are made, each accepted once.
+        outbox.holdRecords();
+        startGateway(settings().windowSize(2).build());
+        for (int id = 1; id <= 5; id++) {
+            outbox.add(free(id));
+        }
+        Set<Long> accepted = new HashSet<>();
+        for (int index = 0; index < 2; index++) {
+            assertThat(smsc.nextSubmit(WAIT)).isNotNull();
+            accepted.add(outbox.next(WAIT).outboxId());
+        }
+        assertThat(smsc.nextSubmit(Duration.ofMillis(300))).as("window full until recorded").isNull();
+
+        while (accepted.size() < 5) {
+            outbox.recordHeld();
+            OutboxCall call = outbox.next(WAIT);
+            assertThat(call).isInstanceOf(Accepted.class);
+            assertThat(accepted.add(call.outboxId())).as("reported once: %s", call).isTrue();
+        }
+        outbox.recordHeld();
+        for (int index = 2; index < 5; index++) {
+            assertThat(smsc.nextSubmit(WAIT)).isNotNull();
+        }
+        assertThat(smsc.nextSubmit(Duration.ofMillis(200))).isNull();
+    }
+
+    @Test
+    void jsmppsOwnRequestsFindTheirAnswersBesideTheSubmits() throws Exception {
+        // Proves SubmittingSession's hook hands jSMPP every answer that is not a submit's: with an
+        // enquire_link after 100 ms idle and a 300 ms response timeout, the first session stays bound
+        // for a second (an unanswered enquire_link closes it); then a submit is accepted, and is not
+        // also ended as NoAnswer when its timeout passes.
+        startGateway(settings().enquireLinkMs(100).responseTimeoutMs(300).build());
+        Thread.sleep(1_000);
+        assertThat(smsc.bindCount()).isEqualTo(1);
+        assertThat(gateway.boundSessions()).isEqualTo(1);
+
+        outbox.add(free(21));
+        assertThat(outbox.next(WAIT)).isEqualTo(new Accepted(21, "1a2b3c"));
+        assertThat(outbox.next(Duration.ofMillis(600))).as("no second outcome after the timeout").isNull();
+        assertThat(smsc.bindCount()).isEqualTo(1);
+    }
+
     @ParameterizedTest(name = "receiveConcurrencyPerBind {0}")
     @ValueSource(ints = {0, 2})
     void manyTextsWaitForTheirCommitsAtOnce(int receiveConcurrency) throws Exception {
