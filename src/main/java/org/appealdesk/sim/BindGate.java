@@ -128,7 +128,7 @@ final class BindGate implements AutoCloseable {
                     connection.close();
                     continue;
                 }
-                SMPPServerSession session = open(connection);
+                DeliveringSession session = open(connection);
                 Thread binder = new Thread(() -> awaitBind(session), "sim-bind-" + session.getSessionId());
                 binder.setDaemon(true);
                 binder.start();
@@ -142,11 +142,11 @@ final class BindGate implements AutoCloseable {
         }
     }
 
-    private SMPPServerSession open(Connection connection) throws IOException {
+    private DeliveringSession open(Connection connection) throws IOException {
         try {
             connection.setSoTimeout((int) BIND_WAIT_MS);
             QuietSubmitRespSender sender = new QuietSubmitRespSender();
-            SMPPServerSession session = new SMPPServerSession(connection, stateListener, desk,
+            DeliveringSession session = new DeliveringSession(connection, stateListener, desk,
                     new ServerResponseDeliveryAdapter() { }, PDU_PROCESSOR_DEGREE, PDU_QUEUE_CAPACITY,
                     new SynchronizedPDUSender(sender), new DefaultPDUReader());
             desk.register(session, sender);
@@ -159,7 +159,7 @@ final class BindGate implements AutoCloseable {
         }
     }
 
-    private void awaitBind(SMPPServerSession session) {
+    private void awaitBind(DeliveringSession session) {
         try {
             BindRequest request = session.waitForBind(BIND_WAIT_MS);
             int refusal = refusalOf(request);

@@ -5,33 +5,30 @@ import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.LinkedBlockingDeque;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
-import org.jsmpp.InvalidResponseException;
-import org.jsmpp.PDUException;
-import org.jsmpp.bean.ESMClass;
+import org.appealdesk.platform.AwaitedAnswer;
+import org.jsmpp.PDUStringException;
 import org.jsmpp.bean.NumberingPlanIndicator;
 import org.jsmpp.bean.OptionalParameter;
-import org.jsmpp.bean.RawDataCoding;
-import org.jsmpp.bean.RegisteredDelivery;
 import org.jsmpp.bean.TypeOfNumber;
-import org.jsmpp.extra.NegativeResponseException;
-import org.jsmpp.extra.ResponseTimeoutException;
+import org.jsmpp.util.DefaultComposer;
+import org.jsmpp.util.PDUComposer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Delivers MOs and receipts to the ESME with deliver_sm until each is acknowledged. A delivery due
  * while a bound session has a free window slot (round robin) and nothing is queued goes straight to
- * a sender thread; otherwise one dispatcher thread takes deliveries in order from a bounded queue and
- * hands each over once a slot is free. The sender blocks in jSMPP until the
- * deliver_sm_resp or the response timeout. A refusal, a timeout or a broken session sends the same
+ * its session at once; otherwise one dispatcher thread takes deliveries in order from a bounded queue and
+ * hands each over once a slot is free. No thread waits for the deliver_sm_resp: jSMPP's reader
+ * hands it to the delivery ({@link DeliveringSession}), and a sweep every
+ * {@link #TIMEOUT_SWEEP_MS} ends those unanswered within the response timeout. A refusal, a timeout or a broken session sends the same
  * delivery again after a capped exponential delay, to whichever session is bound then, so texts
  * survive an ESME restart.
  *
@@ -61,6 +58,8 @@ final class Courier implements AutoCloseable {
     static final int SHORT_MESSAGE_OCTETS_MAX = 254;
     private static final long DISPATCH_WAIT_MS = 50;
     private static final long CLOSE_WAIT_MS = 2_000;
+    /** How often deliveries in flight are checked against their response timeout. */
+    static final long TIMEOUT_SWEEP_MS = 20;
 
     private final SimSettings settings;
     private final SessionPool pool;
@@ -72,7 +71,10 @@ final class Courier implements AutoCloseable {
     private final AtomicLong outstanding = new AtomicLong();
     private final AtomicLong dropsWarned = new AtomicLong();
     private final int trafficBacklogMax;
-    private final ExecutorService senders;
+    private final PDUComposer composer = new DefaultComposer();
+    private final long responseTimeoutNanos;
+    // Deliveries written and not yet answered, in the order written (so in deadline order), for the sweep.
+    private final ConcurrentLinkedQueue<AwaitedDelivery> inFlight = new ConcurrentLinkedQueue<>();
     private final Thread dispatcher;
     private volatile boolean running = true;
     /** The dispatcher has taken a delivery off the queue and waits for a window slot for it: nothing may overtake it. */
@@ -85,16 +87,13 @@ final class Courier implements AutoCloseable {
         this.timers = timers;
         this.clock = clock;
         this.trafficBacklogMax = Math.max(TRAFFIC_BACKLOG_MIN, settings.windowSize() * TRAFFIC_BACKLOG_PER_WINDOW_SLOT);
-        // One virtual thread per deliver_sm waiting for its answer; window slots bound how many.
-        // Virtual, because a blocked platform thread per text costs a kernel park and wake-up each.
-        // jSMPP writes inside synchronized(out): on JDK 21-23 that pins the carrier for the write
-        // (JEP 491 lifted it in 24); the figures in BENCHMARKS.md are from JDK 25.
-        this.senders = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("sim-deliver-", 0).factory());
+        this.responseTimeoutNanos = TimeUnit.MILLISECONDS.toNanos(settings.deliverResponseTimeoutMs());
         this.dispatcher = daemon(this::dispatchLoop, "sim-dispatch");
     }
 
     void start() {
         dispatcher.start();
+        timers.scheduleAtFixedRate(this::expireOverdue, TIMEOUT_SWEEP_MS, TIMEOUT_SWEEP_MS, TimeUnit.MILLISECONDS);
     }
 
     long outstanding() {
@@ -208,14 +207,29 @@ final class Courier implements AutoCloseable {
         return true;
     }
 
-    /** Sends the delivery on its own virtual thread, over the window slot already taken on {@code bound}. */
+    /** Writes the delivery on {@code bound}, whose window slot it holds until the delivery ends ({@link #ended}). */
     private void start(SessionPool.Bound bound, Delivery delivery) {
         dispatched(delivery);
+        AwaitedDelivery awaited = new AwaitedDelivery(bound, delivery, System.nanoTime(), responseTimeoutNanos, this::ended);
+        int sequenceNumber = awaited.registerWith(bound.session().deliveries());
+        byte[] pdu;
         try {
-            senders.execute(() -> send(bound, delivery));
-        } catch (RejectedExecutionException e) {
-            pool.release(bound);
-            drop(delivery);
+            pdu = compose(sequenceNumber, delivery);
+        } catch (PDUStringException | RuntimeException e) {
+            // The simulator built a PDU jSMPP will not encode: a bug, and sending it again cannot help.
+            LOG.error("cannot encode {}: dropping it", kind(delivery), e);
+            if (awaited.cancel()) {
+                pool.release(bound);
+                drop(delivery);
+            }
+            return;
+        }
+        inFlight.add(awaited);
+        try {
+            bound.session().write(pdu);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{} not delivered on {}: {}", kind(delivery), bound.label(), e.toString());
+            awaited.withdraw(AwaitedDelivery.End.NOT_WRITTEN);
         }
     }
 
@@ -229,39 +243,38 @@ final class Courier implements AutoCloseable {
         }
     }
 
-    private void send(SessionPool.Bound bound, Delivery delivery) {
-        long started = System.nanoTime();
-        boolean acked = false;
-        boolean timedOut = false;
-        try {
-            switch (delivery) {
-                case Delivery.Mo mo -> writeMo(bound, mo);
-                case Delivery.Receipt receipt -> writeReceipt(bound, receipt);
+    /** How a delivery ended, on the thread that learnt it (jSMPP's reader, the sweep, the writer). */
+    private void ended(AwaitedDelivery awaited, AwaitedDelivery.End end) {
+        Delivery delivery = awaited.delivery();
+        pool.release(awaited.bound());
+        switch (end) {
+            case ACKED -> acked(delivery, System.nanoTime() - awaited.startedNanos());
+            case REFUSED -> {
+                LOG.debug("{} refused by {} with 0x{}", kind(delivery), awaited.bound().label(), Integer.toHexString(awaited.commandStatus()));
+                failed(delivery, false);
             }
-            acked = true;
-        } catch (NegativeResponseException e) {
-            LOG.debug("{} refused by {} with 0x{}", kind(delivery), bound.label(), Integer.toHexString(e.getCommandStatus()));
-        } catch (ResponseTimeoutException e) {
-            timedOut = true;
-        } catch (PDUException e) {
-            // The simulator built a PDU jSMPP will not encode: a bug, and sending it again cannot help.
-            LOG.error("cannot encode {}: dropping it", kind(delivery), e);
-            pool.release(bound);
-            drop(delivery);
-            return;
-        } catch (IOException | InvalidResponseException | RuntimeException e) {
-            LOG.debug("{} not delivered on {}: {}", kind(delivery), bound.label(), e.toString());
-        }
-        pool.release(bound);
-        if (acked) {
-            acked(delivery, System.nanoTime() - started);
-        } else {
-            failed(delivery, timedOut);
+            case TIMED_OUT -> failed(delivery, true);
+            case NOT_WRITTEN -> failed(delivery, false);
         }
     }
 
-    private void writeMo(SessionPool.Bound bound, Delivery.Mo mo) throws PDUException, ResponseTimeoutException,
-            InvalidResponseException, NegativeResponseException, IOException {
+    /** Ends, as timed out, the deliveries unanswered within the response timeout. */
+    private void expireOverdue() {
+        try {
+            AwaitedAnswer.expireOverdue(inFlight, awaited -> awaited.withdraw(AwaitedDelivery.End.TIMED_OUT));
+        } catch (RuntimeException e) {
+            LOG.warn("timeout sweep carries on after an error", e);
+        }
+    }
+
+    private byte[] compose(int sequenceNumber, Delivery delivery) throws PDUStringException {
+        return switch (delivery) {
+            case Delivery.Mo mo -> composeMo(sequenceNumber, mo);
+            case Delivery.Receipt receipt -> composeReceipt(sequenceNumber, receipt);
+        };
+    }
+
+    private byte[] composeMo(int sequenceNumber, Delivery.Mo mo) throws PDUStringException {
         TextMessage text = mo.text();
         byte[] body = text.template().encoded();
         List<OptionalParameter> tlvs = new ArrayList<>(3);
@@ -276,16 +289,15 @@ final class Courier implements AutoCloseable {
             tlvs.add(new OptionalParameter.Message_payload(body));
             shortMessage = new byte[0];
         }
-        bound.session().deliverShortMessage(null,
-                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, text.donor().digits(),
-                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, text.shortcode(),
-                new ESMClass(), (byte) 0, (byte) 0, new RegisteredDelivery(0),
-                new RawDataCoding((byte) text.template().dataCoding().dataCoding()), shortMessage,
+        return composer.deliverSm(sequenceNumber, null,
+                TypeOfNumber.INTERNATIONAL.value(), NumberingPlanIndicator.ISDN.value(), text.donor().digits(),
+                TypeOfNumber.UNKNOWN.value(), NumberingPlanIndicator.UNKNOWN.value(), text.shortcode(),
+                (byte) 0, (byte) 0, (byte) 0, (byte) 0,
+                (byte) text.template().dataCoding().dataCoding(), shortMessage,
                 tlvs.toArray(OptionalParameter[]::new));
     }
 
-    private void writeReceipt(SessionPool.Bound bound, Delivery.Receipt receipt) throws PDUException, ResponseTimeoutException,
-            InvalidResponseException, NegativeResponseException, IOException {
+    private byte[] composeReceipt(int sequenceNumber, Delivery.Receipt receipt) throws PDUStringException {
         String text = ReceiptText.format(receipt.receiptId(), receipt.outcome(), receipt.submittedAt(), clock.instant(), receipt.originalText());
         List<OptionalParameter> tlvs = new ArrayList<>(3);
         tlvs.add(new OptionalParameter.Receipted_message_id(receipt.receiptId()));
@@ -293,12 +305,12 @@ final class Courier implements AutoCloseable {
         if (settings.networkTag() != 0 && receipt.network() != null) {
             tlvs.add(new OptionalParameter.COctetString((short) settings.networkTag(), receipt.network()));
         }
-        bound.session().deliverShortMessage(null,
-                TypeOfNumber.INTERNATIONAL, NumberingPlanIndicator.ISDN, receipt.donor().digits(),
-                TypeOfNumber.UNKNOWN, NumberingPlanIndicator.UNKNOWN, receipt.from(),
-                new ESMClass(0x04), (byte) 0, (byte) 0, new RegisteredDelivery(0),
-                new RawDataCoding((byte) 0), text.getBytes(StandardCharsets.US_ASCII),
-                tlvs.toArray(OptionalParameter[]::new));
+        // esm_class 0x04: an SMSC delivery receipt.
+        return composer.deliverSm(sequenceNumber, null,
+                TypeOfNumber.INTERNATIONAL.value(), NumberingPlanIndicator.ISDN.value(), receipt.donor().digits(),
+                TypeOfNumber.UNKNOWN.value(), NumberingPlanIndicator.UNKNOWN.value(), receipt.from(),
+                (byte) 0x04, (byte) 0, (byte) 0, (byte) 0, (byte) 0,
+                text.getBytes(StandardCharsets.US_ASCII), tlvs.toArray(OptionalParameter[]::new));
     }
 
     /**
@@ -384,19 +396,26 @@ final class Courier implements AutoCloseable {
         return thread;
     }
 
-    /** Stops dispatching; what is still queued is dropped (counted) once the senders have finished. */
+    /** Stops dispatching; what is still queued is dropped (counted) once the deliveries in flight have ended. */
     @Override
     public void close() {
         running = false;
         try {
             dispatcher.join(CLOSE_WAIT_MS);
-            senders.shutdown();
-            if (!senders.awaitTermination(CLOSE_WAIT_MS, TimeUnit.MILLISECONDS)) {
-                LOG.warn("deliver_sm still in flight after {} ms; interrupting", CLOSE_WAIT_MS);
-                senders.shutdownNow();
+            long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(CLOSE_WAIT_MS);
+            while (inFlight.stream().anyMatch(awaited -> !awaited.isOver()) && System.nanoTime() - deadline < 0) {
+                expireOverdue();
+                Thread.sleep(TIMEOUT_SWEEP_MS);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        AwaitedDelivery awaited;
+        while ((awaited = inFlight.poll()) != null) {
+            if (!awaited.isOver()) {
+                LOG.warn("deliver_sm still in flight after {} ms; given up", CLOSE_WAIT_MS);
+                awaited.withdraw(AwaitedDelivery.End.TIMED_OUT); // not running: dropped, counted
+            }
         }
         Delivery left;
         while ((left = ready.poll()) != null) {

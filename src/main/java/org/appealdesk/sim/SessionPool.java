@@ -22,7 +22,7 @@ final class SessionPool {
     private static final long SIGNAL_WAIT_MS = 10;
 
     /** One bound session: its jSMPP session, bind type and deliver window. */
-    record Bound(String label, SMPPServerSession session, BindType bindType, Semaphore window) {
+    record Bound(String label, DeliveringSession session, BindType bindType, Semaphore window) {
         boolean canReceive() {
             SessionState state = session.getSessionState();
             return bindType.isReceivable() && state.isBound() && state.isReceivable();
@@ -39,7 +39,7 @@ final class SessionPool {
     }
 
     /** Adds a freshly bound session; null when {@link #SESSIONS_MAX} are already bound. */
-    synchronized Bound add(String label, SMPPServerSession session, BindType bindType) {
+    synchronized Bound add(String label, DeliveringSession session, BindType bindType) {
         prune();
         if (sessions.size() >= SESSIONS_MAX) {
             return null;

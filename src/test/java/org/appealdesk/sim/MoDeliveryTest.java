@@ -121,6 +121,43 @@ class MoDeliveryTest {
     }
 
     @Test
+    void redeliversAnMoUnansweredWithinTheResponseTimeoutAndIgnoresTheLateAnswer() throws Exception {
+        // Proves a deliver_sm unanswered within deliverResponseTimeoutMs times out and goes again with
+        // the same moId, and the first answer, arriving late, neither counts as a second ack nor ends
+        // the redelivery: no thread waits for an answer, so the sweep and the reader must agree.
+        start(SimSettings.perfect(10).toBuilder().deliverResponseTimeoutMs(200).redeliveryDelayMs(50).build());
+        AtomicInteger answered = new AtomicInteger();
+        try (TestEsme esme = TestEsme.bind(smsc).answering(mo -> {
+            if (answered.getAndIncrement() == 0) {
+                try {
+                    Thread.sleep(600); // answers the first delivery 400 ms after its timeout
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return 0;
+        })) {
+            TrafficRun run = smsc.play(TrafficPlan.single("70141", TextTemplate.gsm("sun5", 500), 1, 100));
+            DeliverSm first = esme.nextMo(TestEsme.WAIT);
+            DeliverSm second = esme.nextMo(TestEsme.WAIT);
+
+            assertThat(second).isNotNull();
+            assertThat(TestEsme.tlv(second, MO_ID)).isEqualTo(TestEsme.tlv(first, MO_ID));
+            assertThat(run.awaitAcked(TestEsme.WAIT)).isTrue();
+            assertThat(Eventually.holds(Duration.ofSeconds(5), () -> answered.get() >= 2)).isTrue();
+            Thread.sleep(600); // the late answer has come by now
+            assertThat(run.timedOut()).isEqualTo(1);
+            assertThat(run.redelivered()).isEqualTo(1);
+            assertThat(run.acked()).isEqualTo(1);
+            SimLedger ledger = smsc.ledger();
+            assertThat(ledger.moTimeouts()).isEqualTo(1);
+            assertThat(ledger.mosAcked()).isEqualTo(1);
+            assertThat(ledger.mosPending()).isZero();
+            assertThat(ledger.totalTextedPence()).isEqualTo(500);
+        }
+    }
+
+    @Test
     void keepsUnacknowledgedTextsForAnEsmeThatBindsAfterARestart() throws Exception {
         // Proves texts refused by one ESME, then waiting while none is bound, reach the ESME that binds next with their moIds.
         start(SimSettings.perfect(7).toBuilder().redeliveryDelayMs(50).build());

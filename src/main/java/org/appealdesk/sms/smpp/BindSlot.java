@@ -13,6 +13,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.appealdesk.platform.AwaitedAnswer;
 import org.appealdesk.platform.SmppReaderThread;
 import org.appealdesk.sms.smpp.SubmitOutcome.Accepted;
 import org.appealdesk.sms.smpp.SubmitOutcome.NoAnswer;
@@ -297,7 +298,7 @@ final class BindSlot {
         }
         InFlightSubmit submit = new InFlightSubmit(started + TimeUnit.MILLISECONDS.toNanos(settings.responseTimeoutMs()),
                 this::answer, this::invalidAnswer, timed);
-        int sequenceNumber = submit.registerWith(current);
+        int sequenceNumber = submit.registerWith(current.submits());
         byte[] pdu;
         try {
             pdu = compose(sequenceNumber, request);
@@ -346,15 +347,7 @@ final class BindSlot {
 
     /** Ends, as NoAnswer, the submits whose response timeout has passed; called often by the gateway's sweep. */
     void expireOverdue() {
-        long now = System.nanoTime();
-        InFlightSubmit head;
-        // In the order sent, so in deadline order (one timeout for all); ended ones leave from the head.
-        while ((head = waiting.peek()) != null && (head.isEnded() || head.isOverdue(now))) {
-            waiting.poll();
-            if (!head.isEnded()) {
-                head.expire(settings.responseTimeoutMs());
-            }
-        }
+        AwaitedAnswer.expireOverdue(waiting, submit -> submit.expire(settings.responseTimeoutMs()));
     }
 
     private byte[] compose(int sequenceNumber, SubmitRequest request) throws PDUStringException {
