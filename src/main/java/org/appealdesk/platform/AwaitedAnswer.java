@@ -48,11 +48,15 @@ public abstract class AwaitedAnswer<T> extends PendingResponse<Command> {
         return nowNanos - deadlineNanos >= 0;
     }
 
-    /** Ends it with {@code instead} unless its answer came first: it leaves the session's map before it ends, so a late answer finds nothing. */
+    /**
+     * Ends it with {@code instead} unless it has ended already. It leaves the session's map first,
+     * so a late answer finds nothing. It ends even when it is no longer in the map: jSMPP takes an
+     * entry out before it decodes the response, and a response it cannot decode (a message_id
+     * over 65 characters, say) is never handed over, so only this ends such a request.
+     */
     public void withdraw(T instead) {
-        if (registry.forget(sequenceNumber, this)) {
-            end(instead);
-        }
+        registry.forget(sequenceNumber, this);
+        end(instead);
     }
 
     /** Forgets it without an ending, when nothing was written; false if it had ended already. */
@@ -70,15 +74,18 @@ public abstract class AwaitedAnswer<T> extends PendingResponse<Command> {
     /**
      * Takes from the head of {@code inOrder} (registered in send order, one timeout for all, so in
      * deadline order) every entry that has ended or is overdue, and hands the overdue ones to
-     * {@code expire}.
+     * {@code expire}, which must end them. Holds the queue's monitor, so two sweeps of one queue
+     * (a scheduled one and a closing one) never take each other's entries unexamined.
      */
     public static <A extends AwaitedAnswer<?>> void expireOverdue(Queue<A> inOrder, Consumer<A> expire) {
         long now = System.nanoTime();
-        A head;
-        while ((head = inOrder.peek()) != null && (head.isOver() || head.isOverdue(now))) {
-            inOrder.poll();
-            if (!head.isOver()) {
-                expire.accept(head);
+        synchronized (inOrder) {
+            A head;
+            while ((head = inOrder.peek()) != null && (head.isOver() || head.isOverdue(now))) {
+                inOrder.poll();
+                if (!head.isOver()) {
+                    expire.accept(head);
+                }
             }
         }
     }

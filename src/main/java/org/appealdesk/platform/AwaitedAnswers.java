@@ -19,11 +19,11 @@ import org.jsmpp.util.Sequence;
  * {@code removePendingResponse}. A session subclass overrides it to ask {@link #take} first; what
  * is registered here is an {@link AwaitedAnswer}, whose {@code done} hands the outcome on, on the
  * reader. Numbers come from the session's own sequence, so they never collide with jSMPP's own
- * requests (bind, enquire_link, unbind), which still wait in jSMPP's map. Whoever removes an
- * entry (the reader with its answer, or the owner's timeout sweep through {@link #forget}) ends
- * it, so each request ends exactly once. If a jSMPP upgrade stopped calling the hook, every
- * request would end at its timeout, never with a wrong answer; {@code SmppGatewayTest} fails
- * first. Thread-safe.
+ * requests (bind, enquire_link, unbind), which still wait in jSMPP's map. A request ends once:
+ * with its answer, or, if none was handed over within its timeout, through the owner's sweep
+ * ({@link AwaitedAnswer#withdraw}), whichever comes first. If a jSMPP upgrade stopped calling
+ * the hook, every request would end at its timeout, never with a wrong answer;
+ * {@code SmppGatewayTest} fails first. Thread-safe.
  */
 public final class AwaitedAnswers {
 

@@ -115,11 +115,16 @@ final class Courier implements AutoCloseable {
         enqueue(mo);
     }
 
-    /** A new receipt, due after {@code delayMs}. */
+    /**
+     * A new receipt, due after {@code delayMs}. Always handed to a timer thread, even when due now:
+     * the caller is the SMSC's reader taking the submit (inside the charge desk's lock), and a
+     * receipt written there would hold that lock across a socket write and always overtake the
+     * submit_sm_resp jSMPP writes once the handler returns.
+     */
     void sendReceipt(Delivery.Receipt receipt, long delayMs) {
         outstanding.incrementAndGet();
         truth.receiptCreated();
-        later(receipt, delayMs);
+        later(receipt, Math.max(delayMs, 0), true);
     }
 
     /** Hands a due delivery over: started at once when it can be ({@link #startNow}), else queued for the dispatcher. */
@@ -134,7 +139,12 @@ final class Courier implements AutoCloseable {
     }
 
     private void later(Delivery delivery, long delayMs) {
-        if (delayMs <= 0) {
+        later(delivery, delayMs, false);
+    }
+
+    /** Makes {@code delivery} due after {@code delayMs}, on a timer thread when {@code viaTimer} (even at 0). */
+    private void later(Delivery delivery, long delayMs, boolean viaTimer) {
+        if (delayMs <= 0 && !viaTimer) {
             enqueue(delivery);
             return;
         }
@@ -188,9 +198,10 @@ final class Courier implements AutoCloseable {
     }
 
     /**
-     * Starts the delivery's sender at once, from the thread that made it due (the traffic generator,
-     * a timer, the SMSC's reader for a receipt due now, a sender sending again), when nothing queued or
-     * held by the dispatcher is ahead of it and a window slot is free, as below saturation. Why:
+     * Writes the delivery at once, on the thread that made it due (the traffic generator or a
+     * timer), when nothing queued or held by the dispatcher is ahead of it and a window slot is
+     * free, as below saturation. Hazard: that thread then writes to the ESME's socket, so an ESME
+     * that stops reading holds it (the ESMEs here always read; the window bounds what is unread). Why:
      * handing every text to the dispatcher cost a park and a wake of its thread each (0.05 cores at
      * 5,000 texts/s, most of it in the kernel); the queue and the dispatcher remain for when the
      * windows are full.

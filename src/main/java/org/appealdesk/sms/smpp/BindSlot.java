@@ -308,13 +308,19 @@ final class BindSlot {
             return;
         }
         waiting.add(submit);
-        synchronized (outgoing) {
-            if (outgoingSession != current) {
-                flushLocked(); // a new session since the last flush: the old one's bytes go first
-                outgoingSession = current;
+        try {
+            synchronized (outgoing) {
+                if (outgoingSession != current) {
+                    flushLocked(); // a new session since the last flush: the old one's bytes go first
+                    outgoingSession = current;
+                }
+                outgoing.writeBytes(pdu);
+                outgoingSubmits.add(submit);
             }
-            outgoing.writeBytes(pdu);
-            outgoingSubmits.add(submit);
+        } catch (RuntimeException e) {
+            // Unexpected; its bytes may or may not be among those written: never sent again.
+            log.error("submit on bind {} failed after it was composed", index, e);
+            submit.withdraw(new NoAnswer("failed after composing: " + e));
         }
     }
 

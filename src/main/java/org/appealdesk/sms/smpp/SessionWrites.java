@@ -19,6 +19,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Writes go under the stream's monitor, the lock jSMPP's {@code SynchronizedPDUSender} takes,
  * so they never interleave with the PDUs jSMPP writes itself (enquire_link, unbind, refusals).
+ * Hazard: while a peer that stopped reading holds a write here, jSMPP's own writes on that
+ * session (from its reader, or an unbind) wait for the same monitor; the peer's windows bound
+ * what can pile up, and the SMSC's own timeouts end such a session.
  * A failed write drops that session's pending bytes: the session is gone, and each kind of PDU
  * written here has its own way out (the SMSC delivers unanswered texts again; an unanswered
  * submit becomes NoAnswer when its response timeout passes). Thread-safe.
@@ -48,6 +51,13 @@ final class SessionWrites {
             pendingBySession.put(stream, first);
         }
         sessionWriters.execute(() -> drain(stream));
+    }
+
+    /** Whether {@code stream}'s write task is running (it has bytes, or is writing them); for tests. */
+    boolean writing(OutputStream stream) {
+        synchronized (pendingBySession) {
+            return pendingBySession.containsKey(stream);
+        }
     }
 
     /** The session's one write task: writes what is pending until nothing is. */

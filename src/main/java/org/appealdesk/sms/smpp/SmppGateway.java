@@ -268,7 +268,10 @@ public final class SmppGateway implements AutoCloseable {
                 }
             }
         }
-        // Each bind's submits of this batch leave in one write.
+        flushAll(); // each bind's submits of this batch leave in one write
+    }
+
+    private void flushAll() {
         for (BindSlot slot : slots) {
             slot.flush();
         }
@@ -302,7 +305,9 @@ public final class SmppGateway implements AutoCloseable {
         try {
             slot.submit(request, outcome -> released(slot, message, outcome));
         } catch (RuntimeException e) {
-            // Not reported: the message stays claimed and the janitor decides (a billed one becomes UNKNOWN).
+            // BindSlot.submit ends whatever it registered itself, so this is a failure before it
+            // registered anything: nothing was written and no outcome will come. Not reported:
+            // the message stays claimed and the janitor decides (a billed one becomes UNKNOWN).
             log.error("Submit of outbox message {} on bind {} failed unexpectedly", message.id(), slot.index, e);
             slot.releaseWindow();
         }
@@ -384,6 +389,9 @@ public final class SmppGateway implements AutoCloseable {
                 if (remaining <= 0) {
                     return null;
                 }
+                // Submits composed but not yet written cannot be answered, so their permits cannot
+                // come back: write them before waiting for one.
+                flushAll();
                 awaitCapacity(Math.min(remaining, CAPACITY_RECHECK_NANOS));
             }
             return null;

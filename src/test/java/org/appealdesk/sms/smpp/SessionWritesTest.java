@@ -87,7 +87,11 @@ class SessionWritesTest {
 
         writes.write(socket, "lost".getBytes());
         assertThat(socket.failed.await(5, TimeUnit.SECONDS)).isTrue();
-        Thread.sleep(50); // the write task drops its entry right after the failure
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        while (writes.writing(socket) && System.nanoTime() < deadline) {
+            Thread.sleep(1); // the write task drops its entry right after the failure
+        }
+        assertThat(writes.writing(socket)).isFalse();
         socket.broken = false;
         writes.write(socket, "next".getBytes());
 
