@@ -379,6 +379,26 @@ class SmppGatewayTest {
     }
 
     @Test
+    void submitsComposedEarlierInABatchAreWrittenBeforeTheDispatcherWaitsForAPermit() throws Exception {
+        // Proves the dispatcher never waits for a window permit while holding submits it has not
+        // written (they could never be answered, so no permit would come back): with a window of 1
+        // and a batch of 3, each waits for the one before it to be answered, and all are accepted.
+        outbox.claimAllDue();
+        for (int id = 31; id <= 33; id++) {
+            outbox.add(free(id));
+        }
+        startGateway(settings().windowSize(1).windowWaitMsMax(1_500).responseTimeoutMs(1_000).build());
+
+        Set<Long> accepted = new HashSet<>();
+        for (int index = 0; index < 3; index++) {
+            OutboxCall call = outbox.next(WAIT);
+            assertThat(call).as("call %d", index).isInstanceOf(Accepted.class);
+            accepted.add(call.outboxId());
+        }
+        assertThat(accepted).containsExactlyInAnyOrder(31L, 32L, 33L);
+    }
+
+    @Test
     void jsmppsOwnRequestsFindTheirAnswersBesideTheSubmits() throws Exception {
         // Proves SubmittingSession's hook hands jSMPP every answer that is not a submit's: with an
         // enquire_link after 100 ms idle and a 300 ms response timeout, the first session stays bound
