@@ -59,11 +59,6 @@ public abstract class AwaitedAnswer<T> extends PendingResponse<Command> {
         end(instead);
     }
 
-    /** Forgets it without an ending, when nothing was written; false if it had ended already. */
-    public boolean cancel() {
-        return registry.forget(sequenceNumber, this) && over.compareAndSet(false, true);
-    }
-
     /** Hands {@code outcome} on, the first time only. */
     protected final void end(T outcome) {
         if (over.compareAndSet(false, true)) {

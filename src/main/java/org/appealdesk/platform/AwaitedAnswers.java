@@ -2,6 +2,7 @@ package org.appealdesk.platform;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.IntFunction;
 import org.jsmpp.bean.Command;
 import org.jsmpp.extra.PendingResponse;
 import org.jsmpp.util.Sequence;
@@ -16,7 +17,7 @@ import org.jsmpp.util.Sequence;
  * side of the link (BENCHMARKS.md, "Submits without a thread each").
  *
  * <p>How: jSMPP's reader finds the waiter of every response through the session's protected
- * {@code removePendingResponse}. A session subclass overrides it to ask {@link #take} first; what
+ * {@code removePendingResponse}. A session subclass overrides it to ask {@link #takeOr} first; what
  * is registered here is an {@link AwaitedAnswer}, whose {@code done} hands the outcome on, on the
  * reader. Numbers come from the session's own sequence, so they never collide with jSMPP's own
  * requests (bind, enquire_link, unbind), which still wait in jSMPP's map. A request ends once:
@@ -42,9 +43,13 @@ public final class AwaitedAnswers {
         return sequenceNumber;
     }
 
-    /** For the session's {@code removePendingResponse}: the awaited answer under that number, removed, or null if it is not one of these. */
-    public PendingResponse<Command> take(int sequenceNumber) {
-        return awaited.remove(sequenceNumber);
+    /**
+     * For the session's {@code removePendingResponse}: the awaited answer under that number,
+     * removed, or else what jSMPP's own map holds ({@code jsmpps}, the overridden method).
+     */
+    public PendingResponse<Command> takeOr(int sequenceNumber, IntFunction<PendingResponse<Command>> jsmpps) {
+        PendingResponse<Command> answer = awaited.remove(sequenceNumber);
+        return answer != null ? answer : jsmpps.apply(sequenceNumber);
     }
 
     /** Stops waiting for {@code answer}; false when its response (or another caller) took it first. */

@@ -7,12 +7,12 @@ import org.jsmpp.bean.Command;
 
 /**
  * One deliver_sm registered with its session and not yet ended ({@link AwaitedAnswer}): acknowledged,
- * refused (an error status or a generic_nack), unanswered in time, or never written.
+ * refused (an error status or a generic_nack), unanswered in time, never written, or never composed.
  */
 final class AwaitedDelivery extends AwaitedAnswer<AwaitedDelivery.End> {
 
-    /** How a delivery ended. */
-    enum End { ACKED, REFUSED, TIMED_OUT, NOT_WRITTEN }
+    /** How a delivery ended; UNENCODABLE: jSMPP would not compose it, so it was never written. */
+    enum End { ACKED, REFUSED, TIMED_OUT, NOT_WRITTEN, UNENCODABLE }
 
     private final SessionPool.Bound bound;
     private final Delivery delivery;

@@ -124,7 +124,7 @@ final class Courier implements AutoCloseable {
     void sendReceipt(Delivery.Receipt receipt, long delayMs) {
         outstanding.incrementAndGet();
         truth.receiptCreated();
-        later(receipt, Math.max(delayMs, 0), true);
+        schedule(receipt, Math.max(delayMs, 0));
     }
 
     /** Hands a due delivery over: started at once when it can be ({@link #startNow}), else queued for the dispatcher. */
@@ -138,16 +138,17 @@ final class Courier implements AutoCloseable {
         }
     }
 
+    /** Makes {@code delivery} due after {@code delayMs}: at once on this thread when that is 0. */
     private void later(Delivery delivery, long delayMs) {
-        later(delivery, delayMs, false);
-    }
-
-    /** Makes {@code delivery} due after {@code delayMs}, on a timer thread when {@code viaTimer} (even at 0). */
-    private void later(Delivery delivery, long delayMs, boolean viaTimer) {
-        if (delayMs <= 0 && !viaTimer) {
+        if (delayMs <= 0) {
             enqueue(delivery);
             return;
         }
+        schedule(delivery, delayMs);
+    }
+
+    /** Makes {@code delivery} due on a timer thread after {@code delayMs}, 0 included. */
+    private void schedule(Delivery delivery, long delayMs) {
         if (scheduled.incrementAndGet() > SCHEDULED_MAX) {
             scheduled.decrementAndGet();
             warnDrop(SCHEDULED_MAX + " deliveries already scheduled", delivery);
@@ -229,10 +230,7 @@ final class Courier implements AutoCloseable {
         } catch (PDUStringException | RuntimeException e) {
             // The simulator built a PDU jSMPP will not encode: a bug, and sending it again cannot help.
             LOG.error("cannot encode {}: dropping it", kind(delivery), e);
-            if (awaited.cancel()) {
-                pool.release(bound);
-                drop(delivery);
-            }
+            awaited.withdraw(AwaitedDelivery.End.UNENCODABLE);
             return;
         }
         inFlight.add(awaited);
@@ -266,6 +264,7 @@ final class Courier implements AutoCloseable {
             }
             case TIMED_OUT -> failed(delivery, true);
             case NOT_WRITTEN -> failed(delivery, false);
+            case UNENCODABLE -> drop(delivery); // sending it again cannot help
         }
     }
 

@@ -39,8 +39,7 @@ final class DeliveringSession extends SMPPServerSession {
 
     @Override
     protected PendingResponse<Command> removePendingResponse(int sequenceNumber) {
-        PendingResponse<Command> delivery = deliveries.take(sequenceNumber);
-        return delivery != null ? delivery : super.removePendingResponse(sequenceNumber);
+        return deliveries.takeOr(sequenceNumber, super::removePendingResponse);
     }
 
     /** The deliveries waiting for their answers on this session. */

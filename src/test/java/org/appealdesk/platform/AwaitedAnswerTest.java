@@ -41,19 +41,22 @@ class AwaitedAnswerTest {
 
     @Test
     void theReaderFindsTheRequestByItsNumberAndItEndsOnceWithItsAnswer() {
-        // Proves the hook's contract: take() hands the request to jSMPP's reader, done() ends it, and a sweep after that changes nothing.
+        // Proves the hook's contract: takeOr() hands the request to jSMPP's reader, a number not ours falls through to
+        // jSMPP's own map, done() ends it, and a sweep after that changes nothing.
         AwaitedAnswers answers = new AwaitedAnswers(new Sequence(1));
         List<String> endings = new CopyOnWriteArrayList<>();
         Recorded request = new Recorded(System.nanoTime() - 1, endings);
         int sequenceNumber = request.registerWith(answers);
 
-        PendingResponse<Command> taken = answers.take(sequenceNumber);
+        PendingResponse<Command> jsmppsOwn = new PendingResponse<>(1_000);
+        assertThat(answers.takeOr(sequenceNumber + 1, jsmpps -> jsmpps == sequenceNumber + 1 ? jsmppsOwn : null)).isSameAs(jsmppsOwn);
+        PendingResponse<Command> taken = answers.takeOr(sequenceNumber, jsmpps -> null);
         assertThat(taken).isSameAs(request);
         taken.done(answer(sequenceNumber));
         request.withdraw("timed out");
 
         assertThat(endings).containsExactly("answered " + sequenceNumber);
-        assertThat(answers.take(sequenceNumber)).as("gone from the map").isNull();
+        assertThat(answers.takeOr(sequenceNumber, jsmpps -> null)).as("gone from the map").isNull();
     }
 
     @Test
@@ -66,7 +69,7 @@ class AwaitedAnswerTest {
         int sequenceNumber = request.registerWith(answers);
         ConcurrentLinkedQueue<Recorded> inOrder = new ConcurrentLinkedQueue<>(List.of(request));
 
-        assertThat(answers.take(sequenceNumber)).isSameAs(request); // jSMPP takes it, then its decoding throws
+        assertThat(answers.takeOr(sequenceNumber, jsmpps -> null)).isSameAs(request); // jSMPP takes it, then its decoding throws
         AwaitedAnswer.expireOverdue(inOrder, overdue -> overdue.withdraw("timed out"));
 
         assertThat(endings).containsExactly("timed out");
@@ -82,11 +85,12 @@ class AwaitedAnswerTest {
         int sequenceNumber = request.registerWith(answers);
 
         request.withdraw("timed out");
-        assertThat(answers.take(sequenceNumber)).as("the reader finds nothing").isNull();
+        assertThat(answers.takeOr(sequenceNumber, jsmpps -> null)).as("the reader finds nothing").isNull();
         request.done(answer(sequenceNumber)); // even if a stale reference answered it
 
         assertThat(endings).containsExactly("timed out");
-        assertThat(request.cancel()).isFalse();
+        request.withdraw("timed out again");
+        assertThat(endings).as("a second withdraw ends nothing").containsExactly("timed out");
     }
 
     @Test

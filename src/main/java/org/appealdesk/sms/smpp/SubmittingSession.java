@@ -24,8 +24,7 @@ final class SubmittingSession extends SMPPSession {
 
     @Override
     protected PendingResponse<Command> removePendingResponse(int sequenceNumber) {
-        PendingResponse<Command> submit = submits.take(sequenceNumber);
-        return submit != null ? submit : super.removePendingResponse(sequenceNumber);
+        return submits.takeOr(sequenceNumber, super::removePendingResponse);
     }
 
     /** The submits waiting for their answers on this session. */
