@@ -179,12 +179,15 @@ final class ChargeEventBatch {
                         + " where o.id = any(a.ids) and o.state = 'SENDING' returning o.id",
                 longs(finishedStates.keySet()), texts(finishedStates.values()), texts(finishedErrors.values()));
         addReturningIds(outboxMoved, retryAt.size(),
-                "update outbox o set state = 'PENDING', due_at = a.due_at[width_bucket(o.id, a.ids)]::timestamptz"
+                "update outbox o set state = 'PENDING', claimed_at = null, due_at = a.due_at[width_bucket(o.id, a.ids)]::timestamptz"
                         + " from (select ?::bigint[] as ids, ?::text[] as due_at) a where o.id = any(a.ids) and o.state = 'SENDING' returning o.id",
                 longs(retryAt.keySet()), texts(retryAt.values()));
     }
 
-    /** Claims abandoned by a dead sender: billed rows become UNKNOWN (maybe sent), free rows are due again. */
+    /**
+     * Claims abandoned by a dead sender: billed rows become UNKNOWN (maybe sent), free rows are due
+     * again, and so unclaimed (claimed_at null is what the claim's index holds: V11).
+     */
     private void abandonClaims() throws SQLException {
         List<Long> abandoned = new ArrayList<>();
         for (ChargeEvent event : events) {
@@ -197,6 +200,7 @@ final class ChargeEventBatch {
         }
         addReturningIds(outboxMoved, abandoned.size(),
                 "update outbox set state = case when kind = 'CHARGE' then 'UNKNOWN' else 'PENDING' end,"
+                        + " claimed_at = case when kind = 'CHARGE' then claimed_at end,"
                         + " due_at = ?, error = case when kind = 'CHARGE' then 'claim abandoned' else error end"
                         + " where id = any(?) and state = 'SENDING' returning id",
                 Timestamp.from(now), longs(abandoned));

@@ -254,11 +254,13 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         List<OutboundMessage> claimed = new ArrayList<>();
         List<Long> unsendable = new ArrayList<>();
         List<Long> unreadable = new ArrayList<>();
-        // Ordered by due_at alone, so the partial index outbox_due serves the order; ties go in any order.
+        // Ordered by due_at alone, so the partial index outbox_due_at (claimed_at is null: V11) serves
+        // the order; ties go in any order.
         database.inTransactionVoid(connection -> {
             try (PreparedStatement claim = connection.prepareStatement(
                     "with claimed as (update outbox set state = 'SENDING', claimed_at = ?, attempts = attempts + 1"
-                            + " where id in (select id from outbox where state = 'PENDING' and due_at <= ? order by due_at limit ? for update skip locked)"
+                            + " where id in (select id from outbox where claimed_at is null and state = 'PENDING' and due_at <= ?"
+                            + " order by due_at limit ? for update skip locked)"
                             + " returning id, donor_id, shortcode, body, price_pence, request_id, network)"
                             + " select c.id, c.shortcode, c.body, c.price_pence, c.request_id, c.network, d.phone_encrypted"
                             + " from claimed c join donor d on d.id = c.donor_id order by c.id")) {
@@ -369,8 +371,9 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
             // Only rows still SENDING: a row the janitor reached first keeps the janitor's decision.
             database.inTransactionVoid(connection -> {
                 try (PreparedStatement due = connection.prepareStatement(
-                        "update outbox set state = 'PENDING' where id = any(?) and state = 'SENDING'")) {
+                        "update outbox set state = 'PENDING', claimed_at = null where id = any(?) and state = 'SENDING'")) {
                     // due_at unchanged: the row keeps its place in the queue, as it was never sent.
+                    // claimed_at cleared: an unclaimed row is what the claim's index holds (V11).
                     due.setArray(1, connection.createArrayOf("bigint", ids.toArray(new Long[0])));
                     due.executeUpdate();
                 }

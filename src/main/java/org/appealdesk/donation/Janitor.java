@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongConsumer;
 import org.appealdesk.platform.Database;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -36,12 +37,13 @@ public final class Janitor {
     public static final int ROWS_PER_PASS_MAX = 5_000;
 
     /**
-     * How often the overdue question reads from the first part ever submitted instead of from where
-     * its previous look ended: the safety net for a part whose acceptance was committed after a
-     * look had already passed its time (a commit delayed by more than the report wait, or another
-     * node's clock behind by that much). Such a part is found up to this much later; none is left.
-     * A full look reads every part ever accepted: 71-76 ms at a million parts (BENCHMARKS.md,
-     * "Charged parts in place"), growing with the table.
+     * How often the abandoned-claim and overdue questions read from the first message ever claimed
+     * and the first part ever accepted instead of from where their previous look ended: the safety
+     * net for a row committed after a look had already passed its time (a commit delayed by more
+     * than the wait, or another node's clock behind by that much). Such a row is found up to this
+     * much later; none is left. A full look reads every part ever accepted (71-76 ms at a million
+     * parts: BENCHMARKS.md, "Charged parts in place") and every message ever claimed, growing with
+     * the tables.
      */
     public static final Duration FULL_LOOK_EVERY = Duration.ofMinutes(10);
 
@@ -52,15 +54,16 @@ public final class Janitor {
     private final int rowsPerPass;
 
     /*
-     * Where the overdue question starts reading. Its index is on submitted_at alone (no predicate
-     * on state, so a part's last change can be a HOT update: V8), so it holds every part ever
-     * accepted; reading from the beginning each second would cost more the longer an appeal runs.
-     * Every part accepted before this time had been committed was looked at by an earlier pass
-     * (a later commit is the full look's to find). Kept in memory: a node that starts, or did not
-     * hold the lock, reads from further back, never less. Guarded by this (one pass at a time).
+     * Where the abandoned-claim and overdue questions start reading. Their indexes are on
+     * outbox.claimed_at and charge_part.submitted_at alone (no predicate on state, so a row's last
+     * change can be a HOT update: V8, V11), so they hold every row ever claimed or accepted; reading
+     * from the beginning each second would cost more the longer an appeal runs. Kept in memory: a
+     * node that starts, or did not hold the lock, reads from further back, never less. Guarded by
+     * this (one pass at a time).
      */
-    private Instant overdueFrom; // null: the next look is a full one
-    /** When the last full look ran, by the clock; a clock that has gone back before it brings the next one forward. */
+    private final ReadOn claims = new ReadOn();
+    private final ReadOn overdue = new ReadOn();
+    /** When the last full look ran, by the clock; null before the first. A clock that has gone back before it brings the next one forward. */
     private Instant lastFullLook;
 
     public Janitor(Database database, ChargeEventService events, ChargeSettings settings, InstantSource clock) {
@@ -86,29 +89,23 @@ public final class Janitor {
     /** One pass; safe to call from a scheduler on every node. */
     public synchronized Pass runOnce() {
         Instant now = clock.instant();
-        boolean fullLook = overdueFrom == null || now.isBefore(lastFullLook) || !now.isBefore(lastFullLook.plus(FULL_LOOK_EVERY));
+        boolean fullLook = lastFullLook == null || now.isBefore(lastFullLook) || !now.isBefore(lastFullLook.plus(FULL_LOOK_EVERY));
+        Instant claimedBefore = now.minus(settings.claimTimeout());
         Instant overdueBefore = now.minus(settings.reportWait());
-        Instant[] lastOverdue = new Instant[1];
         List<ChargeEvent> found = new ArrayList<>();
         int[] counts = new int[3];
         boolean ran = database.inTransaction(connection -> {
             if (!tryLock(connection)) {
                 return false;
             }
-            counts[0] = collect(connection, "select id, claimed_at from outbox where state = 'SENDING' and claimed_at < ? order by claimed_at limit ?",
-                    null, now.minus(settings.claimTimeout()), (id, at) -> found.add(new ChargeEvent.ClaimAbandoned(id)));
-            // Reads every part accepted in the range, resolved or not (a heap visit each): about
-            // the parts of one janitor interval per pass, and all of them once per FULL_LOOK_EVERY.
-            // The full look is its own statement, so a plan cached for the short range is not reused
-            // for the whole table.
-            counts[1] = collect(connection, fullLook
-                            ? "select id, submitted_at from charge_part where submitted_at < ? and state = 'SUBMITTED' order by submitted_at limit ?"
-                            : "select id, submitted_at from charge_part where submitted_at >= ? and submitted_at < ?"
-                            + " and state = 'SUBMITTED' order by submitted_at limit ?",
-                    fullLook ? null : overdueFrom, overdueBefore, (id, at) -> {
-                        found.add(new ChargeEvent.ReportOverdue(id));
-                        lastOverdue[0] = at;
-                    });
+            // Each reads every row claimed or accepted in its range, finished or not (a heap visit
+            // each): about one janitor interval's rows per pass, and all of them once per
+            // FULL_LOOK_EVERY. The full look is its own statement, so a plan cached for the short
+            // range is not reused for the whole table.
+            counts[0] = claims.look(connection, fullLook, "outbox", "claimed_at", "SENDING", claimedBefore,
+                    id -> found.add(new ChargeEvent.ClaimAbandoned(id)));
+            counts[1] = overdue.look(connection, fullLook, "charge_part", "submitted_at", "SUBMITTED", overdueBefore,
+                    id -> found.add(new ChargeEvent.ReportOverdue(id)));
             counts[2] = collect(connection, "select id, unknown_since from charge_part where state = 'UNKNOWN' and unknown_since < ? order by unknown_since limit ?",
                     null, now.minus(settings.unknownExpiry()), (id, at) -> found.add(new ChargeEvent.UnknownExpired(id)));
             return true;
@@ -119,10 +116,9 @@ public final class Janitor {
             events.submitAndWait(event);
         }
         if (ran) {
-            // Every part found is UNKNOWN now (or resolved by a report that won the race), so the
-            // next look starts where this one ended: at the last part found when the pass was
-            // full (parts accepted at that same instant are read again), else at this look's end.
-            overdueFrom = counts[1] == rowsPerPass ? lastOverdue[0] : overdueBefore;
+            // Every row found has moved on now (or was resolved by an answer that won the race).
+            claims.lookedAt();
+            overdue.lookedAt();
             if (fullLook) {
                 lastFullLook = now;
                 foldStateCounts();
@@ -132,6 +128,41 @@ public final class Janitor {
             log.info("janitor: {} abandoned claims, {} overdue reports, {} expired unknowns", counts[0], counts[1], counts[2]);
         }
         return new Pass(ran, counts[0], counts[1], counts[2]);
+    }
+
+    /**
+     * One question read forward on a time column set once (when a message is claimed, when a part
+     * is accepted): rows still in {@code state} with a time before the look's end. A look starts
+     * where the previous one ended; a full look starts from the beginning, the safety net for a row
+     * committed after a look had already passed its time (a commit delayed by more than the wait,
+     * or another node's clock behind by that much). Such a row is found up to
+     * {@link #FULL_LOOK_EVERY} later; none is left.
+     */
+    private final class ReadOn {
+        private Instant from; // null: read from the beginning
+        private Instant next; // where the next look starts, once this one is known to have run
+
+        int look(Connection connection, boolean full, String table, String column, String state, Instant before,
+                 LongConsumer sink) throws SQLException {
+            full |= from == null; // never read on from nowhere, whatever the caller thought
+            String range = full ? column + " < ?" : column + " >= ? and " + column + " < ?";
+            Instant[] last = new Instant[1];
+            int count = collect(connection, "select id, " + column + " from " + table + " where " + range
+                            + " and state = '" + state + "' order by " + column + " limit ?",
+                    full ? null : from, before, (id, at) -> {
+                        sink.accept(id);
+                        last[0] = at;
+                    });
+            // A full pass ends at the last row found (rows of that same instant are read again);
+            // otherwise the next look starts at this one's end.
+            next = count == rowsPerPass ? last[0] : before;
+            return count;
+        }
+
+        /** The look ran to its end and what it found was handled: the next starts where it stopped. */
+        void lookedAt() {
+            from = next;
+        }
     }
 
     /**

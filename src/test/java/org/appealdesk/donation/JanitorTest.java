@@ -23,8 +23,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The janitor's questions since they no longer read an index on state (V8), and the charge part's
- * last change made in place, on the real embedded PostgreSQL with the clock moved by hand.
+ * The janitor's questions since they no longer read an index on state (V8, V11), and the charge
+ * part's and the outbox message's last changes made in place, on the real embedded PostgreSQL with the clock moved by hand.
  */
 class JanitorTest {
 
@@ -149,6 +149,59 @@ class JanitorTest {
     }
 
     @Test
+    void theAbandonedClaimQuestionReadsOnFromWhereItEndedAndFromTheStartEveryTenMinutes() throws Exception {
+        // Proves: a claimed message never answered is found once its claim times out (billed: UNKNOWN, its claim time kept); a
+        // message claimed with a time the janitor had already passed (a node's clock behind) is missed by the reading on from
+        // outbox.claimed_at (V11), and found by the next look from the start, FULL_LOOK_EVERY later.
+        long first = claimedBilled(ANNA, "c1");
+        clock.advance(CHARGING.claimTimeout().plusSeconds(1));
+        assertThat(core.janitor.runOnce().claimsAbandoned()).isEqualTo(1);
+        assertThat(outboxColumn(first, "state || ' ' || error || ' ' || (claimed_at is not null)")).isEqualTo("UNKNOWN claim abandoned true");
+
+        clock.advance(CHARGING.claimTimeout().plusSeconds(1).negated());
+        long behind = claimedBilled(BEN, "c2"); // claimed "before" the time the janitor has read to
+        clock.advance(CHARGING.claimTimeout().plusSeconds(2));
+        assertThat(core.janitor.runOnce().claimsAbandoned()).as("reading on from where the last look ended").isZero();
+        assertThat(outboxColumn(behind, "state")).isEqualTo("SENDING");
+
+        clock.advance(Janitor.FULL_LOOK_EVERY);
+        assertThat(core.janitor.runOnce().claimsAbandoned()).as("Ben's, found from the start").isEqualTo(1);
+        assertThat(outboxColumn(behind, "state")).isEqualTo("UNKNOWN");
+        assertThat(core.verifier.verify().passed()).isTrue();
+    }
+
+    @Test
+    void aFreeMessageWhoseClaimWasAbandonedIsUnclaimedAndSentAgain() throws Exception {
+        // Proves: a thank-you claimed and never answered goes back to PENDING with claimed_at cleared, so the claim's index
+        // (outbox_due_at: claimed_at is null, V11) holds it and the next claim takes it again, a second attempt.
+        accepted(ANNA, "f1");
+        core.events.submit(new ChargeReport.Delivered("m-f1", clock.instant())).get();
+        OutboundMessage thanks = core.events.claim(10).stream().filter(m -> !m.isBilled()).findFirst().orElseThrow();
+        clock.advance(CHARGING.claimTimeout().plusSeconds(1));
+        assertThat(core.janitor.runOnce().claimsAbandoned()).isEqualTo(1);
+        assertThat(outboxColumn(thanks.id(), "state || ' ' || (claimed_at is null)")).isEqualTo("PENDING true");
+
+        assertThat(core.events.claim(10)).extracting(OutboundMessage::id).containsExactly(thanks.id());
+        assertThat(outboxColumn(thanks.id(), "state || ' ' || attempts || ' ' || (claimed_at is not null)")).isEqualTo("SENDING 2 true");
+    }
+
+    @Test
+    void aMessageIsSentInPlace() throws Exception {
+        // Proves: the change of a claimed message to SENT is a HOT update (its new version is a heap-only tuple: no index
+        // touched), since no index of the outbox reads state any more (V11); read from the page itself with pageinspect.
+        database.inTransactionVoid(connection -> {
+            try (Statement create = connection.createStatement()) {
+                create.execute("create extension if not exists pageinspect");
+            }
+        });
+        long billed = claimedBilled(ANNA, "p1");
+        assertThat(outboxColumn(billed, heapOnlyExpression("outbox", "o"))).as("claimed: as written").isEqualTo(false);
+        core.events.accepted(billed, "m-p1").join();
+        assertThat(outboxColumn(billed, "state")).isEqualTo("SENT");
+        assertThat(outboxColumn(billed, heapOnlyExpression("outbox", "o"))).as("sent: in place").isEqualTo(true);
+    }
+
+    @Test
     void aFullLookFoldsTheStateCountsOfEndedConnectionsOnly() throws Exception {
         // Proves: the first look (a full one) folds a count row whose backend has ended into shard 0 and leaves the row of a
         // connection still open; a look that only reads on folds nothing; the next full look folds a row ended since then.
@@ -191,10 +244,26 @@ class JanitorTest {
 
     /** A text that became a billed message the network accepted: its part is SUBMITTED at the clock's time. */
     private void accepted(PhoneNumber from, String id) throws Exception {
+        core.events.accepted(claimedBilled(from, id), "m-" + id).join();
+    }
+
+    /** A text whose billed message was claimed by a sender, and never answered: the message's outbox id. */
+    private long claimedBilled(PhoneNumber from, String id) throws Exception {
         core.texts.submit(new InboundText("smpp", id, from, "70141", "SUN5", "o2", clock.instant())).get();
         Fixtures.awaitActed(core.texts);
-        OutboundMessage charge = core.events.claim(10).stream().filter(OutboundMessage::isBilled).findFirst().orElseThrow();
-        core.events.accepted(charge.id(), "m-" + id).join();
+        return core.events.claim(10).stream().filter(OutboundMessage::isBilled).findFirst().orElseThrow().id();
+    }
+
+    private Object outboxColumn(long outboxId, String expression) {
+        return database.inTransaction(connection -> {
+            try (PreparedStatement select = connection.prepareStatement("select " + expression + " from outbox o where o.id = ?")) {
+                select.setLong(1, outboxId);
+                try (ResultSet row = select.executeQuery()) {
+                    assertThat(row.next()).as("outbox row " + outboxId).isTrue();
+                    return row.getObject(1);
+                }
+            }
+        });
     }
 
     /** Whether the donor's part's current row version is a heap-only tuple (HEAP_ONLY_TUPLE, 0x8000 in t_infomask2). */
