@@ -25,9 +25,7 @@ import org.jsmpp.session.SMPPServerSession;
 import org.jsmpp.session.ServerResponseDeliveryAdapter;
 import org.jsmpp.session.Session;
 import org.jsmpp.session.SessionStateListener;
-import org.jsmpp.session.connection.Connection;
 import org.jsmpp.session.connection.socket.ServerSocketConnection;
-import org.jsmpp.session.connection.socket.SocketConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,9 +33,10 @@ import org.slf4j.LoggerFactory;
  * Listens on loopback, accepts TCP connections and turns them into bound jSMPP server sessions.
  *
  * <p>Why not {@code SMPPServerSessionListener}: it builds every session with jSMPP's own PDU
- * sender, and the "no submit_sm_resp" outcome needs {@link QuietSubmitRespSender} in its place.
+ * sender and socket connection, and the "no submit_sm_resp" outcome needs
+ * {@link QuietSubmitRespSender} in its place, combined writes a {@link CombiningConnection}.
  * This class does what the listener does (a {@link ServerSocketConnection}, then an
- * {@link SMPPServerSession} per connection) with that one difference, and binds the server
+ * {@link SMPPServerSession} per connection) with those differences, and binds the server
  * socket to the configured loopback address rather than to every interface.
  *
  * <p>A session joins the {@link SessionPool} only after its bind_resp is sent, so no deliver_sm
@@ -73,7 +72,7 @@ final class BindGate implements AutoCloseable {
     private final ServerSocketConnection serverConnection;
     private final Thread acceptor;
     private final Semaphore pendingBinds = new Semaphore(BINDS_PENDING_MAX);
-    private final Set<SMPPServerSession> open = ConcurrentHashMap.newKeySet();
+    private final Set<DeliveringSession> open = ConcurrentHashMap.newKeySet();
     private final AtomicInteger sessionCount = new AtomicInteger();
     private final SessionStateListener stateListener = this::onStateChange;
     private volatile boolean running = true;
@@ -108,11 +107,11 @@ final class BindGate implements AutoCloseable {
      * about 50 ms under the text acknowledgement p99 at any rate, even 70 texts/s (bench --sweep).
      * The platform's side sets it in its own connection factory (BindSlot).
      */
-    private Connection acceptWithoutDelay() throws IOException {
+    private CombiningConnection acceptWithoutDelay() throws IOException {
         Socket socket = serverSocket.accept();
         try {
             socket.setTcpNoDelay(true);
-            return new SocketConnection(socket);
+            return new CombiningConnection(socket);
         } catch (IOException | RuntimeException e) {
             socket.close();
             throw e;
@@ -122,7 +121,7 @@ final class BindGate implements AutoCloseable {
     private void acceptLoop() {
         while (running) {
             try {
-                Connection connection = acceptWithoutDelay();
+                CombiningConnection connection = acceptWithoutDelay();
                 if (!pendingBinds.tryAcquire()) {
                     LOG.warn("{} connections already waiting to bind: closing a new one", BINDS_PENDING_MAX);
                     connection.close();
@@ -142,7 +141,7 @@ final class BindGate implements AutoCloseable {
         }
     }
 
-    private DeliveringSession open(Connection connection) throws IOException {
+    private DeliveringSession open(CombiningConnection connection) throws IOException {
         try {
             connection.setSoTimeout((int) BIND_WAIT_MS);
             QuietSubmitRespSender sender = new QuietSubmitRespSender();
@@ -217,6 +216,11 @@ final class BindGate implements AutoCloseable {
             }
             LOG.debug("session {} {} (was {})", source.getSessionId(), newState, oldState);
         }
+    }
+
+    /** Socket writes made on the sessions open now; for tests. */
+    long socketWrites() {
+        return open.stream().mapToLong(DeliveringSession::socketWrites).sum();
     }
 
     /** Stops accepting, unbinds every session (in parallel, bounded), then closes what is left. */

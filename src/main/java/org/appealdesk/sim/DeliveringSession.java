@@ -1,8 +1,6 @@
 package org.appealdesk.sim;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import org.appealdesk.platform.AwaitedAnswers;
 import org.jsmpp.PDUReader;
 import org.jsmpp.PDUSender;
@@ -12,34 +10,43 @@ import org.jsmpp.session.SMPPServerSession;
 import org.jsmpp.session.ServerMessageReceiverListener;
 import org.jsmpp.session.ServerResponseDeliveryListener;
 import org.jsmpp.session.SessionStateListener;
-import org.jsmpp.session.connection.Connection;
 
 /**
  * jSMPP's server session, with deliver_sm sent without a thread waiting for each answer: jSMPP's
  * reader hands each deliver_sm_resp to its {@link AwaitedDelivery} through
  * {@link AwaitedAnswers} (see there for why and how), and everything else to jSMPP as before.
- *
- * <p>Writes combine: a thread that writes while another is writing to this session adds its PDU
- * to that thread's next write and returns, so deliveries made due together leave in one write.
- * A PDU added so is lost if that write fails; its answer then never comes, and the courier sends
- * it again after its response timeout, as for any delivery a broken session swallowed.
+ * Its writes combine in its connection's {@link CombinedWrites} (see there).
  */
 final class DeliveringSession extends SMPPServerSession {
 
     private final AwaitedAnswers deliveries = new AwaitedAnswers(sequence());
-    // PDUs waiting for the writing thread's next write; guarded by itself.
-    private final ByteArrayOutputStream unwritten = new ByteArrayOutputStream(4_096);
-    private boolean writing;
+    private final CombinedWrites writes;
 
-    DeliveringSession(Connection connection, SessionStateListener stateListener, ServerMessageReceiverListener receiver,
+    DeliveringSession(CombiningConnection connection, SessionStateListener stateListener, ServerMessageReceiverListener receiver,
                       ServerResponseDeliveryListener deliveryListener, int pduProcessorDegree, int queueCapacity,
                       PDUSender sender, PDUReader reader) {
         super(connection, stateListener, receiver, deliveryListener, pduProcessorDegree, queueCapacity, sender, reader);
+        this.writes = connection.writes();
     }
 
     @Override
     protected PendingResponse<Command> removePendingResponse(int sequenceNumber) {
-        return deliveries.takeOr(sequenceNumber, super::removePendingResponse);
+        return deliveries.takeOr(sequenceNumber, this::jsmppsPendingResponse);
+    }
+
+    /**
+     * A response to one of jSMPP's own requests (unbind, enquire_link) wakes the thread that sent it,
+     * which may close the socket at once (an unbind's sender does): so the answers the reader holds
+     * are written first, as they were when the reader wrote each one.
+     */
+    private PendingResponse<Command> jsmppsPendingResponse(int sequenceNumber) {
+        try {
+            writes.writeNow();
+        } catch (IOException e) {
+            // The response is still handed on; the reader's next read fails on this (CombinedWrites)
+            // and jSMPP closes the session, as after any failed write of an answer.
+        }
+        return super.removePendingResponse(sequenceNumber);
     }
 
     /** The deliveries waiting for their answers on this session. */
@@ -48,42 +55,16 @@ final class DeliveringSession extends SMPPServerSession {
     }
 
     /**
-     * Writes one whole PDU, or hands it to the thread writing to this session now (see above).
+     * Writes one whole PDU, or hands it to the thread writing to this session now ({@link CombinedWrites#send}).
      *
      * @throws IOException when this thread's write failed (the PDUs it carried are lost)
      */
     void write(byte[] pdu) throws IOException {
-        synchronized (unwritten) {
-            unwritten.writeBytes(pdu);
-            if (writing) {
-                return;
-            }
-            writing = true;
-        }
-        try {
-            while (true) {
-                byte[] chunk;
-                synchronized (unwritten) {
-                    if (unwritten.size() == 0) {
-                        writing = false;
-                        return;
-                    }
-                    chunk = unwritten.toByteArray();
-                    unwritten.reset();
-                }
-                OutputStream out = connection().getOutputStream();
-                // jSMPP's SynchronizedPDUSender writes under the same monitor: PDUs never interleave.
-                synchronized (out) {
-                    out.write(chunk);
-                    out.flush();
-                }
-            }
-        } catch (IOException | RuntimeException e) {
-            synchronized (unwritten) {
-                unwritten.reset();
-                writing = false;
-            }
-            throw e;
-        }
+        writes.send(pdu);
+    }
+
+    /** Socket writes made on this session so far; for tests. */
+    long socketWrites() {
+        return writes.socketWrites();
     }
 }

@@ -188,6 +188,11 @@ public final class SimulatedSmsc implements AutoCloseable {
         return true;
     }
 
+    /** Socket writes the simulator made on the sessions open now; for tests. */
+    long socketWrites() {
+        return gate.socketWrites();
+    }
+
     /** Stops traffic, unbinds the sessions, stops listening; every wait is bounded. Idempotent. */
     @Override
     public void close() {
