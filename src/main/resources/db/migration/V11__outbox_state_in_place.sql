@@ -10,13 +10,15 @@
 --  * due messages: claimed_at is null. A message is unclaimed exactly while it is PENDING: every
 --    way back to PENDING (a retry, an abandoned free message, one no sender took) clears
 --    claimed_at, and a message leaves PENDING only by being claimed. The claim still says
---    state = 'PENDING' too, so a row that broke the rule would be skipped, not sent.
+--    state = 'PENDING' too, so a row that broke the rule is not sent twice; the janitor's full
+--    look clears claimed_at of such rows, so none waits longer than one FULL_LOOK_EVERY.
 --  * abandoned claims: claimed_at alone, so the index holds every message ever claimed. The
 --    janitor reads forward from where its previous look ended, with a full look now and then
 --    (donation.Janitor), as it does for overdue reports.
--- Upgrade every node before this runs: older code makes a message due again without clearing
--- claimed_at, and such a message would wait unseen until its node is upgraded and a janitor's full
--- look finds it (donation.Janitor). Both indexes are built without CONCURRENTLY; on a large outbox,
+-- Nodes older than this make a message due again without clearing claimed_at. Such a message is
+-- made claimable by the next full look of a janitor of this version (donation.Janitor, every ten
+-- minutes): upgrade every node before a peak, or messages retried by old nodes wait that long.
+-- Both indexes are built without CONCURRENTLY; on a large outbox,
 -- migrate before the appeal's peak.
 -- "if exists", "if not exists": MigrationsTest takes a database back to V5 and migrates it again.
 -- Before the old index goes, so it finds the rows: a PENDING row claimed before keeps its old time.

@@ -201,7 +201,9 @@ final class ChargeEventBatch {
         addReturningIds(outboxMoved, abandoned.size(),
                 "update outbox set state = case when kind = 'CHARGE' then 'UNKNOWN' else 'PENDING' end,"
                         + " claimed_at = case when kind = 'CHARGE' then claimed_at end,"
-                        + " due_at = ?, error = case when kind = 'CHARGE' then 'claim abandoned' else error end"
+                        // A billed row keeps due_at too, so its change to UNKNOWN can be HOT (V11).
+                        + " due_at = case when kind = 'CHARGE' then due_at else ? end,"
+                        + " error = case when kind = 'CHARGE' then 'claim abandoned' else error end"
                         + " where id = any(?) and state = 'SENDING' returning id",
                 Timestamp.from(now), longs(abandoned));
     }

@@ -122,6 +122,7 @@ public final class Janitor {
             if (fullLook) {
                 lastFullLook = now;
                 foldStateCounts();
+                unclaimDueMessages();
             }
         }
         if (!found.isEmpty()) {
@@ -175,6 +176,30 @@ public final class Janitor {
         } catch (RuntimeException e) {
             // The counts stay right unfolded (a few rows more to sum); the next full look tries again.
             log.warn("janitor: folding the donation state counts failed; will retry: {}", e.toString());
+        }
+    }
+
+    /**
+     * Housekeeping at the full look's pace: messages due again (PENDING) that kept their claim
+     * time. This code clears claimed_at whenever a message goes back to PENDING, and the claim's
+     * index holds only unclaimed messages (V11); a node still running the code from before V11
+     * does not, and without this its retries would never be claimed again. Reads the whole outbox
+     * (no index serves the question): once per {@link #FULL_LOOK_EVERY}, like the full look. Its
+     * own transaction, so a failure here never undoes what the look found.
+     */
+    private void unclaimDueMessages() {
+        try {
+            int unclaimed = database.inTransaction(connection -> {
+                try (PreparedStatement update = connection.prepareStatement(
+                        "update outbox set claimed_at = null where state = 'PENDING' and claimed_at is not null")) {
+                    return update.executeUpdate();
+                }
+            });
+            if (unclaimed > 0) {
+                log.warn("janitor: {} messages due again still carried a claim time (written by a node older than V11); made claimable", unclaimed);
+            }
+        } catch (RuntimeException e) {
+            log.warn("janitor: making due messages claimable failed; will retry at the next full look: {}", e.toString());
         }
     }
 

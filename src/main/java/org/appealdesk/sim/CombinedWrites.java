@@ -86,7 +86,9 @@ final class CombinedWrites extends OutputStream {
                     writeToSocket(chunk);
                 }
             }
-        } catch (IOException | RuntimeException e) {
+        } catch (Throwable e) {
+            // Errors too: a writing flag left set would make every later PDU wait for a writer
+            // that is gone.
             synchronized (unwritten) {
                 unwritten.reset();
                 writing = false;

@@ -150,13 +150,14 @@ class JanitorTest {
 
     @Test
     void theAbandonedClaimQuestionReadsOnFromWhereItEndedAndFromTheStartEveryTenMinutes() throws Exception {
-        // Proves: a claimed message never answered is found once its claim times out (billed: UNKNOWN, its claim time kept); a
-        // message claimed with a time the janitor had already passed (a node's clock behind) is missed by the reading on from
-        // outbox.claimed_at (V11), and found by the next look from the start, FULL_LOOK_EVERY later.
+        // Proves: a claimed message never answered is found once its claim times out (billed: UNKNOWN, its claim and due times
+        // kept); a message claimed with a time the janitor had already passed (a node's clock behind) is missed by the reading
+        // on from outbox.claimed_at (V11), and found by the next look from the start, FULL_LOOK_EVERY later.
         long first = claimedBilled(ANNA, "c1");
         clock.advance(CHARGING.claimTimeout().plusSeconds(1));
         assertThat(core.janitor.runOnce().claimsAbandoned()).isEqualTo(1);
         assertThat(outboxColumn(first, "state || ' ' || error || ' ' || (claimed_at is not null)")).isEqualTo("UNKNOWN claim abandoned true");
+        assertThat(outboxColumn(first, "due_at = created_at")).as("due_at kept, so the change can be HOT").isEqualTo(true);
 
         clock.advance(CHARGING.claimTimeout().plusSeconds(1).negated());
         long behind = claimedBilled(BEN, "c2"); // claimed "before" the time the janitor has read to
@@ -183,6 +184,25 @@ class JanitorTest {
 
         assertThat(core.events.claim(10)).extracting(OutboundMessage::id).containsExactly(thanks.id());
         assertThat(outboxColumn(thanks.id(), "state || ' ' || attempts || ' ' || (claimed_at is not null)")).isEqualTo("SENDING 2 true");
+    }
+
+    @Test
+    void aMessageMadeDueAgainByAnOlderNodeIsMadeClaimableByTheFullLook() throws Exception {
+        // Proves: a thank-you put back to PENDING with its claim time kept (what code from before V11 does) is not claimed, as
+        // the claim's index holds only unclaimed messages, until the janitor's next full look clears the claim time.
+        accepted(ANNA, "o1");
+        core.events.submit(new ChargeReport.Delivered("m-o1", clock.instant())).get();
+        OutboundMessage thanks = core.events.claim(10).stream().filter(m -> !m.isBilled()).findFirst().orElseThrow();
+        core.janitor.runOnce(); // the first look is a full one; the next full look is FULL_LOOK_EVERY away
+        TestDatabase.execute(database, "update outbox set state = 'PENDING' where id = " + thanks.id());
+        assertThat(core.events.claim(10)).as("claimed_at kept: not claimable").isEmpty();
+
+        clock.advance(Duration.ofSeconds(1));
+        core.janitor.runOnce();
+        assertThat(core.events.claim(10)).as("reading on: no repair").isEmpty();
+        clock.advance(Janitor.FULL_LOOK_EVERY);
+        core.janitor.runOnce();
+        assertThat(core.events.claim(10)).extracting(OutboundMessage::id).containsExactly(thanks.id());
     }
 
     @Test
