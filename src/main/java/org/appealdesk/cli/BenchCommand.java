@@ -89,6 +89,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--statements", description = "load pg_stat_statements and report the window's costliest SQL statements")
     boolean statements;
 
+    @Option(names = "--warm-wal", description = "start from WAL segments ready for reuse, as a server that has been running"
+            + " (a fresh database creates every 16 MB segment, and the commit crossing into one waits for it)")
+    boolean warmWal;
+
     @Option(names = "--json", description = "where to write the JSON report (default: bench-results/bench-<UTC time>.json)")
     Path json;
 
@@ -102,7 +106,7 @@ final class BenchCommand implements Callable<Integer> {
         Duration ceiling = noCeiling ? Duration.ZERO : ceilingCase != null ? ceilingCase : Duration.ofSeconds(2);
         BenchSettings settings = new BenchSettings(rate, measured, warm, binds, messageWindow, seed, BenchMode.parse(mode), realistic, config, ceiling,
                 statements, intakeWriters != null ? intakeWriters : Core.Batching.TEXT_WRITERS_DEFAULT,
-                handoff != null ? handoff : ChargeEventService.HANDOFF_CAPACITY_DEFAULT);
+                handoff != null ? handoff : ChargeEventService.HANDOFF_CAPACITY_DEFAULT, warmWal);
         Path report = json != null ? json : Bench.defaultReportFile(Instant.now());
         String commandLine = "appealdesk " + String.join(" ", commandWords());
         return sweep ? Bench.sweep(settings, sweepSteps, report, commandLine, System.out) : Bench.run(settings, report, commandLine, System.out);

@@ -65,6 +65,8 @@ class BenchCommandTest {
         assertThat(run.path("totalsFreshness").path("samples").asLong()).isPositive();
         assertThat(run.path("postgres").path("synchronousCommit").asText()).isEqualTo("on");
         assertThat(run.path("postgres").path("fsync").asText()).isEqualTo("on");
+        assertThat(run.path("postgres").path("walFilesWarmed").asLong()).as("a fresh server unless --warm-wal").isZero();
+        assertThat(run.path("postgres").path("walFilesAtEnd").asLong()).isPositive();
         assertThat(run.path("groupCommit").findValuesAsText("name")).as("recording, charge events, acting")
                 .containsExactly("text-intake", "charge-events", "text-acting");
         assertThat(run.path("timeline").size()).isPositive();
@@ -74,10 +76,11 @@ class BenchCommandTest {
     @Test
     void intakeModeRecordsAndAcknowledgesEveryTextAndSendsNothing() throws Exception {
         // Proves --mode intake acknowledges and durably records every text (checks pass) while the silent outbox sends
-        // nothing: no charge, no thank-you, every donation still waiting in the outbox.
+        // nothing: no charge, no thank-you, every donation still waiting in the outbox. With --warm-wal the server starts
+        // holding the WAL segments made for reuse (at least WalWarmer's minimum of 8), and the report says how many.
         Path report = directory.resolve("intake.json");
         RunOutput output = bench("--mode", "intake", "--rate", "100", "--for", "1s", "--no-warmup", "--no-ceiling", "--binds", "1",
-                "--json", report.toString());
+                "--warm-wal", "--json", report.toString());
 
         assertThat(output.exitCode()).as(output.text()).isZero();
         JsonNode run = new ObjectMapper().readTree(report.toFile()).path("run");
@@ -88,6 +91,9 @@ class BenchCommandTest {
         assertThat(run.path("throughput").path("thankYousTotal").asLong()).isZero();
         assertThat(run.path("throughput").path("donationsCharged").asLong()).isZero();
         assertThat(run.path("throughput").path("donationsCharging").asLong()).isPositive();
+        assertThat(output.text()).contains("Warming the WAL: 8 segments");
+        assertThat(run.path("postgres").path("walFilesWarmed").asLong()).isGreaterThanOrEqualTo(8);
+        assertThat(run.path("postgres").path("walFilesAtEnd").asLong()).isGreaterThanOrEqualTo(8);
     }
 
     private record RunOutput(int exitCode, String text) {

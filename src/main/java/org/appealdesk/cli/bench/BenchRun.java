@@ -71,6 +71,8 @@ final class BenchRun {
 
     private final BenchSettings settings;
     private final PrintStream progress;
+    /** WAL files the server held once warmed (--warm-wal); 0 when it starts fresh. */
+    private long walFilesWarmed;
 
     BenchRun(BenchSettings settings, PrintStream progress) {
         this.settings = settings;
@@ -96,6 +98,9 @@ final class BenchRun {
                 DatabaseSettings database = postgres.settings(file.databasePoolSize());
                 try (PostgresProbe probe = PostgresProbe.open(database)) {
                     probe.requireDurable();
+                    if (settings.warmWal()) {
+                        warmWal(probe);
+                    }
                     MachineInfo machine = MachineInfo.read(probe.version());
                     PostgresCeiling.Result ceiling = null;
                     if (settings.measuresCeiling()) {
@@ -109,6 +114,17 @@ final class BenchRun {
             }
         } finally {
             deleteQuietly(directory);
+        }
+    }
+
+    /** Creates the WAL segments the run will fill, before anything else writes (see {@link WalWarmer}). */
+    private void warmWal(PostgresProbe probe) {
+        int segments = WalWarmer.segmentsFor(settings.ratePerSecond(), settings.warmup().plus(settings.duration()));
+        progress.printf("Warming the WAL: %d segments of 16 MB...%n", segments);
+        try {
+            walFilesWarmed = WalWarmer.warm(probe.connection(), segments);
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("warming the WAL failed: " + e.getMessage(), e);
         }
     }
 
@@ -259,14 +275,15 @@ final class BenchRun {
                 after.jitMillis() - before.jitMillis());
     }
 
-    private static RunResult.Postgres postgres(PostgresProbe probe, Sampler sampler, Readings before, Readings after, long ackedInWindow,
+    private RunResult.Postgres postgres(PostgresProbe probe, Sampler sampler, Readings before, Readings after, long ackedInWindow,
                                                List<PostgresProbe.StatementTime> statements) {
         double windowSeconds = (after.atNanos() - before.atNanos()) / 1e9;
         PostgresProbe.Counters counters = after.postgres().minus(before.postgres());
         return new RunResult.Postgres(probe.version(), probe.setting("synchronous_commit"), probe.setting("fsync"),
                 round(counters.commits() / windowSeconds), round(counters.walSyncs() / windowSeconds), round(counters.walSyncMs() / windowSeconds),
                 ackedInWindow == 0 ? 0 : Math.round((double) counters.walBytes() / ackedInWindow), counters.walBuffersFull(),
-                sampler.waits, sampler.waitSamples, updatesInWindow(before.tableUpdates(), after.tableUpdates()), statements);
+                sampler.waits, sampler.waitSamples, updatesInWindow(before.tableUpdates(), after.tableUpdates()), statements,
+                walFilesWarmed, probe.count(WalWarmer.WAL_FILES));
     }
 
     /** Each table's updates in the window, and the HOT ones among them; tables not updated are left out. */

@@ -26,10 +26,11 @@ import org.appealdesk.sms.smpp.SmppSettings;
  * @param intakeWriters       the platform's text intake writers (Core.Batching)
  * @param handoffCapacity     messages waiting in memory for the sender at most (Core.Batching; 0 claims
  *                            every message from the database, as before the handoff)
+ * @param warmWal             start from WAL segments ready for reuse, as a server that has been running ({@link WalWarmer})
  */
 public record BenchSettings(double ratePerSecond, Duration duration, Duration warmup, int binds, int window, long seed,
                      BenchMode mode, boolean realistic, Path config, Duration ceilingCase,
-                            boolean statementStatistics, int intakeWriters, int handoffCapacity) {
+                            boolean statementStatistics, int intakeWriters, int handoffCapacity, boolean warmWal) {
 
     public static final Duration DURATION_MAX = Duration.ofMinutes(30);
     public static final Duration WARMUP_MAX = Duration.ofMinutes(5);
@@ -62,16 +63,16 @@ public record BenchSettings(double ratePerSecond, Duration duration, Duration wa
     }
 
     BenchSettings withRate(double newRate) {
-        return new BenchSettings(newRate, duration, warmup, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters, handoffCapacity);
+        return new BenchSettings(newRate, duration, warmup, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters, handoffCapacity, warmWal);
     }
 
     BenchSettings withWarmupAtLeast(Duration least) {
         Duration longer = warmup.compareTo(least) >= 0 ? warmup : least;
-        return new BenchSettings(ratePerSecond, duration, longer, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters, handoffCapacity);
+        return new BenchSettings(ratePerSecond, duration, longer, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters, handoffCapacity, warmWal);
     }
 
     BenchSettings withoutCeiling() {
-        return new BenchSettings(ratePerSecond, duration, warmup, binds, window, seed, mode, realistic, config, Duration.ZERO, statementStatistics, intakeWriters, handoffCapacity);
+        return new BenchSettings(ratePerSecond, duration, warmup, binds, window, seed, mode, realistic, config, Duration.ZERO, statementStatistics, intakeWriters, handoffCapacity, warmWal);
     }
 
     boolean measuresCeiling() {
