@@ -10,16 +10,16 @@
 --  * due messages: claimed_at is null. A message is unclaimed exactly while it is PENDING: every
 --    way back to PENDING (a retry, an abandoned free message, one no sender took) clears
 --    claimed_at, and a message leaves PENDING only by being claimed. The claim still says
---    state = 'PENDING' too, so a row that broke the rule is not sent twice; the janitor's full
---    look clears claimed_at of such rows, so none waits longer than one FULL_LOOK_EVERY.
+--    state = 'PENDING' too, so a finished row without a claim time is never sent again.
 --  * abandoned claims: claimed_at alone, so the index holds every message ever claimed. The
 --    janitor reads forward from where its previous look ended, with a full look now and then
 --    (donation.Janitor), as it does for overdue reports.
--- Nodes older than this make a message due again without clearing claimed_at. Such a message is
--- made claimable by the next full look of a janitor of this version (donation.Janitor, every ten
--- minutes): upgrade every node before a peak, or messages retried by old nodes wait that long.
--- Both indexes are built without CONCURRENTLY; on a large outbox,
--- migrate before the appeal's peak.
+-- Upgrade every node before this runs, and not during a peak. Once it has run, a node older than
+-- this finds no index for its questions: its claim and its janitor read the whole outbox each
+-- time. It also makes messages due again without clearing claimed_at; the janitor of this
+-- version makes those claimable at its next full look (donation.Janitor, every ten minutes or so),
+-- so they are sent late, not lost. Both indexes are built without CONCURRENTLY; on a large
+-- outbox, migrate before the appeal's peak.
 -- "if exists", "if not exists": MigrationsTest takes a database back to V5 and migrates it again.
 -- Before the old index goes, so it finds the rows: a PENDING row claimed before keeps its old time.
 update outbox set claimed_at = null where state = 'PENDING' and claimed_at is not null;

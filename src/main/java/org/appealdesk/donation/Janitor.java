@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * committer as ordinary events, whose lifecycle ignores anything already resolved, so even two
  * passes finding the same part change it once. The janitor never sends anything: a part it gives
  * up on is declined, never charged again (an unlocked janitor that re-sent is how a peer
- * double-charged).
+ * double-charged). Its full look also makes claimable the messages a node from before V11 put back
+ * to PENDING with their claim time ({@link #unclaimDueMessages}).
  */
 public final class Janitor {
 
@@ -184,12 +185,16 @@ public final class Janitor {
      * time. This code clears claimed_at whenever a message goes back to PENDING, and the claim's
      * index holds only unclaimed messages (V11); a node still running the code from before V11
      * does not, and without this its retries would never be claimed again. Reads the whole outbox
-     * (no index serves the question): once per {@link #FULL_LOOK_EVERY}, like the full look. Its
-     * own transaction, so a failure here never undoes what the look found.
+     * (no index serves the question), once per {@link #FULL_LOOK_EVERY} on the node holding the
+     * janitor's lock. Its own transaction, so a failure here never undoes what the look found.
+     * Needed only while nodes from before V11 may run; it can go once none can.
      */
     private void unclaimDueMessages() {
         try {
             int unclaimed = database.inTransaction(connection -> {
+                if (!tryLock(connection)) {
+                    return 0;
+                }
                 try (PreparedStatement update = connection.prepareStatement(
                         "update outbox set claimed_at = null where state = 'PENDING' and claimed_at is not null")) {
                     return update.executeUpdate();

@@ -49,7 +49,7 @@ final class CombinedWrites extends OutputStream {
     private boolean writing;
     // The thread reading this session's socket, as of its latest read.
     private volatile Thread reader;
-    // The first write that failed; set under this stream's monitor.
+    // The first write that failed (any that fails first may set it: which one is kept does not matter).
     private volatile IOException failure;
     // Socket writes made; guarded by this stream's monitor. For tests.
     private long socketWrites;
@@ -88,10 +88,13 @@ final class CombinedWrites extends OutputStream {
             }
         } catch (Throwable e) {
             // Errors too: a writing flag left set would make every later PDU wait for a writer
-            // that is gone.
+            // that is gone. What it carried is dropped, so the reader must fail as after an I/O error.
             synchronized (unwritten) {
                 unwritten.reset();
                 writing = false;
+            }
+            if (failure == null) {
+                failure = e instanceof IOException io ? io : new IOException("a write to this session failed", e);
             }
             throw e;
         }

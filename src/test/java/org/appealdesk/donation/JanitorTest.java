@@ -203,6 +203,8 @@ class JanitorTest {
         clock.advance(Janitor.FULL_LOOK_EVERY);
         core.janitor.runOnce();
         assertThat(core.events.claim(10)).extracting(OutboundMessage::id).containsExactly(thanks.id());
+        assertThat(TestDatabase.count(database, "select count(*) from outbox where kind = 'CHARGE' and state = 'SENT' and claimed_at is not null"))
+                .as("a sent message keeps its claim time").isEqualTo(1);
     }
 
     @Test

@@ -71,8 +71,8 @@ final class BenchRun {
 
     private final BenchSettings settings;
     private final PrintStream progress;
-    /** WAL files the server held once warmed (--warm-wal); 0 when it starts fresh. */
-    private long walFilesWarmed;
+    /** What --warm-wal left; null when the server creates its WAL as it goes. */
+    private WalWarmer.Warmth warmth;
 
     BenchRun(BenchSettings settings, PrintStream progress) {
         this.settings = settings;
@@ -122,7 +122,7 @@ final class BenchRun {
         int segments = WalWarmer.segmentsFor(settings.ratePerSecond(), settings.warmup().plus(settings.duration()));
         progress.printf("Warming the WAL: %d segments of 16 MB...%n", segments);
         try {
-            walFilesWarmed = WalWarmer.warm(probe.connection(), segments);
+            warmth = WalWarmer.warm(probe.connection(), segments);
         } catch (java.sql.SQLException e) {
             throw new IllegalStateException("warming the WAL failed: " + e.getMessage(), e);
         }
@@ -183,12 +183,13 @@ final class BenchRun {
     /** Every cumulative counter the window's figures are differences of, read at one moment. */
     private record Readings(long atNanos, ProcessMeter.CpuTime cpu, ThreadCpu threads, ProcessMeter.MachineTime machine,
                             PostgresProbe.Counters postgres, Map<String, PostgresProbe.TableUpdates> tableUpdates, long jitMillis,
-                            GroupCommitter.Stats texts, GroupCommitter.Stats events, GroupCommitter.Stats acting, long thankYous, long answered) {
+                            GroupCommitter.Stats texts, GroupCommitter.Stats events, GroupCommitter.Stats acting, long thankYous, long answered,
+                            long walSegment) {
         static Readings take(ProcessMeter meter, PostgresProbe probe, Application application, SimulatedSmsc smsc) {
             return new Readings(System.nanoTime(), meter.cpuTime(), ThreadCpu.now(), meter.machineTime(), probe.counters(),
                     probe.tableUpdates(), BenchRun.jitMillis(),
                     application.core.texts.stats(), application.core.events.stats(), application.core.texts.actingStats(), smsc.thankYous(),
-                    BenchRun.answered(smsc.thankYouTally()));
+                    BenchRun.answered(smsc.thankYouTally()), probe.walSegment());
         }
     }
 
@@ -283,7 +284,9 @@ final class BenchRun {
                 round(counters.commits() / windowSeconds), round(counters.walSyncs() / windowSeconds), round(counters.walSyncMs() / windowSeconds),
                 ackedInWindow == 0 ? 0 : Math.round((double) counters.walBytes() / ackedInWindow), counters.walBuffersFull(),
                 sampler.waits, sampler.waitSamples, updatesInWindow(before.tableUpdates(), after.tableUpdates()), statements,
-                walFilesWarmed, probe.count(WalWarmer.WAL_FILES));
+                before.walSegment() < 0 || after.walSegment() < 0 ? -1 : after.walSegment() - before.walSegment(),
+                warmth == null ? 0 : warmth.files(),
+                warmth == null || after.walSegment() < 0 ? null : after.walSegment() <= warmth.lastSegment());
     }
 
     /** Each table's updates in the window, and the HOT ones among them; tables not updated are left out. */

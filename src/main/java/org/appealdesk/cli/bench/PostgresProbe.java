@@ -100,6 +100,15 @@ final class PostgresProbe implements AutoCloseable {
         }
     }
 
+    /** The number of the WAL segment being written now ({@link WalWarmer#segmentNumber}); -1 if it cannot be read. */
+    long walSegment() {
+        try {
+            return WalWarmer.segmentNumber(single("select pg_walfile_name(pg_current_wal_insert_lsn())"));
+        } catch (RuntimeException e) {
+            return -1; // a figure of the report, never a reason to lose the run
+        }
+    }
+
     /** Rows updated in one table so far, and how many of those were HOT (no index touched, same page). */
     record TableUpdates(long updates, long hotUpdates) {
         TableUpdates minus(TableUpdates earlier) {

@@ -89,7 +89,8 @@ record RunResult(
     record Postgres(String version, String synchronousCommit, String fsync, double commitsPerSecond, double walSyncsPerSecond,
                     double walSyncMsPerSecond, double walBytesPerText, long walBuffersFull,
                     Map<String, Long> activeBackendSamples, int samples, Map<String, PostgresProbe.TableUpdates> updatesByTable,
-                    List<PostgresProbe.StatementTime> topStatements, long walFilesWarmed, long walFilesAtEnd) {
+                    List<PostgresProbe.StatementTime> topStatements, long walSegmentsFilledInWindow, long walFilesWarmed,
+                    Boolean windowWithinWarmedWal) {
     }
 
     /**

@@ -13,8 +13,9 @@ import java.time.Duration;
  * commit that crosses into it waits 12-15 ms (BENCHMARKS.md, "The acknowledgement tail"). At 5,000
  * texts/s that is one segment every 1.3 s, about 1% of the time: the size of an acknowledgement
  * p99. Warming creates those segments before the warm-up and lets a checkpoint keep them for reuse,
- * so the window measures a server in its steady state; without the option the bench measures a
- * fresh one, as before.
+ * so the window runs on reused segments, as a server that has been running does (between
+ * checkpoints: the warming ends with one, and a short run has none in its window). Without the
+ * option the bench creates its segments as it goes.
  */
 final class WalWarmer {
 
@@ -22,11 +23,17 @@ final class WalWarmer {
     static final long SEGMENT_BYTES = 16L * 1024 * 1024;
     /** WAL a text may write at most, generously: about 6.5 KB end to end at the knee, 2.5 KB in intake alone (BENCHMARKS.md). */
     static final long WAL_BYTES_PER_TEXT_MAX = 8 * 1024;
-    /** At most 4 GB, the server's max_wal_size: beyond it checkpoints come sooner whatever is warmed. */
+    /**
+     * At most 4 GB, the server's max_wal_size: a checkpoint keeps at most that much WAL for reuse.
+     * (A checkpoint also starts after about 2.1 GB of WAL, max_wal_size / (1 + completion target),
+     * so a run that writes more than that has one in its window, warmed or not.)
+     */
     static final int SEGMENTS_MAX = 256;
+    /** The server's max_wal_size in MB (platform.EmbeddedPostgresServer). */
+    static final long MAX_WAL_SIZE_MB = 4096;
     static final int SEGMENTS_MIN = 8;
-    /** WAL segment files the server holds now (names of 24 hex digits: not the archive status or summaries). */
-    static final String WAL_FILES = "select count(*) from pg_ls_waldir() where name ~ '^[0-9A-F]{24}$'";
+    /** WAL segment files the server holds now, and the last (names of 24 hex digits: not the archive status or summaries). */
+    static final String WAL_FILES = "select count(*), max(name) from pg_ls_waldir() where name ~ '^[0-9A-F]{24}$'";
 
     private WalWarmer() {
     }
@@ -38,15 +45,21 @@ final class WalWarmer {
         return (int) Math.max(SEGMENTS_MIN, Math.min(SEGMENTS_MAX, segments));
     }
 
+    /** What warming left: the WAL files the server holds, and the number of the last of them. */
+    record Warmth(long files, long lastSegment) {
+    }
+
     /**
-     * Creates {@code segments} WAL segments and checkpoints, so they wait for reuse; returns how many
-     * WAL files the server then holds. {@code connection} must be a superuser's, in autocommit.
+     * Creates {@code segments} WAL segments and checkpoints, so they wait for reuse.
+     * {@code connection} must be a superuser's, in autocommit.
      */
-    static long warm(Connection connection, int segments) throws SQLException {
+    static Warmth warm(Connection connection, int segments) throws SQLException {
         try (Statement sql = connection.createStatement()) {
-            // Kept at checkpoints whatever the recent WAL rate: a checkpoint recycles old segments
-            // up to min_wal_size and removes the rest. Only in this temporary cluster.
-            sql.execute("alter system set min_wal_size = '" + (segments + SEGMENTS_MIN) * (SEGMENT_BYTES / (1024 * 1024)) + "MB'");
+            // A checkpoint renames old segments for reuse up to about twice the WAL written since
+            // the last one (here, all of it) and at least min_wal_size, and removes the rest;
+            // min_wal_size keeps them at later checkpoints too. Only in this temporary cluster.
+            long keepMb = Math.min(MAX_WAL_SIZE_MB, (segments + SEGMENTS_MIN) * (SEGMENT_BYTES / (1024 * 1024)));
+            sql.execute("alter system set min_wal_size = '" + keepMb + "MB'");
             sql.execute("select pg_reload_conf()");
             sql.execute("create table bench_wal_warmth (n int)");
             for (int i = 0; i < segments; i++) {
@@ -56,15 +69,24 @@ final class WalWarmer {
             }
             sql.execute("drop table bench_wal_warmth");
             sql.execute("checkpoint");
-            return walFiles(sql);
+            try (var row = sql.executeQuery(WAL_FILES)) {
+                row.next();
+                return new Warmth(row.getLong(1), segmentNumber(row.getString(2)));
+            }
         }
     }
 
-    /** WAL segment files the server holds now. */
-    static long walFiles(Statement sql) throws SQLException {
-        try (var row = sql.executeQuery(WAL_FILES)) {
-            row.next();
-            return row.getLong(1);
+    /**
+     * A WAL file's segment number, from its name (timeline, then log and segment, 8 hex digits
+     * each; 256 segments of 16 MB to a log): comparable across names, unlike file counts, which
+     * checkpoints change.
+     */
+    static long segmentNumber(String walFileName) {
+        if (walFileName == null || !walFileName.matches("[0-9A-F]{24}")) {
+            throw new IllegalArgumentException("not a WAL file name: " + walFileName);
         }
+        long log = Long.parseLong(walFileName.substring(8, 16), 16);
+        long segment = Long.parseLong(walFileName.substring(16, 24), 16);
+        return log * (0x1_0000_0000L / SEGMENT_BYTES) + segment;
     }
 }

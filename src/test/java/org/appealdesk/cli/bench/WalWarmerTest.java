@@ -1,6 +1,7 @@
 package org.appealdesk.cli.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -15,5 +16,15 @@ class WalWarmerTest {
         assertThat(WalWarmer.segmentsFor(5_000, Duration.ofSeconds(60))).isEqualTo(147);
         assertThat(WalWarmer.segmentsFor(100, Duration.ofSeconds(1))).isEqualTo(WalWarmer.SEGMENTS_MIN);
         assertThat(WalWarmer.segmentsFor(50_000, Duration.ofMinutes(35))).isEqualTo(WalWarmer.SEGMENTS_MAX);
+    }
+
+    @Test
+    void numbersSegmentsByLogAndSegmentAcrossLogs() {
+        // Proves a WAL file name (timeline, log, segment in hex) reads as one ascending number, 256 segments of 16 MB to a log,
+        // so the last segment of a log comes right before the first of the next; anything else is refused.
+        assertThat(WalWarmer.segmentNumber("000000010000000200000003")).isEqualTo(2 * 256 + 3);
+        assertThat(WalWarmer.segmentNumber("0000000100000001000000FF") + 1).isEqualTo(WalWarmer.segmentNumber("000000010000000200000000"));
+        assertThatThrownBy(() -> WalWarmer.segmentNumber("00000001000000010000000")).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> WalWarmer.segmentNumber(null)).isInstanceOf(IllegalArgumentException.class);
     }
 }
