@@ -30,6 +30,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     /** At JVM shutdown, how long PostgreSQL waits for the application to finish with it. */
     public static final Duration SHUTDOWN_WAIT_MAX = Duration.ofSeconds(60);
+    /** max_wal_size in MB: fewer, gentler checkpoints during a telethon peak (the bench's WAL warming stays within it). */
+    public static final long MAX_WAL_SIZE_MB = 4096;
 
     private final EmbeddedPostgres postgres;
     private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
@@ -108,7 +110,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                     .setServerConfig("max_connections", "200")
                     .setServerConfig("shared_buffers", "256MB")
                     // Fewer, gentler checkpoints during a telethon peak; durability is unchanged.
-                    .setServerConfig("max_wal_size", "4GB")
+                    .setServerConfig("max_wal_size", MAX_WAL_SIZE_MB + "MB")
                     .setServerConfig("checkpoint_completion_target", "0.9")
                     // Tables grow from empty to millions of rows in a telethon: analyse them soon after
                     // their first rows, or the planner keeps plans made for an empty table (seen: 20-40 ms

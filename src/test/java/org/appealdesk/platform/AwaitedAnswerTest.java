@@ -33,6 +33,10 @@ class AwaitedAnswerTest {
         }
     }
 
+    /** Each test's own (JUnit makes a new instance per test). */
+    private final AwaitedAnswers answers = new AwaitedAnswers(new Sequence(1));
+    private final List<String> endings = new CopyOnWriteArrayList<>();
+
     private static Command answer(int sequenceNumber) {
         Command response = new Command();
         response.setSequenceNumber(sequenceNumber);
@@ -43,8 +47,6 @@ class AwaitedAnswerTest {
     void theReaderFindsTheRequestByItsNumberAndItEndsOnceWithItsAnswer() {
         // Proves the hook's contract: takeOr() hands the request to jSMPP's reader, a number not ours falls through to
         // jSMPP's own map, done() ends it, and a sweep after that changes nothing.
-        AwaitedAnswers answers = new AwaitedAnswers(new Sequence(1));
-        List<String> endings = new CopyOnWriteArrayList<>();
         Recorded request = new Recorded(System.nanoTime() - 1, endings);
         int sequenceNumber = request.registerWith(answers);
 
@@ -63,8 +65,6 @@ class AwaitedAnswerTest {
     void aResponseJsmppTookButCouldNotDecodeStillEndsAtItsTimeout() {
         // Proves the case jSMPP leaves open: it removes the entry, fails to decode the response and never calls done();
         // the sweep must still end the request, or its window slot would never come back.
-        AwaitedAnswers answers = new AwaitedAnswers(new Sequence(1));
-        List<String> endings = new CopyOnWriteArrayList<>();
         Recorded request = new Recorded(System.nanoTime() - 1, endings);
         int sequenceNumber = request.registerWith(answers);
         ConcurrentLinkedQueue<Recorded> inOrder = new ConcurrentLinkedQueue<>(List.of(request));
@@ -79,8 +79,6 @@ class AwaitedAnswerTest {
     @Test
     void aLateAnswerAfterTheTimeoutIsNotASecondEnding() {
         // Proves the other order: the sweep ends it, then the answer comes; the reader finds nothing and nothing ends twice.
-        AwaitedAnswers answers = new AwaitedAnswers(new Sequence(1));
-        List<String> endings = new CopyOnWriteArrayList<>();
         Recorded request = new Recorded(System.nanoTime() - 1, endings);
         int sequenceNumber = request.registerWith(answers);
 
@@ -97,8 +95,6 @@ class AwaitedAnswerTest {
     void twoSweepsOfOneQueueEndEveryOverdueRequestExactlyOnce() throws Exception {
         // Proves the sweep is safe for two consumers (the simulator sweeps on a timer and again while closing):
         // 20,000 overdue requests, two threads sweeping at once, each ended once and none skipped.
-        AwaitedAnswers answers = new AwaitedAnswers(new Sequence(1));
-        List<String> endings = new CopyOnWriteArrayList<>();
         ConcurrentLinkedQueue<Recorded> inOrder = new ConcurrentLinkedQueue<>();
         long past = System.nanoTime() - 1;
         for (int i = 0; i < 20_000; i++) {

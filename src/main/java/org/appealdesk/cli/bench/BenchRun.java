@@ -286,7 +286,7 @@ final class BenchRun {
                 sampler.waits, sampler.waitSamples, updatesInWindow(before.tableUpdates(), after.tableUpdates()), statements,
                 before.walSegment() < 0 || after.walSegment() < 0 ? -1 : after.walSegment() - before.walSegment(),
                 warmth == null ? 0 : warmth.files(),
-                warmth == null || after.walSegment() < 0 ? null : after.walSegment() <= warmth.lastSegment());
+                warmth == null ? null : warmth.holds(after.walSegment()));
     }
 
     /** Each table's updates in the window, and the HOT ones among them; tables not updated are left out. */

@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import org.appealdesk.platform.EmbeddedPostgresServer;
 
 /**
  * Gives the bench's fresh PostgreSQL the WAL files a server that has been running already has
@@ -20,17 +21,16 @@ import java.time.Duration;
 final class WalWarmer {
 
     /** PostgreSQL's default WAL segment size. */
-    static final long SEGMENT_BYTES = 16L * 1024 * 1024;
+    static final long SEGMENT_MB = 16;
+    static final long SEGMENT_BYTES = SEGMENT_MB * 1024 * 1024;
     /** WAL a text may write at most, generously: about 6.5 KB end to end at the knee, 2.5 KB in intake alone (BENCHMARKS.md). */
     static final long WAL_BYTES_PER_TEXT_MAX = 8 * 1024;
     /**
-     * At most 4 GB, the server's max_wal_size: a checkpoint keeps at most that much WAL for reuse.
-     * (A checkpoint also starts after about 2.1 GB of WAL, max_wal_size / (1 + completion target),
-     * so a run that writes more than that has one in its window, warmed or not.)
+     * At most the server's max_wal_size (4 GB, 256 segments): a checkpoint keeps at most that much
+     * WAL for reuse. (A checkpoint also starts after about 2.1 GB of WAL, max_wal_size / (1 +
+     * completion target), so a run that writes more than that has one in its window, warmed or not.)
      */
-    static final int SEGMENTS_MAX = 256;
-    /** The server's max_wal_size in MB (platform.EmbeddedPostgresServer). */
-    static final long MAX_WAL_SIZE_MB = 4096;
+    static final int SEGMENTS_MAX = (int) (EmbeddedPostgresServer.MAX_WAL_SIZE_MB / SEGMENT_MB);
     static final int SEGMENTS_MIN = 8;
     /** WAL segment files the server holds now, and the last (names of 24 hex digits: not the archive status or summaries). */
     static final String WAL_FILES = "select count(*), max(name) from pg_ls_waldir() where name ~ '^[0-9A-F]{24}$'";
@@ -47,6 +47,10 @@ final class WalWarmer {
 
     /** What warming left: the WAL files the server holds, and the number of the last of them. */
     record Warmth(long files, long lastSegment) {
+        /** Whether {@code segment} ({@link #segmentNumber}) is one warming made; null when it is unknown (negative). */
+        Boolean holds(long segment) {
+            return segment < 0 ? null : segment <= lastSegment;
+        }
     }
 
     /**
@@ -58,7 +62,7 @@ final class WalWarmer {
             // A checkpoint renames old segments for reuse up to about twice the WAL written since
             // the last one (here, all of it) and at least min_wal_size, and removes the rest;
             // min_wal_size keeps them at later checkpoints too. Only in this temporary cluster.
-            long keepMb = Math.min(MAX_WAL_SIZE_MB, (segments + SEGMENTS_MIN) * (SEGMENT_BYTES / (1024 * 1024)));
+            long keepMb = Math.min(EmbeddedPostgresServer.MAX_WAL_SIZE_MB, (segments + SEGMENTS_MIN) * SEGMENT_MB);
             sql.execute("alter system set min_wal_size = '" + keepMb + "MB'");
             sql.execute("select pg_reload_conf()");
             sql.execute("create table bench_wal_warmth (n int)");
