@@ -80,6 +80,8 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 preload.add("pg_stat_statements");
                 // Nested statements too: a foreign key's check runs as its own query inside an insert.
                 builder.setServerConfig("pg_stat_statements.track", "all");
+                // Planning apart from execution: a statement planned afresh on every call shows it here.
+                builder.setServerConfig("pg_stat_statements.track_planning", "on");
             }
             // Diagnostics only: -Dappealdesk.autoExplainMs=N writes the plan, buffers and WAL of every
             // statement slower than N ms to AUTO_EXPLAIN_DIRECTORY (how a slow bulk update is explained);

@@ -24,13 +24,15 @@ public final class StatementStatistics {
                     create.execute("create extension if not exists pg_stat_statements");
                 }
                 try (PreparedStatement select = connection.prepareStatement(
-                        "select calls, round(total_exec_time::numeric, 1), round(mean_exec_time::numeric, 3), rows, left(regexp_replace(query, '\\s+', ' ', 'g'), 110)"
+                        "select calls, round(total_exec_time::numeric, 1), round(mean_exec_time::numeric, 3), rows, plans, round(total_plan_time::numeric, 1),"
+                                + " left(regexp_replace(query, '\\s+', ' ', 'g'), 100)"
                                 + " from pg_stat_statements order by total_exec_time desc limit ?");) {
                     select.setInt(1, STATEMENTS_SHOWN_MAX);
                     try (ResultSet rows = select.executeQuery()) {
-                        out.printf("%9s %10s %8s %9s  %s%n", "calls", "total ms", "mean ms", "rows", "statement");
+                        out.printf("%9s %10s %8s %9s %8s %8s  %s%n", "calls", "total ms", "mean ms", "rows", "plans", "plan ms", "statement");
                         while (rows.next()) {
-                            out.printf("%9d %10s %8s %9d  %s%n", rows.getLong(1), rows.getString(2), rows.getString(3), rows.getLong(4), rows.getString(5));
+                            out.printf("%9d %10s %8s %9d %8d %8s  %s%n", rows.getLong(1), rows.getString(2), rows.getString(3), rows.getLong(4),
+                                    rows.getLong(5), rows.getString(6), rows.getString(7));
                         }
                     }
                 }

@@ -106,6 +106,26 @@ class ReferencesTest {
         });
     }
 
+    @Test
+    void aCheckKeptAsOneGenericPlanStillRefusesAMissingParent() throws SQLException {
+        // Proves V12: every check plans once (plan_cache_mode forced generic in the function), and the generic plan,
+        // reused past PostgreSQL's five custom plans on one connection with batches of other sizes, still finds a missing parent.
+        assertThat(TestDatabase.count(database, "select count(*) from pg_proc where proname like '%\\_references\\_exist'"
+                + " and 'plan_cache_mode=force_generic_plan' = any(proconfig)")).isEqualTo(7);
+        try (Connection connection = database.dataSource().getConnection(); Statement statement = connection.createStatement()) {
+            for (int batch = 1; batch <= 10; batch++) {
+                statement.execute("insert into contact_consent (donor_id, organisation, granted, source, stated_at)"
+                        + " select 1, 'x', true, 'k', now() from generate_series(1, " + (batch * 7 % 11 + 1) + ")");
+            }
+            assertThatThrownBy(() -> statement.execute("insert into contact_consent (donor_id, organisation, granted, source, stated_at)"
+                    + " values (1, 'x', true, 'k', now()), (1, 'x', true, 'k', now()), (95, 'x', true, 'k', now())"))
+                    .isInstanceOfSatisfying(SQLException.class, e -> assertThat(e.getSQLState()).isEqualTo(FOREIGN_KEY_VIOLATION))
+                    .hasMessageContaining("donor_id = 95 has no row in donor");
+        }
+        assertThat(TestDatabase.count(database, "select count(*) from contact_consent")).isEqualTo(
+                java.util.stream.IntStream.rangeClosed(1, 10).map(batch -> batch * 7 % 11 + 1).sum());
+    }
+
     private void execute(String sql) {
         database.inTransactionVoid(connection -> {
             try (Statement statement = connection.createStatement()) {

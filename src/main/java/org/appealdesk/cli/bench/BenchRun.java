@@ -65,7 +65,7 @@ final class BenchRun {
     static final int DONOR_POOL_SIZE = 1_000_000;
     static final long SAMPLE_EVERY_MS = 1_000;
     /** Statements listed with --statements, costliest first. */
-    static final int STATEMENTS_REPORTED = 15;
+    static final int STATEMENTS_REPORTED = 25;
     private static final long POLL_MS = 50;
     private static final long BYTES_PER_MB = 1024 * 1024;
 

@@ -152,7 +152,7 @@ final class PostgresProbe implements AutoCloseable {
     }
 
     /** One statement's share of the server's time, from pg_stat_statements. */
-    record StatementTime(long calls, double totalMs, double meanMs, long rows, String query) {
+    record StatementTime(long calls, double totalMs, double meanMs, long rows, long plans, double planMs, String query) {
     }
 
     /** Forgets pg_stat_statements' figures so far, so a later reading covers only what follows. */
@@ -169,14 +169,15 @@ final class PostgresProbe implements AutoCloseable {
     List<StatementTime> topStatements(int count) {
         List<StatementTime> statements = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
-                "select calls, total_exec_time, mean_exec_time, rows, left(regexp_replace(query, '\\s+', ' ', 'g'), ?)"
-                        + " from pg_stat_statements where query not like '%pg_stat_statements%' order by total_exec_time desc limit ?")) {
+                "select calls, total_exec_time, mean_exec_time, rows, plans, total_plan_time, left(regexp_replace(query, '\\s+', ' ', 'g'), ?)"
+                        + " from pg_stat_statements where query not like '%pg_stat_statements%' order by total_exec_time + total_plan_time desc limit ?")) {
             select.setInt(1, STATEMENT_TEXT_LENGTH_MAX);
             select.setInt(2, count);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     statements.add(new StatementTime(rows.getLong(1), Math.round(rows.getDouble(2) * 10) / 10.0,
-                            Math.round(rows.getDouble(3) * 1_000) / 1_000.0, rows.getLong(4), rows.getString(5)));
+                            Math.round(rows.getDouble(3) * 1_000) / 1_000.0, rows.getLong(4), rows.getLong(5),
+                            Math.round(rows.getDouble(6) * 10) / 10.0, rows.getString(7)));
                 }
             }
         } catch (SQLException e) {

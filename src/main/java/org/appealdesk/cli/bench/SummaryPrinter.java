@@ -63,9 +63,9 @@ final class SummaryPrinter {
         }
         if (p.topStatements() != null) {
             out.println("Costliest statements in the window (pg_stat_statements):");
-            out.printf("  %9s %10s %8s %9s  %s%n", "calls", "total ms", "mean ms", "rows", "statement");
+            out.printf("  %9s %10s %8s %9s %8s %8s  %s%n", "calls", "total ms", "mean ms", "rows", "plans", "plan ms", "statement");
             for (PostgresProbe.StatementTime s : p.topStatements()) {
-                out.printf("  %9d %10.1f %8.3f %9d  %s%n", s.calls(), s.totalMs(), s.meanMs(), s.rows(),
+                out.printf("  %9d %10.1f %8.3f %9d %8d %8.1f  %s%n", s.calls(), s.totalMs(), s.meanMs(), s.rows(), s.plans(), s.planMs(),
                         s.query().length() > 100 ? s.query().substring(0, 100) : s.query());
             }
         }
