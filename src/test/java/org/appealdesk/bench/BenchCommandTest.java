@@ -69,6 +69,10 @@ class BenchCommandTest {
         assertThat(run.path("postgres").path("windowWithinWarmedWal").isNull() || run.path("postgres").path("windowWithinWarmedWal").isMissingNode())
                 .as("no warmed WAL to be within").isTrue();
         assertThat(run.path("postgres").path("walSegmentsFilledInWindow").asLong()).isNotNegative();
+        JsonNode tables = run.path("postgres").path("updatesByTable");
+        assertThat(tables.path("outbox").path("updates").asLong()).as("messages marked sent in the window").isPositive();
+        tables.forEach(table -> assertThat(table.has("autovacuums") && table.has("autoanalyzes")).as(table.toString()).isTrue());
+        assertThat(output.text()).contains("Autovacuum in the window (vacuums / analyses):");
         assertThat(run.path("groupCommit").findValuesAsText("name")).as("recording, charge events, acting")
                 .containsExactly("text-intake", "charge-events", "text-acting");
         assertThat(run.path("timeline").size()).isPositive();

@@ -289,13 +289,13 @@ final class BenchRun {
                 warmth == null ? null : warmth.holds(after.walSegment()));
     }
 
-    /** Each table's updates in the window, and the HOT ones among them; tables not updated are left out. */
+    /** Each table's updates in the window, the HOT ones among them, and its autovacuum runs; tables with none are left out. */
     private static Map<String, PostgresProbe.TableUpdates> updatesInWindow(Map<String, PostgresProbe.TableUpdates> before,
                                                                           Map<String, PostgresProbe.TableUpdates> after) {
         Map<String, PostgresProbe.TableUpdates> window = new TreeMap<>();
         after.forEach((table, counts) -> {
-            PostgresProbe.TableUpdates delta = counts.minus(before.getOrDefault(table, new PostgresProbe.TableUpdates(0, 0)));
-            if (delta.updates() > 0) {
+            PostgresProbe.TableUpdates delta = counts.minus(before.getOrDefault(table, new PostgresProbe.TableUpdates(0, 0, 0, 0)));
+            if (delta.anything()) {
                 window.put(table, delta);
             }
         });

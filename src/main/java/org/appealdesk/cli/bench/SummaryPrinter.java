@@ -57,9 +57,17 @@ final class SummaryPrinter {
         out.println("Busy backends, summed over " + p.samples() + " one-second samples: " + p.activeBackendSamples());
         if (!p.updatesByTable().isEmpty()) {
             StringBuilder updates = new StringBuilder("Rows updated in the window (HOT share):");
-            p.updatesByTable().forEach((table, u) -> updates.append(String.format(" %s %,d (%.0f%%)", table, u.updates(),
-                    100.0 * u.hotUpdates() / u.updates())));
+            StringBuilder autovacuum = new StringBuilder("Autovacuum in the window (vacuums / analyses):");
+            p.updatesByTable().forEach((table, u) -> {
+                if (u.updates() > 0) {
+                    updates.append(String.format(" %s %,d (%.0f%%)", table, u.updates(), 100.0 * u.hotUpdates() / u.updates()));
+                }
+                if (u.autovacuums() > 0 || u.autoanalyzes() > 0) {
+                    autovacuum.append(String.format(" %s %d / %d", table, u.autovacuums(), u.autoanalyzes()));
+                }
+            });
             out.println(updates);
+            out.println(autovacuum);
         }
         if (p.topStatements() != null) {
             out.println("Costliest statements in the window (pg_stat_statements):");
