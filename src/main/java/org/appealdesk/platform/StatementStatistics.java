@@ -26,7 +26,7 @@ public final class StatementStatistics {
                 try (PreparedStatement select = connection.prepareStatement(
                         "select calls, round(total_exec_time::numeric, 1), round(mean_exec_time::numeric, 3), rows, plans, round(total_plan_time::numeric, 1),"
                                 + " left(regexp_replace(query, '\\s+', ' ', 'g'), 100)"
-                                + " from pg_stat_statements order by total_exec_time desc limit ?");) {
+                                + " from pg_stat_statements order by total_exec_time + total_plan_time desc limit ?");) {
                     select.setInt(1, STATEMENTS_SHOWN_MAX);
                     try (ResultSet rows = select.executeQuery()) {
                         out.printf("%9s %10s %8s %9s %8s %8s  %s%n", "calls", "total ms", "mean ms", "rows", "plans", "plan ms", "statement");
