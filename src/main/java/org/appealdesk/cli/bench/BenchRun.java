@@ -25,6 +25,7 @@ import org.appealdesk.platform.DatabaseSettings;
 import org.appealdesk.platform.EmbeddedPostgresServer;
 import org.appealdesk.platform.GroupCommitter;
 import org.appealdesk.platform.PhoneVault;
+import org.appealdesk.platform.StatementStatistics;
 import org.appealdesk.sim.SimLedger;
 import org.appealdesk.sim.SimSettings;
 import org.appealdesk.sim.SimulatedSmsc;
@@ -214,7 +215,7 @@ final class BenchRun {
 
         Readings after = Readings.take(meter, probe, application, smsc);
         gcPauses.close();
-        List<PostgresProbe.StatementTime> statements = settings.statementStatistics() ? probe.topStatements(STATEMENTS_REPORTED) : null;
+        List<StatementStatistics.StatementTime> statements = settings.statementStatistics() ? probe.topStatements(STATEMENTS_REPORTED) : null;
         long ackedInWindow = run.acked();
         sampler.memory();
         TotalsFreshness.Result fresh = null;
@@ -277,7 +278,7 @@ final class BenchRun {
     }
 
     private RunResult.Postgres postgres(PostgresProbe probe, Sampler sampler, Readings before, Readings after, long ackedInWindow,
-                                               List<PostgresProbe.StatementTime> statements) {
+                                               List<StatementStatistics.StatementTime> statements) {
         double windowSeconds = (after.atNanos() - before.atNanos()) / 1e9;
         PostgresProbe.Counters counters = after.postgres().minus(before.postgres());
         return new RunResult.Postgres(probe.version(), probe.setting("synchronous_commit"), probe.setting("fsync"),

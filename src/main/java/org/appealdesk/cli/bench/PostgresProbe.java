@@ -6,11 +6,11 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.appealdesk.platform.DatabaseSettings;
+import org.appealdesk.platform.StatementStatistics;
 
 /**
  * A connection of the bench's own to the PostgreSQL under test, for what the server knows and the
@@ -160,10 +160,6 @@ final class PostgresProbe implements AutoCloseable {
         return counts;
     }
 
-    /** One statement's share of the server's time, from pg_stat_statements. */
-    record StatementTime(long calls, double totalMs, double meanMs, long rows, long plans, double planMs, String query) {
-    }
-
     /** Forgets pg_stat_statements' figures so far, so a later reading covers only what follows. */
     void resetStatements() {
         try (Statement statement = connection.createStatement()) {
@@ -175,24 +171,12 @@ final class PostgresProbe implements AutoCloseable {
     }
 
     /** The statements that took the most server time since {@link #resetStatements()}, costliest first. */
-    List<StatementTime> topStatements(int count) {
-        List<StatementTime> statements = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(
-                "select calls, total_exec_time, mean_exec_time, rows, plans, total_plan_time, left(regexp_replace(query, '\\s+', ' ', 'g'), ?)"
-                        + " from pg_stat_statements where query not like '%pg_stat_statements%' order by total_exec_time + total_plan_time desc limit ?")) {
-            select.setInt(1, STATEMENT_TEXT_LENGTH_MAX);
-            select.setInt(2, count);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    statements.add(new StatementTime(rows.getLong(1), Math.round(rows.getDouble(2) * 10) / 10.0,
-                            Math.round(rows.getDouble(3) * 1_000) / 1_000.0, rows.getLong(4), rows.getLong(5),
-                            Math.round(rows.getDouble(6) * 10) / 10.0, rows.getString(7)));
-                }
-            }
+    List<StatementStatistics.StatementTime> topStatements(int count) {
+        try {
+            return StatementStatistics.top(connection, count, STATEMENT_TEXT_LENGTH_MAX);
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read pg_stat_statements: " + e.getMessage(), e);
         }
-        return statements;
     }
 
     /** One number from a query, e.g. a count. */

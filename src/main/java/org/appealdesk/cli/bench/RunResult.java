@@ -3,6 +3,7 @@ package org.appealdesk.cli.bench;
 import java.util.List;
 import java.util.Map;
 import org.HdrHistogram.Histogram;
+import org.appealdesk.platform.StatementStatistics;
 import org.appealdesk.sim.ThankYouTally;
 
 /**
@@ -89,7 +90,7 @@ record RunResult(
     record Postgres(String version, String synchronousCommit, String fsync, double commitsPerSecond, double walSyncsPerSecond,
                     double walSyncMsPerSecond, double walBytesPerText, long walBuffersFull,
                     Map<String, Long> activeBackendSamples, int samples, Map<String, PostgresProbe.TableUpdates> updatesByTable,
-                    List<PostgresProbe.StatementTime> topStatements, long walSegmentsFilledInWindow, long walFilesWarmed,
+                    List<StatementStatistics.StatementTime> topStatements, long walSegmentsFilledInWindow, long walFilesWarmed,
                     Boolean windowWithinWarmedWal) {
     }
 

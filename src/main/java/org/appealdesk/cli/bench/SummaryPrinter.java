@@ -2,6 +2,7 @@ package org.appealdesk.cli.bench;
 
 import java.io.PrintStream;
 import java.util.Map;
+import org.appealdesk.platform.StatementStatistics;
 
 /** The human summary of a bench run on standard output: the figures first, the evidence after. */
 final class SummaryPrinter {
@@ -71,11 +72,7 @@ final class SummaryPrinter {
         }
         if (p.topStatements() != null) {
             out.println("Costliest statements in the window (pg_stat_statements):");
-            out.printf("  %9s %10s %8s %9s %8s %8s  %s%n", "calls", "total ms", "mean ms", "rows", "plans", "plan ms", "statement");
-            for (PostgresProbe.StatementTime s : p.topStatements()) {
-                out.printf("  %9d %10.1f %8.3f %9d %8d %8.1f  %s%n", s.calls(), s.totalMs(), s.meanMs(), s.rows(), s.plans(), s.planMs(),
-                        s.query().length() > 100 ? s.query().substring(0, 100) : s.query());
-            }
+            StatementStatistics.printTable(p.topStatements(), out, "  ");
         }
         for (RunResult.GroupCommit g : run.groupCommit()) {
             out.printf("Group commit %s: %,d batches, %.1f items per batch, %.2f ms per batch, writer busy %.0f%% of the window%n",
