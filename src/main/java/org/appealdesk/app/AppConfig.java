@@ -34,6 +34,8 @@ import org.appealdesk.web.HttpSettings;
  * @param intakeWriters group-commit writers the text intake is split over ({@code database.intakeWriters},
  *                      default 1): more take more texts a second where there are cores to spare, but on
  *                      2 cores they starve charging (BENCHMARKS.md); each holds a pooled connection
+ * @param eventWriters  group-commit writers the charge events are split over ({@code database.eventWriters},
+ *                      default {@link Core.Batching#EVENT_WRITERS_DEFAULT}); each holds a pooled connection
  */
 public record AppConfig(
         String databaseUrl,
@@ -46,7 +48,8 @@ public record AppConfig(
         ChargeSettings charging,
         AppealCatalog catalog,
         WebGivingConfig web,
-        int intakeWriters) {
+        int intakeWriters,
+        int eventWriters) {
 
     public static final String EMBEDDED = "embedded";
 
@@ -54,12 +57,12 @@ public record AppConfig(
     public AppConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize, HttpSettings http,
                      String phoneKeyEnvironmentVariable, List<SmppSettings> smsc, ChargeSettings charging, AppealCatalog catalog) {
         this(databaseUrl, databaseUser, databasePassword, databasePoolSize, http, phoneKeyEnvironmentVariable, smsc, charging, catalog,
-                WebGivingConfig.defaults(catalog), 1);
+                WebGivingConfig.defaults(catalog), Core.Batching.TEXT_WRITERS_DEFAULT, Core.Batching.EVENT_WRITERS_DEFAULT);
     }
 
-    /** Group-commit settings for this configuration: the defaults, with its intake writers. */
+    /** Group-commit settings for this configuration: the defaults, with its intake and event writers. */
     public Core.Batching batching() {
-        return Core.Batching.defaults().withTextWriters(intakeWriters);
+        return Core.Batching.defaults().withTextWriters(intakeWriters).withEventWriters(eventWriters);
     }
 
     public static final int SMSC_CONNECTIONS_MAX = 8;
@@ -99,10 +102,15 @@ public record AppConfig(
         }
         int intakeWriters = database.path("intakeWriters").asInt(1);
         // Each writer holds a connection while it commits; charging, claims, the janitor and the web need the rest.
-        int intakeWritersMax = Math.min(org.appealdesk.donation.TextIntakeService.WRITERS_MAX, poolSize / 2);
+        int intakeWritersMax = Math.min(org.appealdesk.platform.GroupCommitter.WRITERS_MAX, poolSize / 2);
         if (intakeWriters < 1 || intakeWriters > intakeWritersMax) {
             throw new IllegalArgumentException("database.intakeWriters must be 1-" + intakeWritersMax + " (at most half of poolSize "
                     + poolSize + "), got " + intakeWriters);
+        }
+        int eventWriters = database.path("eventWriters").asInt(Core.Batching.EVENT_WRITERS_DEFAULT);
+        if (eventWriters < 1 || eventWriters > intakeWritersMax || intakeWriters + eventWriters > poolSize / 2) {
+            throw new IllegalArgumentException("database.eventWriters must be 1-" + intakeWritersMax + ", and with intakeWriters (" + intakeWriters
+                    + ") at most half of poolSize " + poolSize + ", got " + eventWriters);
         }
         String passwordVariable = optionalText(database, "passwordEnvironmentVariable", null);
         String password = passwordVariable == null ? "" : environment.apply(passwordVariable);
@@ -136,7 +144,8 @@ public record AppConfig(
         AppealCatalog catalog = setting("appeals", () -> new AppealCatalog(appeals));
         WebGivingConfig web = WebGivingConfig.parse(root, catalog, environment);
         return new AppConfig(url, optionalText(database, "user", "postgres"), password == null ? "" : password,
-                poolSize, http, text(root, "phoneKeyEnvironmentVariable"), List.copyOf(smsc), charging, catalog, web, intakeWriters);
+                poolSize, http, text(root, "phoneKeyEnvironmentVariable"), List.copyOf(smsc), charging, catalog, web, intakeWriters,
+                eventWriters);
     }
 
     private static ChargeSettings charging(JsonNode node) {

@@ -28,18 +28,25 @@ public final class Core implements AutoCloseable {
 
     /**
      * Group-commit settings: the text intake (over {@code textWriters} writers) and the charge
-     * events; how many freshly written messages may wait in memory for the sender
-     * ({@code handoffCapacity}, 0 to claim every message from the database); and how long the
-     * acting stage lingers for more texts ({@code actingLinger}; at least the texts' own linger).
+     * events (over {@code eventWriters}); how many freshly written messages may wait in memory for
+     * the sender ({@code handoffCapacity}, 0 to claim every message from the database); and how
+     * long the acting stage lingers for more texts ({@code actingLinger}; at least the texts' own linger).
      */
-    public record Batching(GroupCommitter.Settings texts, int textWriters, GroupCommitter.Settings events, int handoffCapacity,
-                           Duration actingLinger) {
+    public record Batching(GroupCommitter.Settings texts, int textWriters, GroupCommitter.Settings events, int eventWriters,
+                           int handoffCapacity, Duration actingLinger) {
         /** Text writers by default; see BENCHMARKS.md for the measurement behind the number. */
         public static final int TEXT_WRITERS_DEFAULT = 1;
+        /** Charge event writers by default; see BENCHMARKS.md for the measurement behind the number. */
+        public static final int EVENT_WRITERS_DEFAULT = 1;
 
-        /** With the acting stage's default linger. */
+        public Batching {
+            GroupCommitter.requireWriters("text writers", textWriters);
+            GroupCommitter.requireWriters("event writers", eventWriters);
+        }
+
+        /** With the default event writers and the acting stage's default linger. */
         public Batching(GroupCommitter.Settings texts, int textWriters, GroupCommitter.Settings events, int handoffCapacity) {
-            this(texts, textWriters, events, handoffCapacity, TextIntakeService.ACTING_LINGER_DEFAULT);
+            this(texts, textWriters, events, EVENT_WRITERS_DEFAULT, handoffCapacity, TextIntakeService.ACTING_LINGER_DEFAULT);
         }
 
         public static Batching defaults() {
@@ -50,16 +57,20 @@ public final class Core implements AutoCloseable {
         }
 
         public Batching withTextWriters(int writers) {
-            return new Batching(texts, writers, events, handoffCapacity, actingLinger);
+            return new Batching(texts, writers, events, eventWriters, handoffCapacity, actingLinger);
+        }
+
+        public Batching withEventWriters(int writers) {
+            return new Batching(texts, textWriters, events, writers, handoffCapacity, actingLinger);
         }
 
         public Batching withHandoffCapacity(int capacity) {
-            return new Batching(texts, textWriters, events, capacity, actingLinger);
+            return new Batching(texts, textWriters, events, eventWriters, capacity, actingLinger);
         }
 
         /** A shorter linger makes each text's acting wait less; tests that wait for it step after step use one. */
         public Batching withActingLinger(Duration linger) {
-            return new Batching(texts, textWriters, events, handoffCapacity, linger);
+            return new Batching(texts, textWriters, events, eventWriters, handoffCapacity, linger);
         }
     }
 
@@ -84,7 +95,7 @@ public final class Core implements AutoCloseable {
         AppealRegistry.sync(database, catalog, clock.instant());
         this.donors = new Donors(vault);
         this.ledger = new Ledger(database);
-        this.events = new ChargeEventService(database, catalog, donors, ledger, clock, batching.events(), charging.claimTimeout(),
+        this.events = new ChargeEventService(database, catalog, donors, ledger, clock, batching.events(), batching.eventWriters(), charging.claimTimeout(),
                 batching.handoffCapacity());
         this.texts = new TextIntakeService(database, catalog, donors, charging, clock, batching.texts(), batching.textWriters(),
                 batching.actingLinger(), events);

@@ -82,6 +82,10 @@ final class BenchCommand implements Callable<Integer> {
             + Core.Batching.TEXT_WRITERS_DEFAULT + ")")
     Integer intakeWriters;
 
+    @Option(names = "--event-writers", description = "charge event writers (default: the platform's, "
+            + Core.Batching.EVENT_WRITERS_DEFAULT + ")")
+    Integer eventWriters;
+
     @Option(names = "--handoff", description = "messages waiting in memory for the sender at most; 0 claims every message from the"
             + " database (default: the platform's, " + ChargeEventService.HANDOFF_CAPACITY_DEFAULT + ")")
     Integer handoff;
@@ -106,6 +110,7 @@ final class BenchCommand implements Callable<Integer> {
         Duration ceiling = noCeiling ? Duration.ZERO : ceilingCase != null ? ceilingCase : Duration.ofSeconds(2);
         BenchSettings settings = new BenchSettings(rate, measured, warm, binds, messageWindow, seed, BenchMode.parse(mode), realistic, config, ceiling,
                 statements, intakeWriters != null ? intakeWriters : Core.Batching.TEXT_WRITERS_DEFAULT,
+                eventWriters != null ? eventWriters : Core.Batching.EVENT_WRITERS_DEFAULT,
                 handoff != null ? handoff : ChargeEventService.HANDOFF_CAPACITY_DEFAULT, warmWal);
         Path report = json != null ? json : Bench.defaultReportFile(Instant.now());
         String commandLine = "appealdesk " + String.join(" ", commandWords());

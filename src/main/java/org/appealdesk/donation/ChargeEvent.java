@@ -5,8 +5,10 @@ import org.appealdesk.sms.ChargeReport;
 
 /**
  * Everything that moves a message or a charge part after intake, from the network or from the
- * janitor noticing silence. All of them pass through one group committer, so a part's changes
- * are applied one at a time in arrival order, whatever their source.
+ * janitor noticing silence. All of them pass through the charge events' group committers, so a
+ * part's changes are applied one at a time, whatever their source: under its donation's row lock,
+ * and a message's acceptance and reports in arrival order by one writer
+ * ({@link ChargeEventService#writerOf}). The lifecycle gives the same end in any other order.
  */
 sealed interface ChargeEvent {
 

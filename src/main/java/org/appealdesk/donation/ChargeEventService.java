@@ -36,9 +36,12 @@ import org.slf4j.LoggerFactory;
  * Charging after intake: the outbox the adapters send from, the network's answers and reports,
  * the lifecycle transitions they cause, and the ledger bookings that follow.
  *
- * <p>Every answer and report is one {@link ChargeEvent} through a single group committer. Within
- * a batch, events apply in order, each donation row locked once; the ledger is written at the end
- * of the batch under each appeal's lock. A report is stored once by network message id; if it
+ * <p>Every answer and report is one {@link ChargeEvent} through a group committer. Within a batch,
+ * events apply in order, each donation row locked once; the ledger is written at the end of the
+ * batch under each appeal's lock. With more than one writer, a message's acceptance and its
+ * reports always go to the same one (by network message id, {@link #writerOf}), so a report never
+ * waits for a link that a concurrent batch is writing; everything else meets under the donation's
+ * row lock, taken after the writer's outbox moves and before the appeal's lock. A report is stored once by network message id; if it
  * overtakes the acceptance that tells us which part it belongs to, it waits in charge_report and
  * is applied when the acceptance arrives. So duplicates, late and early reports change nothing.
  */
@@ -78,7 +81,8 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     private final Donors donors;
     private final LedgerBookings bookings;
     private final InstantSource clock;
-    private final GroupCommitter<ChargeEvent, Boolean> committer;
+    /** The writers; an event always goes to the one {@link #writerOf} names. */
+    private final List<GroupCommitter<ChargeEvent, Boolean>> committers;
     private final Handoff handoff;
     private final Thread handoffExpiry;
     /** The longest a message waits in memory, handed over or claimed ahead, before it is made due again. */
@@ -98,13 +102,24 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     /** When the messages claimed ahead were claimed (all at once: the database is asked only when none are left). */
     private long claimedAheadAtNanos;
 
+    /** With one writer. */
+    public ChargeEventService(Database database, AppealCatalog catalog, Donors donors, Ledger ledger,
+                              InstantSource clock, GroupCommitter.Settings batching, Duration claimTimeout, int handoffCapacity) {
+        this(database, catalog, donors, ledger, clock, batching, 1, claimTimeout, handoffCapacity);
+    }
+
     /**
+     * @param writers         group-commit writers the events are split over, each holding one pooled
+     *                        connection while it commits. One writer applies every batch alone, and
+     *                        near 3,000 texts/s it was the end-to-end bottleneck with cores to spare;
+     *                        with more, their batches overlap up to the appeal's ledger lock, which is
+     *                        held from the booking to commit (BENCHMARKS.md)
      * @param claimTimeout    the janitor's (ChargeSettings): a message waits in the handoff at most a tenth of it (5 s at most)
      * @param handoffCapacity messages written already claimed and waiting in memory for the sender, at
      *                        most ({@link #HANDOFF_CAPACITY_DEFAULT}); 0 writes every message PENDING
      */
     public ChargeEventService(Database database, AppealCatalog catalog, Donors donors, Ledger ledger,
-                              InstantSource clock, GroupCommitter.Settings batching, Duration claimTimeout, int handoffCapacity) {
+                              InstantSource clock, GroupCommitter.Settings batching, int writers, Duration claimTimeout, int handoffCapacity) {
         this.database = database;
         this.catalog = catalog;
         this.donors = donors;
@@ -113,9 +128,37 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         Duration ageMax = Handoff.ageMaxFor(claimTimeout);
         this.handoffAgeMax = ageMax;
         this.handoff = new Handoff(handoffCapacity, ageMax, Handoff.LIVE_WINDOW, System::nanoTime);
-        this.committer = new GroupCommitter<>(batching, database, handedOffBatches(this::applyBatch));
+        this.committers = GroupCommitter.writers(batching, writers, database, () -> handedOffBatches(this::applyBatch));
         Duration expiryPeriod = ageMax.dividedBy(4);  // so nothing waits much past ageMax
         this.handoffExpiry = Thread.ofVirtual().name("outbox-handoff-expiry").start(() -> expireUntilClosed(expiryPeriod));
+    }
+
+    /**
+     * Which of {@code writers} writers takes an event. An acceptance and the reports of the same
+     * message go by its network message id to one writer, which applies them in order: in two
+     * concurrent batches, the report would not see the acceptance's link, nor the acceptance the
+     * stored report, and the report would wait for ever. Every other event may go anywhere, as it
+     * meets any other event of its donation under the donation's row lock; each goes by its own key,
+     * so the load spreads.
+     */
+    static int writerOf(ChargeEvent event, int writers) {
+        Object key = switch (event) {
+            case ChargeEvent.Accepted a -> a.networkMessageId();
+            case ChargeEvent.Reported r -> r.report().networkMessageId();
+            case ChargeEvent.Refused r -> r.outboxId();
+            case ChargeEvent.NoAnswer n -> n.outboxId();
+            case ChargeEvent.RetryLater r -> r.outboxId();
+            case ChargeEvent.ClaimAbandoned c -> c.outboxId();
+            case ChargeEvent.ReportOverdue o -> o.partId();
+            case ChargeEvent.UnknownExpired e -> e.partId();
+            case ChargeEvent.ProviderOutcome p -> p.requestId();
+        };
+        return Math.floorMod(key.hashCode(), writers);
+    }
+
+    /** Queues an event with its writer; the future completes when its batch commits. */
+    private CompletableFuture<Boolean> enqueue(ChargeEvent event) {
+        return committers.get(writerOf(event, committers.size())).submit(event);
     }
 
     /** The handoff texts' writers share with this service's own writer, so messages written by intake reach the same sender. */
@@ -302,22 +345,22 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
 
     @Override
     public CompletableFuture<Void> accepted(long outboxId, String networkMessageId) {
-        return recorded(committer.submit(new ChargeEvent.Accepted(outboxId, canonicalId(networkMessageId))));
+        return recorded(enqueue(new ChargeEvent.Accepted(outboxId, canonicalId(networkMessageId))));
     }
 
     @Override
     public CompletableFuture<Void> refused(long outboxId, String errorCode, boolean permanent) {
-        return recorded(committer.submit(new ChargeEvent.Refused(outboxId, errorCode, permanent)));
+        return recorded(enqueue(new ChargeEvent.Refused(outboxId, errorCode, permanent)));
     }
 
     @Override
     public CompletableFuture<Void> noAnswer(long outboxId) {
-        return recorded(committer.submit(new ChargeEvent.NoAnswer(outboxId)));
+        return recorded(enqueue(new ChargeEvent.NoAnswer(outboxId)));
     }
 
     @Override
     public CompletableFuture<Void> retryLater(long outboxId, Duration delay) {
-        return recorded(committer.submit(new ChargeEvent.RetryLater(outboxId, delay)));
+        return recorded(enqueue(new ChargeEvent.RetryLater(outboxId, delay)));
     }
 
     /** An outcome's commit, as the outbox promises it: done when recorded, failed when not (the janitor then decides). */
@@ -331,7 +374,7 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
             case ChargeReport.Delivered d -> new ChargeReport.Delivered(canonicalId(d.networkMessageId()), d.reportedAt());
             case ChargeReport.Declined d -> new ChargeReport.Declined(canonicalId(d.networkMessageId()), d.reportedAt(), d.reason(), d.permanent());
         };
-        return committer.submit(new ChargeEvent.Reported(canonical)).thenApply(applied -> null);
+        return enqueue(new ChargeEvent.Reported(canonical)).thenApply(applied -> null);
     }
 
     /** SMSCs write hex ids in either case (docs/SMPP.md): ids are stored and matched in lower case. */
@@ -386,7 +429,7 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
 
     /** Submits an event for a claimed row without waiting; if it fails, the row is made due again. */
     private void submitOrOrphan(ChargeEvent event, long outboxId) {
-        committer.submit(event).whenComplete((applied, failure) -> {
+        enqueue(event).whenComplete((applied, failure) -> {
             if (failure != null) {
                 log.warn("Outbox message {}: {} not recorded ({}); made due again", outboxId, event.getClass().getSimpleName(), failure.toString());
                 makeDueAgain(List.of(outboxId));
@@ -421,7 +464,7 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
 
     /** For the janitor: submits an event and waits for its commit. */
     void submitAndWait(ChargeEvent event) {
-        await(committer.submit(event));
+        await(enqueue(event));
     }
 
     private static void await(CompletableFuture<?> future) {
@@ -460,9 +503,9 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         return applied;
     }
 
-    /** The group committer's figures: batches, items per batch, time per commit. */
+    /** The writers' figures together: batches, items per batch, time per commit, and how many writers. */
     public GroupCommitter.Stats stats() {
-        return committer.stats();
+        return GroupCommitter.combinedStats(committers);
     }
 
     /** What the handoff has done since start, as one line for logs and benchmarks. */
@@ -491,7 +534,9 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         } finally {
             claimLock.unlock();
         }
-        committer.close(); // a batch in flight finds the handoff closed and orphans its messages
+        // A batch in flight finds the handoff closed and orphans its messages.
+        committers.forEach(GroupCommitter::stopTaking);
+        committers.forEach(GroupCommitter::close);
         handoffExpiry.interrupt();
         try {
             handoffExpiry.join(Duration.ofSeconds(5));

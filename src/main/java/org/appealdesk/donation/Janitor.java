@@ -23,8 +23,8 @@ import org.slf4j.LoggerFactory;
  * the donation state counts of ended connections ({@link DonationStateCounts}).
  *
  * <p>One node looks at a time: a transaction advisory lock is tried before each look, and a node
- * that does not get it skips the pass. What the janitor finds it hands to the charge-event
- * committer as ordinary events, whose lifecycle ignores anything already resolved, so even two
+ * that does not get it skips the pass. What the janitor finds it hands to the charge events'
+ * committers as ordinary events, whose lifecycle ignores anything already resolved, so even two
  * passes finding the same part change it once. The janitor never sends anything: a part it gives
  * up on is declined, never charged again (an unlocked janitor that re-sent is how a peer
  * double-charged). Its full look also makes claimable the messages a node from before V11 put back
@@ -111,8 +111,9 @@ public final class Janitor {
                     null, now.minus(settings.unknownExpiry()), (id, at) -> found.add(new ChargeEvent.UnknownExpired(id)));
             return true;
         });
-        // Events go through the one committer that applies network reports, so a report racing
-        // the janitor is applied in a definite order; the lifecycle ignores whichever comes second.
+        // Events go through the committers that apply network reports, so a report racing the
+        // janitor is applied in a definite order (under the donation's row lock); the lifecycle
+        // ignores whichever comes second.
         for (ChargeEvent event : found) {
             events.submitAndWait(event);
         }

@@ -39,9 +39,6 @@ import org.appealdesk.sms.TextIntake;
  */
 public final class TextIntakeService implements TextIntake, AutoCloseable {
 
-    /** Most writers the intake may be split over (each needs a pooled connection while it commits). */
-    public static final int WRITERS_MAX = 8;
-
     /**
      * How long the acting stage's writer lingers for more texts. Nobody waits on its batches for an
      * acknowledgement, and large ones cost less a text: at 5,000 texts/s, batches of about 460
@@ -77,19 +74,13 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
     /** @param backlogMax most texts recorded and not yet acted on before texts are refused (tests set a small one) */
     TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging, InstantSource clock,
                       GroupCommitter.Settings batching, int writers, Duration actingLinger, int backlogMax, ChargeEventService sender) {
-        requireWriters("text intake writers", writers);
+        GroupCommitter.requireWriters("text intake writers", writers);
         this.parser = new KeywordParser(catalog);
         this.donors = donors;
         this.clock = clock;
         this.acting = new TextActing(database, catalog, parser, donors, charging, clock, actingSettings(batching, writers, actingLinger, backlogMax),
                 backlogMax, sender);
-        List<GroupCommitter<InboundText, IntakeOutcome>> created = new ArrayList<>(writers);
-        for (int index = 0; index < writers; index++) {
-            GroupCommitter.Settings named = writers == 1 ? batching
-                    : new GroupCommitter.Settings(batching.name() + "-" + index, batching.batchSizeMax(), batching.queueCapacity(), batching.lingerMax());
-            created.add(new GroupCommitter<>(named, database, new Recording()));
-        }
-        this.writers = List.copyOf(created);
+        this.writers = GroupCommitter.writers(batching, writers, database, Recording::new);
     }
 
     /**
@@ -112,13 +103,6 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
                     "text intake: " + acting.backlog() + " recorded texts wait to be acted on (at most " + acting.backlogMax() + ")"));
         }
         return writers.get(writerOf(text.source())).submit(text);
-    }
-
-    /** Refuses a writer count outside 1-{@link #WRITERS_MAX}, naming the setting it came from. */
-    public static void requireWriters(String setting, int writers) {
-        if (writers < 1 || writers > WRITERS_MAX) {
-            throw new IllegalArgumentException(setting + " must be 1-" + WRITERS_MAX + ", got " + writers);
-        }
     }
 
     /** Which writer takes a number's texts: always the same one. */
@@ -276,10 +260,7 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
 
     /** The writers' figures together: batches, items, commit time and latencies summed, the largest batch, and how many writers. */
     public GroupCommitter.Stats stats() {
-        List<GroupCommitter.Stats> each = writers.stream().map(GroupCommitter::stats).toList();
-        String first = each.getFirst().name();
-        String name = writers.size() == 1 ? first : first.replaceAll("-0$", "") + " (" + writers.size() + " writers)";
-        return GroupCommitter.Stats.combine(name, each);
+        return GroupCommitter.combinedStats(writers);
     }
 
     /** The acting stage's figures. */

@@ -5,6 +5,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -159,6 +160,39 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
             return String.format("%s: %d items in %d batches (%.1f per batch, largest %d), %.2f ms per batch, %d queued",
                     name, items, batches, itemsPerBatch(), batchSizeLargest, commitMsPerBatch(), queued);
         }
+    }
+
+    /** Most writers one stream of items may be split over (each holds a pooled connection while it commits). */
+    public static final int WRITERS_MAX = 8;
+
+    /** Refuses a writer count outside 1-{@link #WRITERS_MAX}, naming the setting it came from. */
+    public static void requireWriters(String setting, int writers) {
+        if (writers < 1 || writers > WRITERS_MAX) {
+            throw new IllegalArgumentException(setting + " must be 1-" + WRITERS_MAX + ", got " + writers);
+        }
+    }
+
+    /**
+     * {@code count} writers of the same kind of work, each with its own thread, queue and work
+     * ({@code work} is asked once per writer); named {@code name-0}, {@code name-1}... when more than one.
+     */
+    public static <I, O> List<GroupCommitter<I, O>> writers(Settings settings, int count, Database database, Supplier<BatchWork<I, O>> work) {
+        requireWriters(settings.name() + " writers", count);
+        List<GroupCommitter<I, O>> created = new ArrayList<>(count);
+        for (int index = 0; index < count; index++) {
+            Settings named = count == 1 ? settings
+                    : new Settings(settings.name() + "-" + index, settings.batchSizeMax(), settings.queueCapacity(), settings.lingerMax());
+            created.add(new GroupCommitter<>(named, database, work.get()));
+        }
+        return List.copyOf(created);
+    }
+
+    /** Several writers' figures as one ({@link Stats#combine}), named "name (n writers)" when more than one. */
+    public static Stats combinedStats(List<? extends GroupCommitter<?, ?>> writers) {
+        List<Stats> each = writers.stream().map(GroupCommitter::stats).toList();
+        String first = each.getFirst().name();
+        String name = writers.size() == 1 ? first : first.replaceAll("-0$", "") + " (" + writers.size() + " writers)";
+        return Stats.combine(name, each);
     }
 
     public Stats stats() {

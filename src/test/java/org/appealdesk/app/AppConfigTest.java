@@ -43,6 +43,7 @@ class AppConfigTest {
         assertThat(config.charging().partMaxByNetwork()).containsEntry("three", Money.ofPounds(10));
         assertThat(config.intakeWriters()).isEqualTo(1);
         assertThat(config.batching().textWriters()).isEqualTo(1);
+        assertThat(config.batching().eventWriters()).isEqualTo(Core.Batching.EVENT_WRITERS_DEFAULT);
     }
 
     @Test
@@ -53,6 +54,16 @@ class AppConfigTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database.intakeWriters must be 1-4");
         assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"intakeWriters\": 0"))
                 .hasMessageContaining("database.intakeWriters");
+    }
+
+    @Test
+    void eventWritersAreReadAndBoundedByThePoolWithTheIntakeWriters(@TempDir Path directory) throws IOException {
+        // Proves: database.eventWriters reaches the core's batching, and intake and event writers together above half the pool are refused by name.
+        assertThat(readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"eventWriters\": 2").batching().eventWriters()).isEqualTo(2);
+        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 8, \"intakeWriters\": 2, \"eventWriters\": 3"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database.eventWriters").hasMessageContaining("half of poolSize 8");
+        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"eventWriters\": 0"))
+                .hasMessageContaining("database.eventWriters");
     }
 
     @Test

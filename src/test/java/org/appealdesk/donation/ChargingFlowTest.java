@@ -14,7 +14,6 @@ import java.util.concurrent.CompletableFuture;
 import org.appealdesk.app.Core;
 import org.appealdesk.platform.Database;
 import org.appealdesk.platform.GroupCommitter;
-import org.appealdesk.platform.Money;
 import org.appealdesk.platform.PhoneNumber;
 import org.appealdesk.sms.ChargeReport;
 import org.appealdesk.sms.InboundText;
@@ -42,8 +41,7 @@ class ChargingFlowTest {
     @BeforeEach
     void start() {
         database = TestDatabase.clean();
-        ChargeSettings charging = new ChargeSettings(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(30),
-                Map.of("three", Money.ofPounds(10)));
+        ChargeSettings charging = Fixtures.chargingSplitOnThree();
         core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), charging, Core.Batching.defaults(), InstantSource.system(), Duration.ofMillis(50));
     }
 
@@ -158,8 +156,7 @@ class ChargingFlowTest {
         // unrecognised text, STOP, HELP and an amount not offered writes every donation, part and message once, each part linked to
         // its own billed message, with the ids reserved before the texts were decided on (TextIntakeService.reserveIds).
         core.close();
-        ChargeSettings charging = new ChargeSettings(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(30),
-                Map.of("three", Money.ofPounds(10)));
+        ChargeSettings charging = Fixtures.chargingSplitOnThree();
         Core.Batching lingering = new Core.Batching(new GroupCommitter.Settings("text-intake", 500, 20_000, Duration.ofMillis(300)), 1,
                 Core.Batching.defaults().events(), Core.Batching.defaults().handoffCapacity());
         core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), charging, lingering, InstantSource.system(), Duration.ofMillis(50));

@@ -12,7 +12,6 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,7 +21,6 @@ import org.appealdesk.app.Summary;
 import org.appealdesk.donor.Donors;
 import org.appealdesk.platform.Database;
 import org.appealdesk.platform.GroupCommitter;
-import org.appealdesk.platform.Money;
 import org.appealdesk.platform.PhoneNumber;
 import org.appealdesk.sms.InboundText;
 import org.appealdesk.sms.OutboundMessage;
@@ -42,8 +40,7 @@ class TwoStageIntakeTest {
 
     private static final PhoneNumber ANNA = PhoneNumber.parse("447700900001");
     private static final PhoneNumber BEN = PhoneNumber.parse("447700900002");
-    private static final ChargeSettings CHARGING = new ChargeSettings(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(30),
-            Map.of("three", Money.ofPounds(10)));
+    private static final ChargeSettings CHARGING = Fixtures.chargingSplitOnThree();
     private static final Duration WAIT = Duration.ofSeconds(20);
 
     private Database database;

@@ -11,13 +11,11 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.appealdesk.app.Core;
 import org.appealdesk.donation.ChargeSettings;
 import org.appealdesk.ledger.LedgerVerifier;
 import org.appealdesk.platform.Database;
-import org.appealdesk.platform.Money;
 import org.appealdesk.platform.PhoneNumber;
 import org.appealdesk.sms.ChargeReport;
 import org.appealdesk.sms.InboundText;
@@ -49,8 +47,7 @@ final class SettleKit implements AutoCloseable {
     SettleKit(long capPounds, Instant start) {
         this.clock = new MutableClock(start);
         this.database = TestDatabase.clean();
-        ChargeSettings charging = new ChargeSettings(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(30),
-                Map.of("three", Money.ofPounds(10)));
+        ChargeSettings charging = Fixtures.chargingSplitOnThree();
         // Every step waits for its texts to be acted on: the acting stage's 50 ms linger was most of this kit's tests' time.
         this.core = new Core(database, Fixtures.catalog(capPounds), Fixtures.vault(), charging,
                 Core.Batching.defaults().withActingLinger(Duration.ofMillis(2)), clock, Duration.ofMillis(50));

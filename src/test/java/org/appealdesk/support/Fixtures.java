@@ -18,6 +18,12 @@ public final class Fixtures {
     private Fixtures() {
     }
 
+    /** The charging the tests use: 30 s for a report, 5 minutes to live unknown, and Three's charges split into £10 parts. */
+    public static org.appealdesk.donation.ChargeSettings chargingSplitOnThree() {
+        return new org.appealdesk.donation.ChargeSettings(java.time.Duration.ofSeconds(30), java.time.Duration.ofMinutes(5),
+                java.time.Duration.ofSeconds(30), java.util.Map.of("three", Money.ofPounds(10)));
+    }
+
     public static PhoneVault vault() {
         return PhoneVault.fromBase64Key(PHONE_KEY);
     }

@@ -3,7 +3,7 @@ package org.appealdesk.cli.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.appealdesk.donation.ChargeEventService;
-import org.appealdesk.donation.TextIntakeService;
+import org.appealdesk.platform.GroupCommitter;
 import org.appealdesk.sim.SimSettings;
 import org.appealdesk.sim.TrafficPlan;
 import org.appealdesk.sms.smpp.SmppSettings;
@@ -24,13 +24,14 @@ import org.appealdesk.sms.smpp.SmppSettings;
  * @param ceilingCase         how long each PostgreSQL ceiling case runs; zero skips the ceiling
  * @param statementStatistics load pg_stat_statements and report the window's costliest statements
  * @param intakeWriters       the platform's text intake writers (Core.Batching)
+ * @param eventWriters        the platform's charge event writers (Core.Batching)
  * @param handoffCapacity     messages waiting in memory for the sender at most (Core.Batching; 0 claims
  *                            every message from the database, as before the handoff)
  * @param warmWal             start from WAL segments ready for reuse, as a server that has been running ({@link WalWarmer})
  */
 public record BenchSettings(double ratePerSecond, Duration duration, Duration warmup, int binds, int window, long seed,
                      BenchMode mode, boolean realistic, Path config, Duration ceilingCase,
-                            boolean statementStatistics, int intakeWriters, int handoffCapacity, boolean warmWal) {
+                            boolean statementStatistics, int intakeWriters, int eventWriters, int handoffCapacity, boolean warmWal) {
 
     public static final Duration DURATION_MAX = Duration.ofMinutes(30);
     public static final Duration WARMUP_MAX = Duration.ofMinutes(5);
@@ -58,21 +59,22 @@ public record BenchSettings(double ratePerSecond, Duration duration, Duration wa
         if (ceilingCase == null || ceilingCase.isNegative() || ceilingCase.compareTo(CEILING_CASE_MAX) > 0) {
             throw new IllegalArgumentException("--ceiling-case must be 0-" + CEILING_CASE_MAX.toSeconds() + "s, got " + ceilingCase);
         }
-        TextIntakeService.requireWriters("--intake-writers", intakeWriters);
+        GroupCommitter.requireWriters("--intake-writers", intakeWriters);
+        GroupCommitter.requireWriters("--event-writers", eventWriters);
         ChargeEventService.requireHandoffCapacity("--handoff", handoffCapacity);
     }
 
     BenchSettings withRate(double newRate) {
-        return new BenchSettings(newRate, duration, warmup, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters, handoffCapacity, warmWal);
+        return new BenchSettings(newRate, duration, warmup, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters, eventWriters, handoffCapacity, warmWal);
     }
 
     BenchSettings withWarmupAtLeast(Duration least) {
         Duration longer = warmup.compareTo(least) >= 0 ? warmup : least;
-        return new BenchSettings(ratePerSecond, duration, longer, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters, handoffCapacity, warmWal);
+        return new BenchSettings(ratePerSecond, duration, longer, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters, eventWriters, handoffCapacity, warmWal);
     }
 
     BenchSettings withoutCeiling() {
-        return new BenchSettings(ratePerSecond, duration, warmup, binds, window, seed, mode, realistic, config, Duration.ZERO, statementStatistics, intakeWriters, handoffCapacity, warmWal);
+        return new BenchSettings(ratePerSecond, duration, warmup, binds, window, seed, mode, realistic, config, Duration.ZERO, statementStatistics, intakeWriters, eventWriters, handoffCapacity, warmWal);
     }
 
     boolean measuresCeiling() {
