@@ -16,7 +16,9 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongConsumer;
 import org.appealdesk.appeal.AppealCatalog;
 import org.appealdesk.donor.Donors;
 import org.appealdesk.ledger.Ledger;
@@ -81,6 +83,8 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     private final Donors donors;
     private final LedgerBookings bookings;
     private final InstantSource clock;
+    /** Time committed batches held an appeal's ledger lock ({@link #ledgerLockHeldNanos}). */
+    private final LongAdder ledgerLockHeldNanos = new LongAdder();
     /** The writers; an event always goes to the one {@link #writerOf} names. */
     private final List<GroupCommitter<ChargeEvent, Boolean>> committers;
     private final Handoff handoff;
@@ -128,7 +132,7 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         Duration ageMax = Handoff.ageMaxFor(claimTimeout);
         this.handoffAgeMax = ageMax;
         this.handoff = new Handoff(handoffCapacity, ageMax, Handoff.LIVE_WINDOW, System::nanoTime);
-        this.committers = GroupCommitter.writers(batching, writers, database, () -> handedOffBatches(this::applyBatch));
+        this.committers = GroupCommitter.writers(batching, writers, database, this::timedBatches);
         Duration expiryPeriod = ageMax.dividedBy(4);  // so nothing waits much past ageMax
         this.handoffExpiry = Thread.ofVirtual().name("outbox-handoff-expiry").start(() -> expireUntilClosed(expiryPeriod));
     }
@@ -187,6 +191,38 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
             @Override
             public void rolledBack() {
                 batch.rolledBack();
+            }
+        };
+    }
+
+    /**
+     * One writer's batch work ({@link #handedOffBatches} of {@link #applyBatch}), adding to
+     * {@link #ledgerLockHeldNanos} how long each committed batch held the appeal's ledger lock:
+     * from taking it to the end of the commit, the part of a batch that writers cannot overlap.
+     */
+    private GroupCommitter.BatchWork<ChargeEvent, Boolean> timedBatches() {
+        long[] lockedAt = new long[1];
+        GroupCommitter.BatchWork<ChargeEvent, Boolean> work = handedOffBatches((connection, events, handoff) -> {
+            lockedAt[0] = 0; // a retried attempt starts afresh
+            return applyBatch(connection, events, handoff, at -> lockedAt[0] = at);
+        });
+        return new GroupCommitter.BatchWork<>() {
+            @Override
+            public List<Boolean> run(Connection connection, List<ChargeEvent> items) throws SQLException {
+                return work.run(connection, items);
+            }
+
+            @Override
+            public void committed() {
+                if (lockedAt[0] != 0) {
+                    ledgerLockHeldNanos.add(System.nanoTime() - lockedAt[0]);
+                }
+                work.committed();
+            }
+
+            @Override
+            public void rolledBack() {
+                work.rolledBack();
             }
         };
     }
@@ -493,11 +529,20 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
 
     /** The same, writing replies already claimed through {@code handoff} where it has room (null: none). */
     List<Boolean> applyBatch(Connection connection, List<ChargeEvent> events, HandoffBatch handoff) throws SQLException {
+        return applyBatch(connection, events, handoff, lockedAt -> { });
+    }
+
+    /** The same, telling {@code ledgerLocked} when the batch took its first appeal's ledger lock (if it booked anything). */
+    private List<Boolean> applyBatch(Connection connection, List<ChargeEvent> events, HandoffBatch handoff, LongConsumer ledgerLocked)
+            throws SQLException {
         Instant now = clock.instant();
         Pipeline pipeline = new Pipeline(connection);
         ChargeEventBatch batch = new ChargeEventBatch(pipeline, now, catalog, events, new OutboxRows(handoff));
         List<Boolean> applied = batch.apply();
-        bookings.book(pipeline, batch.bookings, now);
+        long lockedAt = bookings.book(pipeline, batch.bookings, now);
+        if (lockedAt != 0) {
+            ledgerLocked.accept(lockedAt);
+        }
         batch.replies.writeWithFreshIds(pipeline, now);
         pipeline.run();
         return applied;
@@ -506,6 +551,15 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     /** The writers' figures together: batches, items per batch, time per commit, and how many writers. */
     public GroupCommitter.Stats stats() {
         return GroupCommitter.combinedStats(committers);
+    }
+
+    /**
+     * Nanoseconds committed batches have held an appeal's ledger lock since start, all writers
+     * together. With one appeal, its share of a window is how much of the time the writers cannot
+     * overlap: more writers (and cores) can take the events at most 1 / share times faster.
+     */
+    public long ledgerLockHeldNanos() {
+        return ledgerLockHeldNanos.sum();
     }
 
     /** What the handoff has done since start, as one line for logs and benchmarks. */

@@ -37,14 +37,20 @@ final class LedgerBookings {
      * each other's appeal locks in a cycle. Each appeal's lock is held from here to commit. Taking
      * a lock runs the pipeline (what the caller left in it goes first); the journals are left in
      * it for the caller to run.
+     *
+     * @return when the first appeal's lock was held ({@link System#nanoTime}), 0 when nothing was booked
      */
-    void book(Pipeline pipeline, List<Booking> bookings, Instant at) throws SQLException {
+    long book(Pipeline pipeline, List<Booking> bookings, Instant at) throws SQLException {
         Map<String, List<Booking>> byAppeal = new TreeMap<>();
         for (Booking booking : bookings) {
             byAppeal.computeIfAbsent(booking.donation().appeal().slug(), slug -> new ArrayList<>()).add(booking);
         }
+        long lockedAt = 0;
         for (Map.Entry<String, List<Booking>> entry : byAppeal.entrySet()) {
             Ledger.AppealBatch appealBatch = ledger.openBatch(pipeline, entry.getKey());
+            if (lockedAt == 0) {
+                lockedAt = System.nanoTime();
+            }
             List<Journal> journals = new ArrayList<>();
             List<Long> designatedDeltas = new ArrayList<>();
             long allocated = appealBatch.designatedAllocatedPence();
@@ -56,6 +62,7 @@ final class LedgerBookings {
             appealBatch.post(journals, designatedDeltas, at);
             appealBatch.close();
         }
+        return lockedAt;
     }
 
     /** Adds the booking's journal; returns how much of it went to the designated fund. */

@@ -27,10 +27,11 @@ class BenchCommandTest {
     void aShortFullRunWritesEveryFigureAndPassesItsChecks() throws Exception {
         // Proves a short full-pipeline run exits 0 and its JSON holds every figure the issue asks for: throughput, the three
         // latencies, memory and CPU of both processes, totals freshness, the durable PostgreSQL ceiling and the ratio to it,
-        // and passed checks (nothing lost or doubled, ledger verified) on a PostgreSQL that really was durable.
+        // and passed checks (nothing lost or doubled, ledger verified) on a PostgreSQL that really was durable. With two charge
+        // event writers, it reports how much of the window the appeal's ledger lock was held, for the charge events only.
         Path report = directory.resolve("full.json");
         RunOutput output = bench("--rate", "100", "--for", "2s", "--warmup", "500ms", "--binds", "2", "--ceiling-case", "200ms",
-                "--json", report.toString());
+                "--event-writers", "2", "--json", report.toString());
 
         assertThat(output.exitCode()).as(output.text()).isZero();
         assertThat(output.text()).contains("Donations completed end to end", "bench: every check passed");
@@ -74,7 +75,13 @@ class BenchCommandTest {
         tables.forEach(table -> assertThat(table.has("autovacuums") && table.has("autoanalyzes")).as(table.toString()).isTrue());
         assertThat(output.text()).contains("Autovacuum in the window (vacuums / analyses):");
         assertThat(run.path("groupCommit").findValuesAsText("name")).as("recording, charge events, acting")
-                .containsExactly("text-intake", "charge-events", "text-acting");
+                .containsExactly("text-intake", "charge-events (2 writers)", "text-acting");
+        assertThat(json.path("settings").path("eventWriters").asInt()).isEqualTo(2);
+        JsonNode groups = run.path("groupCommit");
+        assertThat(groups.get(1).path("ledgerLockHeldShare").asDouble()).as("gifts were booked in the window").isPositive().isLessThan(1);
+        assertThat(groups.get(0).path("ledgerLockHeldShare").isNumber()).as("the charge events' figure only").isFalse();
+        assertThat(groups.get(2).path("ledgerLockHeldShare").isNumber()).isFalse();
+        assertThat(output.text()).containsPattern("Group commit charge-events \\(2 writers\\): .*, the appeal's ledger lock held \\d+%");
         assertThat(run.path("timeline").size()).isPositive();
         assertThat(run.path("thankYouJoin").path("thankYous").asLong()).isEqualTo(run.path("throughput").path("thankYousTotal").asLong());
     }

@@ -185,12 +185,13 @@ final class BenchRun {
     /** Every cumulative counter the window's figures are differences of, read at one moment. */
     private record Readings(long atNanos, ProcessMeter.CpuTime cpu, ThreadCpu threads, ProcessMeter.MachineTime machine,
                             PostgresProbe.Counters postgres, Map<String, PostgresProbe.TableUpdates> tableUpdates, long jitMillis,
-                            GroupCommitter.Stats texts, GroupCommitter.Stats events, GroupCommitter.Stats acting, long thankYous, long answered,
-                            long walSegment) {
+                            GroupCommitter.Stats texts, GroupCommitter.Stats events, long ledgerLockNanos, GroupCommitter.Stats acting,
+                            long thankYous, long answered, long walSegment) {
         static Readings take(ProcessMeter meter, PostgresProbe probe, Application application, SimulatedSmsc smsc) {
             return new Readings(System.nanoTime(), meter.cpuTime(), ThreadCpu.now(), meter.machineTime(), probe.counters(),
                     probe.tableUpdates(), BenchRun.jitMillis(),
-                    application.core.texts.stats(), application.core.events.stats(), application.core.texts.actingStats(), smsc.thankYous(),
+                    application.core.texts.stats(), application.core.events.stats(), application.core.events.ledgerLockHeldNanos(),
+                    application.core.texts.actingStats(), smsc.thankYous(),
                     BenchRun.answered(smsc.thankYouTally()), probe.walSegment());
         }
     }
@@ -238,9 +239,9 @@ final class BenchRun {
         RunResult.Latency latency = new RunResult.Latency(Percentiles.ofMicros(run.ackLatencyMicros()),
                 Percentiles.ofMicros(run.textToThankYouMicros()), Percentiles.ofMicros(run.scheduleLagMicros()));
         List<RunResult.GroupCommit> groupCommit = List.of(
-                groupCommit(after.texts(), before.texts(), after.atNanos() - before.atNanos()),
-                groupCommit(after.events(), before.events(), after.atNanos() - before.atNanos()),
-                groupCommit(after.acting(), before.acting(), after.atNanos() - before.atNanos()));
+                groupCommit(after.texts(), before.texts(), after.atNanos() - before.atNanos(), null),
+                groupCommit(after.events(), before.events(), after.atNanos() - before.atNanos(), after.ledgerLockNanos() - before.ledgerLockNanos()),
+                groupCommit(after.acting(), before.acting(), after.atNanos() - before.atNanos(), null));
         return new RunResult(settings.mode().label(), settings.ratePerSecond(), round(windowSeconds), settings.warmup().toMillis() / 1000.0,
                 settings.binds(), settings.window(), settings.seed(), settings.realistic(), traffic,
                 throughput(probe, smsc, before, after, ackedInWindow, appeal), latency, resources(meter, sampler, before, after, gcPauses.result()),
@@ -370,7 +371,8 @@ final class BenchRun {
                 states.get("FAILED"), states.get("UNKNOWN"), states.get("CHARGING"));
     }
 
-    private static RunResult.GroupCommit groupCommit(GroupCommitter.Stats after, GroupCommitter.Stats before, long windowNanos) {
+    /** @param ledgerLockNanos the window's time holding the appeal's ledger lock (the charge events'; null for the others) */
+    private static RunResult.GroupCommit groupCommit(GroupCommitter.Stats after, GroupCommitter.Stats before, long windowNanos, Long ledgerLockNanos) {
         long batches = after.batches() - before.batches();
         long items = after.items() - before.items();
         long commitNanos = after.commitNanos() - before.commitNanos();
@@ -381,7 +383,8 @@ final class BenchRun {
                 Percentiles.ofMicros(inWindow(after.committedMicros(), before.committedMicros())),
                 Percentiles.ofMicros(inWindow(after.durableCommitMicros(), before.durableCommitMicros())),
                 Percentiles.ofMicros(inWindow(after.batchMicros(), before.batchMicros())),
-                RunResult.BatchSizes.of(inWindow(after.batchItems(), before.batchItems())));
+                RunResult.BatchSizes.of(inWindow(after.batchItems(), before.batchItems())),
+                ledgerLockNanos == null ? null : round((double) ledgerLockNanos / Math.max(1, windowNanos)));
     }
 
     /** The window's part of a histogram kept since start: the later copy minus the earlier one. */

@@ -103,10 +103,13 @@ record RunResult(
      * @param durableCommit   per batch, the COMMIT alone (the durable WAL flush), apart from the batch's statements
      * @param batchTime       per batch, the whole transaction: statements and COMMIT
      * @param batchItems      per batch, how many items it held
+     * @param ledgerLockHeldShare the charge events' only (null for the others): time committed batches held
+     *                        the appeal's ledger lock, from taking it to the end of the commit, / window length.
+     *                        The part no number of writers can overlap: they can go at most 1 / share times faster
      */
     record GroupCommit(String name, long batches, long items, double itemsPerBatch, double commitMsPerBatch,
                        double writerBusyShare, long largestBatchEver, int queuedAtEnd, Percentiles itemWait, Percentiles itemCommitted,
-                       Percentiles durableCommit, Percentiles batchTime, BatchSizes batchItems) {
+                       Percentiles durableCommit, Percentiles batchTime, BatchSizes batchItems, Double ledgerLockHeldShare) {
     }
 
     /** A histogram of batch sizes as its median, 99th percentile and largest value. */

@@ -75,8 +75,9 @@ final class SummaryPrinter {
             StatementStatistics.printTable(p.topStatements(), out, "  ");
         }
         for (RunResult.GroupCommit g : run.groupCommit()) {
-            out.printf("Group commit %s: %,d batches, %.1f items per batch, %.2f ms per batch, writer busy %.0f%% of the window%n",
-                    g.name(), g.batches(), g.itemsPerBatch(), g.commitMsPerBatch(), g.writerBusyShare() * 100);
+            out.printf("Group commit %s: %,d batches, %.1f items per batch, %.2f ms per batch, writer busy %.0f%% of the window%s%n",
+                    g.name(), g.batches(), g.itemsPerBatch(), g.commitMsPerBatch(), g.writerBusyShare() * 100,
+                    g.ledgerLockHeldShare() == null ? "" : String.format(", the appeal's ledger lock held %.0f%%", g.ledgerLockHeldShare() * 100));
             if (g.items() > 0) {
                 out.println("  per item, queued to batch start: " + g.itemWait());
                 out.println("  per item, queued to committed:   " + g.itemCommitted());
