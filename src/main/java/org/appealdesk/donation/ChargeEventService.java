@@ -520,8 +520,9 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
 
     /**
      * One batch's work inside its transaction; package-visible so tests can put chosen events in
-     * one batch. The batch's write-back, the ledger lock and the ledger's and replies' writes share
-     * round trips through one pipeline.
+     * one batch. The batch's write-back, the replies, the ledger lock and the ledger's writes share
+     * round trips through one pipeline. What needs no lock goes ahead of it: the lock is held to
+     * commit, and other writers' batches wait for it.
      */
     List<Boolean> applyBatch(Connection connection, List<ChargeEvent> events) throws SQLException {
         return applyBatch(connection, events, null);
@@ -539,11 +540,11 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
         Pipeline pipeline = new Pipeline(connection);
         ChargeEventBatch batch = new ChargeEventBatch(pipeline, now, catalog, events, new OutboxRows(handoff));
         List<Boolean> applied = batch.apply();
+        batch.replies.writeWithFreshIds(pipeline, now);
         long lockedAt = bookings.book(pipeline, batch.bookings, now);
         if (lockedAt != 0) {
             ledgerLocked.accept(lockedAt);
         }
-        batch.replies.writeWithFreshIds(pipeline, now);
         pipeline.run();
         return applied;
     }

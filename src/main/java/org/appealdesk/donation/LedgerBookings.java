@@ -47,7 +47,8 @@ final class LedgerBookings {
         }
         long lockedAt = 0;
         for (Map.Entry<String, List<Booking>> entry : byAppeal.entrySet()) {
-            Ledger.AppealBatch appealBatch = ledger.openBatch(pipeline, entry.getKey());
+            List<String> keys = entry.getValue().stream().map(LedgerBookings::idempotencyKey).toList();
+            Ledger.AppealBatch appealBatch = ledger.openBatch(pipeline, entry.getKey(), keys);
             if (lockedAt == 0) {
                 lockedAt = System.nanoTime();
             }
@@ -63,6 +64,17 @@ final class LedgerBookings {
             appealBatch.close();
         }
         return lockedAt;
+    }
+
+    /** The key of the booking's journal: a donation's charge is booked once, each part charged for a failed donation once. */
+    private static String idempotencyKey(Booking booking) {
+        long donationId = booking.donation().id();
+        return switch (booking.effect()) {
+            case DonationLifecycle.Effect.BookCharge charge -> "charge:donation:" + donationId;
+            case DonationLifecycle.Effect.BookPartialCharge partial -> "partial:donation:" + donationId + ":part:" + partial.partNo();
+            case DonationLifecycle.Effect.ThankDonor t -> throw new IllegalStateException("a thank-you is not a booking");
+            case DonationLifecycle.Effect.TellDonorNotCharged t -> throw new IllegalStateException("a safety-net text is not a booking");
+        };
     }
 
     /** Adds the booking's journal; returns how much of it went to the designated fund. */
@@ -84,13 +96,12 @@ final class LedgerBookings {
                 if (overflow > 0) {
                     postings.add(new Posting(Accounts.fund(appeal.slug(), appeal.overflow().slug()), AccountKind.FUND, -overflow));
                 }
-                journals.add(new Journal(appeal.slug(), JournalKind.CHARGE, "charge:donation:" + donation.id(), donation.id(), postings,
+                journals.add(new Journal(appeal.slug(), JournalKind.CHARGE, idempotencyKey(booking), donation.id(), postings,
                         "gift " + charge.amount()));
                 yield designated;
             }
             case DonationLifecycle.Effect.BookPartialCharge partial -> {
-                journals.add(new Journal(appeal.slug(), JournalKind.PARTIAL_CHARGE,
-                        "partial:donation:" + donation.id() + ":part:" + partial.partNo(), donation.id(),
+                journals.add(new Journal(appeal.slug(), JournalKind.PARTIAL_CHARGE, idempotencyKey(booking), donation.id(),
                         List.of(new Posting(receivable, AccountKind.RECEIVABLE, partial.amount().pence()),
                                 new Posting(Accounts.partialCharges(appeal.slug()), AccountKind.SUSPENSE, -partial.amount().pence())),
                         "part " + partial.partNo() + " charged for a failed donation; to refund"));

@@ -1,6 +1,7 @@
 package org.appealdesk.ledger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
@@ -41,6 +42,41 @@ class LedgerBatchTest {
         assertThat(TestDatabase.count(database, "select designated_allocated_pence from ledger_head where appeal_slug = '" + SLUG + "'"))
                 .as("300 + 500 + 1000 + 200: the journal written before counted once").isEqualTo(2_000);
         assertThat(TestDatabase.count(database, "select coalesce(sum(amount_pence), 0) from posting")).as("every journal balances").isZero();
+    }
+
+    @Test
+    void keysAnnouncedWithTheLockAreCheckedAndReservedInItsRoundTripAndPostedExactlyOnce() throws Exception {
+        // Proves: a batch opened with the keys it will post (the charge path, which finds the keys already written and
+        // reserves ids in the lock's round trip) writes only the journals not written before, leaves nothing for post to
+        // run before the caller's pipeline, and refuses a post of other keys than it announced.
+        Database database = TestDatabase.clean();
+        Ledger ledger = new Ledger(database);
+        assertThat(postAhead(database, ledger, List.of(gift("gift:1", 300)), List.of(300L))).containsExactly("gift:1");
+        assertThat(postAhead(database, ledger, List.of(gift("gift:1", 300), gift("gift:2", 500), gift("gift:3", 1000)), List.of(300L, 500L, 1000L)))
+                .containsExactlyInAnyOrder("gift:2", "gift:3");
+
+        assertThat(TestDatabase.count(database, "select count(*) from journal where appeal_slug = '" + SLUG + "'")).isEqualTo(3);
+        assertThat(TestDatabase.count(database, "select designated_allocated_pence from ledger_head where appeal_slug = '" + SLUG + "'"))
+                .as("300 + 500 + 1000: the journal written before counted once").isEqualTo(1_800);
+        assertThat(TestDatabase.count(database, "select coalesce(sum(amount_pence), 0) from posting")).as("every journal balances").isZero();
+        assertThatThrownBy(() -> database.inTransactionVoid(connection -> {
+            Ledger.AppealBatch batch = ledger.openBatch(new Pipeline(connection), SLUG, List.of("gift:4"));
+            batch.post(List.of(gift("gift:5", 100)), List.of(100L), AT);
+        })).hasMessageContaining("gift:5").hasMessageContaining("gift:4");
+        assertThat(TestDatabase.count(database, "select count(*) from journal where idempotency_key in ('gift:4', 'gift:5')")).isZero();
+    }
+
+    /** As {@link #postOnPipeline}, with the keys announced when the batch is opened: post itself adds only writes to the pipeline. */
+    private static Set<String> postAhead(Database database, Ledger ledger, List<Journal> journals, List<Long> designated) {
+        return database.inTransaction(connection -> {
+            Pipeline pipeline = new Pipeline(connection);
+            Ledger.AppealBatch batch = ledger.openBatch(pipeline, SLUG, journals.stream().map(Journal::idempotencyKey).toList());
+            assertThat(pipeline.isEmpty()).as("the lock's round trip has run").isTrue();
+            Set<String> keys = batch.post(journals, designated, AT);
+            batch.close();
+            pipeline.run();
+            return keys;
+        });
     }
 
     /** One transaction as the charge-events writer makes it: batch opened on its pipeline, posted, closed, then the pipeline run. */
