@@ -108,9 +108,10 @@ public record AppConfig(
                     + poolSize + "), got " + intakeWriters);
         }
         int eventWriters = database.path("eventWriters").asInt(Core.Batching.EVENT_WRITERS_DEFAULT);
-        if (eventWriters < 1 || eventWriters > intakeWritersMax || intakeWriters + eventWriters > poolSize / 2) {
-            throw new IllegalArgumentException("database.eventWriters must be 1-" + intakeWritersMax + ", and with intakeWriters (" + intakeWriters
-                    + ") at most half of poolSize " + poolSize + ", got " + eventWriters);
+        // One event writer was always there beside the intake's; more must fit in the same half of the pool.
+        if (eventWriters < 1 || eventWriters > intakeWritersMax || (eventWriters > 1 && intakeWriters + eventWriters > poolSize / 2)) {
+            throw new IllegalArgumentException("database.eventWriters must be 1-" + intakeWritersMax + ", and above 1 at most half of poolSize "
+                    + poolSize + " with intakeWriters (" + intakeWriters + "), got " + eventWriters);
         }
         String passwordVariable = optionalText(database, "passwordEnvironmentVariable", null);
         String password = passwordVariable == null ? "" : environment.apply(passwordVariable);

@@ -8,7 +8,9 @@ import org.appealdesk.sms.ChargeReport;
  * janitor noticing silence. All of them pass through the charge events' group committers, so a
  * part's changes are applied one at a time, whatever their source: under its donation's row lock,
  * and a message's acceptance and reports in arrival order by one writer
- * ({@link ChargeEventService#writerOf}). The lifecycle gives the same end in any other order.
+ * ({@link ChargeEventService#writerOf}). Other events of one donation or outbox row may meet in
+ * several writers; then the first to commit goes first, as the first to arrive does with one
+ * writer (for one outbox row, that answer wins and the other changes nothing).
  */
 sealed interface ChargeEvent {
 

@@ -33,7 +33,7 @@ import org.appealdesk.sms.Replies;
  * <p>The phases: (1) move outbox rows, set-wise; (2) find every charge part the batch touches, link
  * accepted message ids to their parts (in memory) and store the reports, those whose part is known
  * already marked applied; (3) lock the donations involved in
- * id order (so concurrent writers cannot deadlock on each other) and load them with their parts;
+ * id order (so concurrent writers cannot deadlock on each other over donations) and load them with their parts;
  * (4) apply the lifecycle in memory, event by event in arrival order; (5) write back the changed
  * parts, the donation compare-and-sets, the replies and the ledger journals.
  *
@@ -135,6 +135,12 @@ final class ChargeEventBatch {
 
     // ---- phase 1: outbox rows; and the reports, stored once phase 2 has found their parts -----
 
+    /**
+     * Up to four updates, each locking its own rows. With several writers, two batches can hold an
+     * answer each for the same two rows (an acceptance goes by message id, the others by outbox id)
+     * and lock them in opposite orders: PostgreSQL then breaks the deadlock by failing one batch,
+     * whose events are tried again alone. Rare (two answers for one message), and never with one writer.
+     */
     private void moveOutboxRows() throws SQLException {
         // By outbox id, sorted (see the class comment); the first answer for a row wins, as only it can move the row.
         SortedMap<Long, String> sent = new TreeMap<>();

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.function.LongConsumer;
+import java.util.function.Consumer;
 import org.appealdesk.appeal.AppealCatalog;
 import org.appealdesk.donor.Donors;
 import org.appealdesk.ledger.Ledger;
@@ -198,12 +198,15 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     /**
      * One writer's batch work ({@link #handedOffBatches} of {@link #applyBatch}), adding to
      * {@link #ledgerLockHeldNanos} how long each committed batch held the appeal's ledger lock:
-     * from taking it to the end of the commit, the part of a batch that writers cannot overlap.
+     * the part of a batch that writers cannot overlap. Timed from the server's clock when the lock
+     * was granted to this machine's clock at the end of the commit (the same clock for the
+     * embedded server; for a remote one, as good as the two machines' agreement). Attempts rolled
+     * back are not counted.
      */
     private GroupCommitter.BatchWork<ChargeEvent, Boolean> timedBatches() {
-        long[] lockedAt = new long[1];
+        Instant[] lockedAt = new Instant[1];
         GroupCommitter.BatchWork<ChargeEvent, Boolean> work = handedOffBatches((connection, events, handoff) -> {
-            lockedAt[0] = 0; // a retried attempt starts afresh
+            lockedAt[0] = null; // a retried attempt starts afresh
             return applyBatch(connection, events, handoff, at -> lockedAt[0] = at);
         });
         return new GroupCommitter.BatchWork<>() {
@@ -214,8 +217,10 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
 
             @Override
             public void committed() {
-                if (lockedAt[0] != 0) {
-                    ledgerLockHeldNanos.add(System.nanoTime() - lockedAt[0]);
+                if (lockedAt[0] != null) {
+                    // The machine's clock, as the server's is, not the service's (a test may set that);
+                    // never negative, should the two disagree.
+                    ledgerLockHeldNanos.add(Math.max(0, Duration.between(lockedAt[0], Instant.now()).toNanos()));
                 }
                 work.committed();
             }
@@ -534,15 +539,15 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
     }
 
     /** The same, telling {@code ledgerLocked} when the batch took its first appeal's ledger lock (if it booked anything). */
-    private List<Boolean> applyBatch(Connection connection, List<ChargeEvent> events, HandoffBatch handoff, LongConsumer ledgerLocked)
+    private List<Boolean> applyBatch(Connection connection, List<ChargeEvent> events, HandoffBatch handoff, Consumer<Instant> ledgerLocked)
             throws SQLException {
         Instant now = clock.instant();
         Pipeline pipeline = new Pipeline(connection);
         ChargeEventBatch batch = new ChargeEventBatch(pipeline, now, catalog, events, new OutboxRows(handoff));
         List<Boolean> applied = batch.apply();
         batch.replies.writeWithFreshIds(pipeline, now);
-        long lockedAt = bookings.book(pipeline, batch.bookings, now);
-        if (lockedAt != 0) {
+        Instant lockedAt = bookings.book(pipeline, batch.bookings, now);
+        if (lockedAt != null) {
             ledgerLocked.accept(lockedAt);
         }
         pipeline.run();
@@ -556,8 +561,9 @@ public final class ChargeEventService implements Outbox, ReportIntake, AutoClose
 
     /**
      * Nanoseconds committed batches have held an appeal's ledger lock since start, all writers
-     * together. With one appeal, its share of a window is how much of the time the writers cannot
-     * overlap: more writers (and cores) can take the events at most 1 / share times faster.
+     * together, as {@link #timedBatches} times it. With one appeal, its share of a
+     * window is how much of the time the writers cannot overlap: more writers (and cores) can take
+     * the events at most about 1 / share times faster.
      */
     public long ledgerLockHeldNanos() {
         return ledgerLockHeldNanos.sum();

@@ -38,19 +38,19 @@ final class LedgerBookings {
      * a lock runs the pipeline (what the caller left in it goes first); the journals are left in
      * it for the caller to run.
      *
-     * @return when the first appeal's lock was held ({@link System#nanoTime}), 0 when nothing was booked
+     * @return when the first appeal's lock was held, by the database server's clock; null when nothing was booked
      */
-    long book(Pipeline pipeline, List<Booking> bookings, Instant at) throws SQLException {
+    Instant book(Pipeline pipeline, List<Booking> bookings, Instant at) throws SQLException {
         Map<String, List<Booking>> byAppeal = new TreeMap<>();
         for (Booking booking : bookings) {
             byAppeal.computeIfAbsent(booking.donation().appeal().slug(), slug -> new ArrayList<>()).add(booking);
         }
-        long lockedAt = 0;
+        Instant lockedAt = null;
         for (Map.Entry<String, List<Booking>> entry : byAppeal.entrySet()) {
             List<String> keys = entry.getValue().stream().map(LedgerBookings::idempotencyKey).toList();
             Ledger.AppealBatch appealBatch = ledger.openBatch(pipeline, entry.getKey(), keys);
-            if (lockedAt == 0) {
-                lockedAt = System.nanoTime();
+            if (lockedAt == null) {
+                lockedAt = appealBatch.lockedAt();
             }
             List<Journal> journals = new ArrayList<>();
             List<Long> designatedDeltas = new ArrayList<>();

@@ -65,7 +65,13 @@ public final class Ledger {
 
     private AppealBatch open(Pipeline pipeline, String appealSlug, boolean writesAtOnce, List<String> keysAhead) throws SQLException {
         long[] allocated = {-1};
-        pipeline.query("select pg_advisory_xact_lock(?, hashtext(?))", rows -> { }, LEDGER_LOCK_NAMESPACE, appealSlug)
+        Instant[] lockedAt = new Instant[1];
+        // The server's clock once the lock is held (the select list is evaluated in order): the
+        // start of the time other writers' batches wait for it.
+        pipeline.query("select pg_advisory_xact_lock(?, hashtext(?)), clock_timestamp()", rows -> {
+                    rows.next();
+                    lockedAt[0] = rows.getTimestamp(2).toInstant();
+                }, LEDGER_LOCK_NAMESPACE, appealSlug)
                 .update("insert into ledger_head (appeal_slug) values (?) on conflict (appeal_slug) do nothing", appealSlug)
                 .query("select designated_allocated_pence from ledger_head where appeal_slug = ?", rows -> {
                     rows.next();
@@ -75,7 +81,7 @@ public final class Ledger {
         Ahead ahead = keysAhead == null || keysAhead.isEmpty() ? null
                 : new Ahead(keysAhead, existingKeys(pipeline, keysAhead), Sequences.reserve(pipeline, "journal_id_seq", keysAhead.size()));
         pipeline.run();
-        return new AppealBatch(pipeline, appealSlug, allocated[0], writesAtOnce, ahead);
+        return new AppealBatch(pipeline, appealSlug, allocated[0], writesAtOnce, ahead, lockedAt[0]);
     }
 
     /** The keys a batch said it would post, those of them already written, and an id reserved for each. */
@@ -95,13 +101,21 @@ public final class Ledger {
         private long lastJournalId;
         /** Found and reserved with the lock, for the first post (null: none, or used). */
         private Ahead ahead;
+        private final Instant lockedAt;
 
-        private AppealBatch(Pipeline pipeline, String appealSlug, long designatedAllocatedPence, boolean writesAtOnce, Ahead ahead) {
+        private AppealBatch(Pipeline pipeline, String appealSlug, long designatedAllocatedPence, boolean writesAtOnce, Ahead ahead,
+                            Instant lockedAt) {
             this.pipeline = pipeline;
             this.appealSlug = appealSlug;
             this.designatedAllocatedPence = designatedAllocatedPence;
             this.writesAtOnce = writesAtOnce;
             this.ahead = ahead;
+            this.lockedAt = lockedAt;
+        }
+
+        /** When the appeal's lock was held, by the database server's clock (this machine's, for an embedded one). */
+        public Instant lockedAt() {
+            return lockedAt;
         }
 
         /** How much of the designated fund's cap is taken, including this batch so far. */

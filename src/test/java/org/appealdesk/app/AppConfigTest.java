@@ -58,12 +58,16 @@ class AppConfigTest {
 
     @Test
     void eventWritersAreReadAndBoundedByThePoolWithTheIntakeWriters(@TempDir Path directory) throws IOException {
-        // Proves: database.eventWriters reaches the core's batching, and intake and event writers together above half the pool are refused by name.
+        // Proves: database.eventWriters reaches the core's batching, more than one with the intake writers above half the pool is refused by
+        // name, and configurations valid before the setting existed still are.
         assertThat(readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"eventWriters\": 2").batching().eventWriters()).isEqualTo(2);
         assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 8, \"intakeWriters\": 2, \"eventWriters\": 3"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database.eventWriters").hasMessageContaining("half of poolSize 8");
         assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"eventWriters\": 0"))
                 .hasMessageContaining("database.eventWriters");
+        // The one event writer there always was does not count against the intake's half: these started before eventWriters.
+        assertThat(readWith(directory, "\"poolSize\": 16", "\"poolSize\": 8, \"intakeWriters\": 4").batching().eventWriters()).isEqualTo(1);
+        assertThat(readWith(directory, "\"poolSize\": 16", "\"poolSize\": 2").batching().eventWriters()).isEqualTo(1);
     }
 
     @Test

@@ -63,7 +63,6 @@ class LedgerBatchTest {
             Ledger.AppealBatch batch = ledger.openBatch(new Pipeline(connection), SLUG, List.of("gift:4"));
             batch.post(List.of(gift("gift:5", 100)), List.of(100L), AT);
         })).hasMessageContaining("gift:5").hasMessageContaining("gift:4");
-        assertThat(TestDatabase.count(database, "select count(*) from journal where idempotency_key in ('gift:4', 'gift:5')")).isZero();
     }
 
     /** As {@link #postOnPipeline}, with the keys announced when the batch is opened: post itself adds only writes to the pipeline. */

@@ -104,8 +104,10 @@ record RunResult(
      * @param batchTime       per batch, the whole transaction: statements and COMMIT
      * @param batchItems      per batch, how many items it held
      * @param ledgerLockHeldShare the charge events' only (null for the others): time committed batches held
-     *                        the appeal's ledger lock, from taking it to the end of the commit, / window length.
-     *                        The part no number of writers can overlap: they can go at most 1 / share times faster
+     *                        the appeal's ledger lock / window length, summed over appeals and writers: from
+     *                        the server's clock when the lock was granted to the end of the commit. With one
+     *                        appeal, the part no number of writers can overlap: they can go at most about
+     *                        1 / share times faster
      */
     record GroupCommit(String name, long batches, long items, double itemsPerBatch, double commitMsPerBatch,
                        double writerBusyShare, long largestBatchEver, int queuedAtEnd, Percentiles itemWait, Percentiles itemCommitted,
