@@ -248,20 +248,17 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
         failRemaining();
     }
 
-    /** Takes what is queued now, then lingers briefly for more while the batch is small. */
+    /**
+     * Takes what is queued now and, unless that fills the batch, lingers once for more and takes
+     * what came. One sleep, not a wait on the queue: a writer waiting on the queue is woken by every
+     * item offered (a futex wake for the caller, a context switch for the writer), about 1,800 times
+     * a second for the recording writer at 2,800 texts/s, to end its batch at the same moment. A
+     * batch that fills while the writer sleeps waits the rest of the linger (at most 2 ms by default).
+     */
     private void fill(List<Pending<I, O>> batch) throws InterruptedException {
         queue.drainTo(batch, settings.batchSizeMax() - batch.size());
-        long deadline = System.nanoTime() + settings.lingerMax().toNanos();
-        while (batch.size() < settings.batchSizeMax()) {
-            long left = deadline - System.nanoTime();
-            if (left <= 0) {
-                return;
-            }
-            Pending<I, O> next = queue.poll(left, TimeUnit.NANOSECONDS);
-            if (next == null) {
-                return;
-            }
-            batch.add(next);
+        if (batch.size() < settings.batchSizeMax()) {
+            TimeUnit.NANOSECONDS.sleep(settings.lingerMax().toNanos());
             queue.drainTo(batch, settings.batchSizeMax() - batch.size());
         }
     }
