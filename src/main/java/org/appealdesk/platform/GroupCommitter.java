@@ -251,9 +251,10 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
     /**
      * Takes what is queued now and, unless that fills the batch, lingers once for more and takes
      * what came. One sleep, not a wait on the queue: a writer waiting on the queue is woken by every
-     * item offered (a futex wake for the caller, a context switch for the writer), about 1,800 times
-     * a second for the recording writer at 2,800 texts/s, to end its batch at the same moment. A
-     * batch that fills while the writer sleeps waits the rest of the linger (at most 2 ms by default).
+     * item offered (a futex wake for the caller, a context switch for the writer), to end its batch
+     * at the same moment: at 2,800 texts/s the intake's two writers switched 1,700 times a second
+     * so, 900 with the sleep (BENCHMARKS.md). A batch that fills while the writer sleeps waits the
+     * rest of the linger (2 ms by default).
      */
     private void fill(List<Pending<I, O>> batch) throws InterruptedException {
         queue.drainTo(batch, settings.batchSizeMax() - batch.size());
