@@ -43,9 +43,10 @@ import org.slf4j.LoggerFactory;
  * batch under each appeal's lock. With more than one writer, a message's acceptance and its
  * reports always go to the same one (by network message id, {@link #writerOf}), so a report never
  * waits for a link that a concurrent batch is writing; everything else meets under the donation's
- * row lock, taken after the writer's outbox moves and before the appeal's lock. A report is stored once by network message id; if it
- * overtakes the acceptance that tells us which part it belongs to, it waits in charge_report and
- * is applied when the acceptance arrives. So duplicates, late and early reports change nothing.
+ * row lock, taken after the writer's outbox moves and before the appeal's lock. A report is stored
+ * once by network message id; if it overtakes the acceptance that tells us which part it belongs
+ * to, it waits in charge_report and is applied when the acceptance arrives. So duplicates, late
+ * and early reports change nothing.
  */
 public final class ChargeEventService implements Outbox, ReportIntake, AutoCloseable {
 

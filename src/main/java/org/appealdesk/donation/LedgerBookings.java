@@ -55,8 +55,8 @@ final class LedgerBookings {
             List<Journal> journals = new ArrayList<>();
             List<Long> designatedDeltas = new ArrayList<>();
             long allocated = appealBatch.designatedAllocatedPence();
-            for (Booking booking : entry.getValue()) {
-                long designated = journal(booking, allocated, journals);
+            for (int i = 0; i < keys.size(); i++) {
+                long designated = journal(entry.getValue().get(i), keys.get(i), allocated, journals);
                 designatedDeltas.add(designated);
                 allocated += designated;
             }
@@ -77,8 +77,8 @@ final class LedgerBookings {
         };
     }
 
-    /** Adds the booking's journal; returns how much of it went to the designated fund. */
-    private static long journal(Booking booking, long designatedAllocated, List<Journal> journals) {
+    /** Adds the booking's journal, keyed {@code key} ({@link #idempotencyKey}); returns how much of it went to the designated fund. */
+    private static long journal(Booking booking, String key, long designatedAllocated, List<Journal> journals) {
         LoadedDonation donation = booking.donation();
         Appeal appeal = donation.appeal();
         String receivable = Accounts.receivable(appeal.slug(), donation.network());
@@ -96,12 +96,12 @@ final class LedgerBookings {
                 if (overflow > 0) {
                     postings.add(new Posting(Accounts.fund(appeal.slug(), appeal.overflow().slug()), AccountKind.FUND, -overflow));
                 }
-                journals.add(new Journal(appeal.slug(), JournalKind.CHARGE, idempotencyKey(booking), donation.id(), postings,
+                journals.add(new Journal(appeal.slug(), JournalKind.CHARGE, key, donation.id(), postings,
                         "gift " + charge.amount()));
                 yield designated;
             }
             case DonationLifecycle.Effect.BookPartialCharge partial -> {
-                journals.add(new Journal(appeal.slug(), JournalKind.PARTIAL_CHARGE, idempotencyKey(booking), donation.id(),
+                journals.add(new Journal(appeal.slug(), JournalKind.PARTIAL_CHARGE, key, donation.id(),
                         List.of(new Posting(receivable, AccountKind.RECEIVABLE, partial.amount().pence()),
                                 new Posting(Accounts.partialCharges(appeal.slug()), AccountKind.SUSPENSE, -partial.amount().pence())),
                         "part " + partial.partNo() + " charged for a failed donation; to refund"));
