@@ -30,12 +30,19 @@ import org.appealdesk.web.HttpSettings;
  * setting stops start-up with an {@link IllegalArgumentException} naming the setting, e.g.
  * "appeals[0].maxPerText: must be £0.01-£40, got £50". Frozen once read.
  *
- * @param databaseUrl   "embedded" or a jdbc:postgresql: URL
- * @param intakeWriters group-commit writers the text intake is split over ({@code database.intakeWriters},
- *                      default 1): more take more texts a second where there are cores to spare, but on
- *                      2 cores they starve charging (BENCHMARKS.md); each holds a pooled connection
- * @param eventWriters  group-commit writers the charge events are split over ({@code database.eventWriters},
- *                      default {@link Core.Batching#EVENT_WRITERS_DEFAULT}); each holds a pooled connection
+ * @param databaseUrl "embedded" or a jdbc:postgresql: URL
+ * @param batching    group commit: {@link Core.Batching#defaults()} with the file's
+ *                    <ul>
+ *                    <li>{@code database.intakeWriters} (default 1): writers the text intake is split
+ *                    over; more take more texts a second where there are cores to spare, but on 2 cores
+ *                    they starve charging (BENCHMARKS.md); each holds a pooled connection;
+ *                    <li>{@code database.eventWriters} (default {@link Core.Batching#EVENT_WRITERS_DEFAULT}):
+ *                    writers the charge events are split over; each holds a pooled connection;
+ *                    <li>{@code database.textLingerMs} (default {@link Core.Batching#TEXT_LINGER_MS_DEFAULT})
+ *                    and {@code database.eventLingerMs} (default {@link Core.Batching#EVENT_LINGER_MS_DEFAULT}):
+ *                    how long the text intake and the charge events wait for more items before each
+ *                    commit; longer costs less CPU an item and delays every acknowledgement or thank-you.
+ *                    </ul>
  */
 public record AppConfig(
         String databaseUrl,
@@ -48,8 +55,7 @@ public record AppConfig(
         ChargeSettings charging,
         AppealCatalog catalog,
         WebGivingConfig web,
-        int intakeWriters,
-        int eventWriters) {
+        Core.Batching batching) {
 
     public static final String EMBEDDED = "embedded";
 
@@ -57,12 +63,7 @@ public record AppConfig(
     public AppConfig(String databaseUrl, String databaseUser, String databasePassword, int databasePoolSize, HttpSettings http,
                      String phoneKeyEnvironmentVariable, List<SmppSettings> smsc, ChargeSettings charging, AppealCatalog catalog) {
         this(databaseUrl, databaseUser, databasePassword, databasePoolSize, http, phoneKeyEnvironmentVariable, smsc, charging, catalog,
-                WebGivingConfig.defaults(catalog), Core.Batching.TEXT_WRITERS_DEFAULT, Core.Batching.EVENT_WRITERS_DEFAULT);
-    }
-
-    /** Group-commit settings for this configuration: the defaults, with its intake and event writers. */
-    public Core.Batching batching() {
-        return Core.Batching.defaults().withTextWriters(intakeWriters).withEventWriters(eventWriters);
+                WebGivingConfig.defaults(catalog), Core.Batching.defaults());
     }
 
     public static final int SMSC_CONNECTIONS_MAX = 8;
@@ -113,6 +114,12 @@ public record AppConfig(
             throw new IllegalArgumentException("database.eventWriters must be 1-" + intakeWritersMax + ", and above 1 at most half of poolSize "
                     + poolSize + " with intakeWriters (" + intakeWriters + "), got " + eventWriters);
         }
+        Duration textLinger = Duration.ofMillis(optionalInteger(database, "database", "textLingerMs", Core.Batching.TEXT_LINGER_MS_DEFAULT));
+        Core.Batching.requireLinger("database.textLingerMs", textLinger);
+        Duration eventLinger = Duration.ofMillis(optionalInteger(database, "database", "eventLingerMs", Core.Batching.EVENT_LINGER_MS_DEFAULT));
+        Core.Batching.requireLinger("database.eventLingerMs", eventLinger);
+        Core.Batching batching = Core.Batching.defaults().withTextWriters(intakeWriters).withEventWriters(eventWriters)
+                .withTextLinger(textLinger).withEventLinger(eventLinger);
         String passwordVariable = optionalText(database, "passwordEnvironmentVariable", null);
         String password = passwordVariable == null ? "" : environment.apply(passwordVariable);
         JsonNode httpNode = required(root, "http");
@@ -145,8 +152,7 @@ public record AppConfig(
         AppealCatalog catalog = setting("appeals", () -> new AppealCatalog(appeals));
         WebGivingConfig web = WebGivingConfig.parse(root, catalog, environment);
         return new AppConfig(url, optionalText(database, "user", "postgres"), password == null ? "" : password,
-                poolSize, http, text(root, "phoneKeyEnvironmentVariable"), List.copyOf(smsc), charging, catalog, web, intakeWriters,
-                eventWriters);
+                poolSize, http, text(root, "phoneKeyEnvironmentVariable"), List.copyOf(smsc), charging, catalog, web, batching);
     }
 
     private static ChargeSettings charging(JsonNode node) {
@@ -215,9 +221,21 @@ public record AppConfig(
         return node == null || node.isNull() ? fallback : node.asText();
     }
 
+    /** The whole number {@code field} of {@code parent} (at {@code parentPath}, for errors), or {@code fallback} when absent. */
+    private static int optionalInteger(JsonNode parent, String parentPath, String field, int fallback) {
+        JsonNode node = parent.get(field);
+        if (node == null || node.isNull()) {
+            return fallback;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            throw new IllegalArgumentException(parentPath + "." + field + " must be a whole number");
+        }
+        return node.asInt();
+    }
+
     private static int integer(JsonNode parent, String name) {
         JsonNode node = required(parent, name);
-        if (!node.canConvertToInt()) {
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
             throw new IllegalArgumentException(name + " must be a whole number");
         }
         return node.asInt();

@@ -38,6 +38,21 @@ public final class Core implements AutoCloseable {
         public static final int TEXT_WRITERS_DEFAULT = 1;
         /** Charge event writers by default; see BENCHMARKS.md for the measurement behind the number. */
         public static final int EVENT_WRITERS_DEFAULT = 1;
+        /**
+         * How long the text intake and the charge events each linger for more items before a commit,
+         * by default. A commit costs about the same CPU whatever it holds, so a longer linger makes
+         * fewer, larger commits and leaves more of the cores to the rest, and every acknowledgement
+         * (texts) or thank-you (events) waits for it. The numbers are measured: BENCHMARKS.md, "The
+         * writers' linger".
+         */
+        public static final int TEXT_LINGER_MS_DEFAULT = 4;
+        public static final int EVENT_LINGER_MS_DEFAULT = 6;
+        /**
+         * The longest linger accepted for either, the acting stage's own: the acting stage waits at
+         * least as long as the intake, so a longer text linger would hold up the donations too. The
+         * measured gains come from the first few milliseconds.
+         */
+        public static final int LINGER_MS_MAX = 50;
 
         public Batching {
             GroupCommitter.requireWriters("text writers", textWriters);
@@ -51,8 +66,8 @@ public final class Core implements AutoCloseable {
 
         public static Batching defaults() {
             return new Batching(
-                    new GroupCommitter.Settings("text-intake", 500, 20_000, Duration.ofMillis(2)), TEXT_WRITERS_DEFAULT,
-                    new GroupCommitter.Settings("charge-events", 500, 20_000, Duration.ofMillis(2)),
+                    new GroupCommitter.Settings("text-intake", 500, 20_000, Duration.ofMillis(TEXT_LINGER_MS_DEFAULT)), TEXT_WRITERS_DEFAULT,
+                    new GroupCommitter.Settings("charge-events", 500, 20_000, Duration.ofMillis(EVENT_LINGER_MS_DEFAULT)),
                     ChargeEventService.HANDOFF_CAPACITY_DEFAULT);
         }
 
@@ -66,6 +81,29 @@ public final class Core implements AutoCloseable {
 
         public Batching withHandoffCapacity(int capacity) {
             return new Batching(texts, textWriters, events, eventWriters, capacity, actingLinger);
+        }
+
+        /** With the text intake lingering {@code linger} (0 to {@link #LINGER_MS_MAX} ms) for more texts before each commit. */
+        public Batching withTextLinger(Duration linger) {
+            return new Batching(lingering(texts, "text linger", linger), textWriters, events, eventWriters, handoffCapacity, actingLinger);
+        }
+
+        /** With the charge events lingering {@code linger} (0 to {@link #LINGER_MS_MAX} ms) for more events before each commit. */
+        public Batching withEventLinger(Duration linger) {
+            return new Batching(texts, textWriters, lingering(events, "event linger", linger), eventWriters, handoffCapacity, actingLinger);
+        }
+
+        /** Refuses a linger outside 0 to {@link #LINGER_MS_MAX} ms, naming {@code setting}. */
+        public static void requireLinger(String setting, Duration linger) {
+            if (linger == null || linger.isNegative() || linger.toMillis() > LINGER_MS_MAX) {
+                throw new IllegalArgumentException(setting + " must be 0-" + LINGER_MS_MAX + " ms, got "
+                        + (linger == null ? "nothing" : linger.toMillis() + " ms"));
+            }
+        }
+
+        private static GroupCommitter.Settings lingering(GroupCommitter.Settings settings, String setting, Duration linger) {
+            requireLinger(setting, linger);
+            return new GroupCommitter.Settings(settings.name(), settings.batchSizeMax(), settings.queueCapacity(), linger);
         }
 
         /** A shorter linger makes each text's acting wait less; tests that wait for it step after step use one. */

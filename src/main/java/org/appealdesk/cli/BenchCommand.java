@@ -90,6 +90,14 @@ final class BenchCommand implements Callable<Integer> {
             + " database (default: the platform's, " + ChargeEventService.HANDOFF_CAPACITY_DEFAULT + ")")
     Integer handoff;
 
+    @Option(names = "--text-linger-ms", description = "how long the text intake lingers for more texts before each commit, 0-"
+            + Core.Batching.LINGER_MS_MAX + " (default: the platform's, " + Core.Batching.TEXT_LINGER_MS_DEFAULT + ")")
+    Integer textLingerMs;
+
+    @Option(names = "--event-linger-ms", description = "how long the charge events linger for more events before each commit, 0-"
+            + Core.Batching.LINGER_MS_MAX + " (default: the platform's, " + Core.Batching.EVENT_LINGER_MS_DEFAULT + ")")
+    Integer eventLingerMs;
+
     @Option(names = "--statements", description = "load pg_stat_statements and report the window's costliest SQL statements")
     boolean statements;
 
@@ -109,9 +117,11 @@ final class BenchCommand implements Callable<Integer> {
         Duration warm = noWarmup ? Duration.ZERO : warmup != null ? warmup : min(measured.dividedBy(2), WARMUP_DEFAULT_MAX);
         Duration ceiling = noCeiling ? Duration.ZERO : ceilingCase != null ? ceilingCase : Duration.ofSeconds(2);
         BenchSettings settings = new BenchSettings(rate, measured, warm, binds, messageWindow, seed, BenchMode.parse(mode), realistic, config, ceiling,
-                statements, intakeWriters != null ? intakeWriters : Core.Batching.TEXT_WRITERS_DEFAULT,
-                eventWriters != null ? eventWriters : Core.Batching.EVENT_WRITERS_DEFAULT,
-                handoff != null ? handoff : ChargeEventService.HANDOFF_CAPACITY_DEFAULT, warmWal);
+                statements, BenchSettings.batching(intakeWriters != null ? intakeWriters : Core.Batching.TEXT_WRITERS_DEFAULT,
+                        eventWriters != null ? eventWriters : Core.Batching.EVENT_WRITERS_DEFAULT,
+                        handoff != null ? handoff : ChargeEventService.HANDOFF_CAPACITY_DEFAULT,
+                        textLingerMs != null ? textLingerMs : Core.Batching.TEXT_LINGER_MS_DEFAULT,
+                        eventLingerMs != null ? eventLingerMs : Core.Batching.EVENT_LINGER_MS_DEFAULT), warmWal);
         Path report = json != null ? json : Bench.defaultReportFile(Instant.now());
         String commandLine = "appealdesk " + String.join(" ", commandWords());
         return sweep ? Bench.sweep(settings, sweepSteps, report, commandLine, System.out) : Bench.run(settings, report, commandLine, System.out);

@@ -182,6 +182,6 @@ final class DemoCommand implements Callable<Integer> {
         return new AppConfig(file.databaseUrl(), file.databaseUser(), file.databasePassword(), file.databasePoolSize(),
                 new org.appealdesk.web.HttpSettings("127.0.0.1", port), file.phoneKeyEnvironmentVariable(), List.of(smsc),
                 new ChargeSettings(DEMO_REPORT_WAIT, file.charging().unknownExpiry(), DEMO_REPORT_WAIT, file.charging().partMaxByNetwork()),
-                file.catalog(), file.web(), file.intakeWriters(), file.eventWriters());
+                file.catalog(), file.web(), file.batching());
     }
 }

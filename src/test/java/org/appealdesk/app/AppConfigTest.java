@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import org.appealdesk.platform.Money;
 import org.junit.jupiter.api.Test;
@@ -41,8 +42,9 @@ class AppConfigTest {
         assertThat(config.embeddedDatabase()).isTrue();
         assertThat(config.smsc()).hasSize(1);
         assertThat(config.charging().partMaxByNetwork()).containsEntry("three", Money.ofPounds(10));
-        assertThat(config.intakeWriters()).isEqualTo(1);
         assertThat(config.batching().textWriters()).isEqualTo(1);
+        assertThat(config.batching().texts().lingerMax()).isEqualTo(Duration.ofMillis(Core.Batching.TEXT_LINGER_MS_DEFAULT));
+        assertThat(config.batching().events().lingerMax()).isEqualTo(Duration.ofMillis(Core.Batching.EVENT_LINGER_MS_DEFAULT));
         assertThat(config.batching().eventWriters()).isEqualTo(Core.Batching.EVENT_WRITERS_DEFAULT);
     }
 
@@ -68,6 +70,29 @@ class AppConfigTest {
         // The one event writer there always was does not count against the intake's half: these started before eventWriters.
         assertThat(readWith(directory, "\"poolSize\": 16", "\"poolSize\": 8, \"intakeWriters\": 4").batching().eventWriters()).isEqualTo(1);
         assertThat(readWith(directory, "\"poolSize\": 16", "\"poolSize\": 2").batching().eventWriters()).isEqualTo(1);
+    }
+
+    @Test
+    void lingersAreReadAndBounded(@TempDir Path directory) throws IOException {
+        // Proves: database.textLingerMs and eventLingerMs reach their group commits (0, no linger, included), and a value
+        // out of range or not a whole number is refused by name rather than read as the default.
+        Core.Batching both = readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"textLingerMs\": 3, \"eventLingerMs\": 9").batching();
+        assertThat(both.texts().lingerMax()).isEqualTo(Duration.ofMillis(3));
+        assertThat(both.events().lingerMax()).isEqualTo(Duration.ofMillis(9));
+        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"eventLingerMs\": 51"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database.eventLingerMs must be 0-50 ms, got 51 ms");
+        assertThat(readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"textLingerMs\": 7").batching().texts().lingerMax())
+                .isEqualTo(Duration.ofMillis(7));
+        assertThat(readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"textLingerMs\": 0").batching().texts().lingerMax())
+                .isZero();
+        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"textLingerMs\": 51"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database.textLingerMs must be 0-50 ms, got 51 ms");
+        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"textLingerMs\": -1"))
+                .hasMessageContaining("database.textLingerMs must be 0-50 ms");
+        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"textLingerMs\": \"4ms\""))
+                .hasMessageContaining("database.textLingerMs must be a whole number");
+        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"textLingerMs\": 4.5"))
+                .hasMessageContaining("database.textLingerMs must be a whole number");
     }
 
     @Test

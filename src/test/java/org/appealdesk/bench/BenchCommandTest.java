@@ -8,6 +8,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import org.appealdesk.app.Core;
 import org.appealdesk.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -92,13 +93,18 @@ class BenchCommandTest {
         // Proves --mode intake acknowledges and durably records every text (checks pass) while the silent outbox sends
         // nothing: no charge, no thank-you, every donation still waiting in the outbox. With --warm-wal the server starts
         // holding the WAL segments made for reuse (at least WalWarmer's minimum of 8), and the report says how many and
-        // that the window's WAL stayed within them.
+        // that the window's WAL stayed within them. With no text linger (--text-linger-ms 0) each commit takes what is
+        // queued at once, and the report's settings say so (the charge events' linger, not given, is the platform's).
         Path report = directory.resolve("intake.json");
         RunOutput output = bench("--mode", "intake", "--rate", "100", "--for", "1s", "--no-warmup", "--no-ceiling", "--binds", "1",
-                "--warm-wal", "--json", report.toString());
+                "--warm-wal", "--text-linger-ms", "0", "--json", report.toString());
 
         assertThat(output.exitCode()).as(output.text()).isZero();
-        JsonNode run = new ObjectMapper().readTree(report.toFile()).path("run");
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertThat(json.path("settings").path("textLingerMs").isIntegralNumber()).isTrue();
+        assertThat(json.path("settings").path("textLingerMs").asLong()).isZero();
+        assertThat(json.path("settings").path("eventLingerMs").asLong()).isEqualTo(Core.Batching.EVENT_LINGER_MS_DEFAULT);
+        JsonNode run = json.path("run");
         assertThat(run.path("mode").asText()).isEqualTo("intake");
         assertThat(run.path("passed").asBoolean()).isTrue();
         assertThat(run.path("throughput").path("textsAcknowledgedPerSecond").asDouble()).isPositive();
@@ -111,21 +117,38 @@ class BenchCommandTest {
         assertThat(run.path("postgres").path("windowWithinWarmedWal").asBoolean()).as("a short run stays within what was warmed").isTrue();
     }
 
+    @Test
+    void aLingerOutOfRangeIsRefusedByItsOptionsName() {
+        // Proves --text-linger-ms and --event-linger-ms are checked before anything starts, with the option's name and
+        // bounds in the message.
+        RunOutput text = bench("--text-linger-ms", "51", "--no-ceiling");
+        assertThat(text.exitCode()).isNotZero();
+        assertThat(text.text()).contains("--text-linger-ms must be 0-50 ms, got 51 ms");
+
+        RunOutput events = bench("--event-linger-ms", "-1", "--no-ceiling");
+        assertThat(events.exitCode()).isNotZero();
+        assertThat(events.text()).contains("--event-linger-ms must be 0-50 ms, got -1 ms");
+    }
+
     private record RunOutput(int exitCode, String text) {
     }
 
+    /** Runs the command with its output and errors captured together (a refused option is reported on the errors). */
     private static RunOutput bench(String... options) {
         ByteArrayOutputStream captured = new ByteArrayOutputStream();
         PrintStream original = System.out;
+        PrintStream originalErrors = System.err;
         String[] args = new String[options.length + 1];
         args[0] = "bench";
         System.arraycopy(options, 0, args, 1, options.length);
         int exitCode;
         try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             System.setOut(out);
+            System.setErr(out);
             exitCode = new CommandLine(new Main()).execute(args);
         } finally {
             System.setOut(original);
+            System.setErr(originalErrors);
         }
         String text = captured.toString(StandardCharsets.UTF_8);
         original.print(text);

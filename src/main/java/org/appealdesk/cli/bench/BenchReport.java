@@ -20,12 +20,14 @@ record BenchReport(String tool, String takenAt, String command, MachineInfo mach
     /** The settings as plain values for the file. */
     record BenchSettingsView(double rate, double forSeconds, double warmupSeconds, int binds, int window, long seed, String mode,
                              boolean realisticMix, String config, double ceilingCaseSeconds, boolean statementStatistics, int donorPoolSize,
-                             int submitsPerSecondPerBind, int intakeWriters, int eventWriters, int handoffCapacity, boolean warmWal) {
+                             int submitsPerSecondPerBind, int intakeWriters, int eventWriters, int handoffCapacity, long textLingerMs,
+                             long eventLingerMs, boolean warmWal) {
         static BenchSettingsView of(BenchSettings s) {
             return new BenchSettingsView(s.ratePerSecond(), s.duration().toMillis() / 1000.0, s.warmup().toMillis() / 1000.0, s.binds(),
                     s.window(), s.seed(), s.mode().label(), s.realistic(), s.config().toString(), s.ceilingCase().toMillis() / 1000.0,
-                    s.statementStatistics(), BenchRun.DONOR_POOL_SIZE, BenchRun.SUBMITS_PER_SECOND_PER_BIND, s.intakeWriters(),
-                    s.eventWriters(), s.handoffCapacity(), s.warmWal());
+                    s.statementStatistics(), BenchRun.DONOR_POOL_SIZE, BenchRun.SUBMITS_PER_SECOND_PER_BIND,
+                    s.batching().textWriters(), s.batching().eventWriters(), s.batching().handoffCapacity(),
+                    s.batching().texts().lingerMax().toMillis(), s.batching().events().lingerMax().toMillis(), s.warmWal());
         }
     }
 

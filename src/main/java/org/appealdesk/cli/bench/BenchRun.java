@@ -137,8 +137,7 @@ final class BenchRun {
                     new ChargeSettings(REPORT_WAIT, file.charging().unknownExpiry(), REPORT_WAIT, file.charging().partMaxByNetwork()),
                     file.catalog());
             try (Application application = Application.start(config, PhoneVault.fromBase64Key(PhoneVault.newBase64Key()), directory,
-                    Core.Batching.defaults().withTextWriters(settings.intakeWriters()).withEventWriters(settings.eventWriters())
-                            .withHandoffCapacity(settings.handoffCapacity()))) {
+                    settings.batching())) {
                 Outbox outbox = settings.mode() == BenchMode.INTAKE ? new SilentOutbox() : application.core.events;
                 SmppGateway gateway = new SmppGateway(smppSettings(file, smsc.port(), simSettings), application.core.texts,
                         application.core.events, outbox, application.metrics);

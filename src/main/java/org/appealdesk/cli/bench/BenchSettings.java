@@ -2,6 +2,7 @@ package org.appealdesk.cli.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import org.appealdesk.app.Core;
 import org.appealdesk.donation.ChargeEventService;
 import org.appealdesk.platform.GroupCommitter;
 import org.appealdesk.sim.SimSettings;
@@ -23,15 +24,12 @@ import org.appealdesk.sms.smpp.SmppSettings;
  * @param config              the appeal configuration (its appeals, charging splits and billing profile are used)
  * @param ceilingCase         how long each PostgreSQL ceiling case runs; zero skips the ceiling
  * @param statementStatistics load pg_stat_statements and report the window's costliest statements
- * @param intakeWriters       the platform's text intake writers (Core.Batching)
- * @param eventWriters        the platform's charge event writers (Core.Batching)
- * @param handoffCapacity     messages waiting in memory for the sender at most (Core.Batching; 0 claims
- *                            every message from the database, as before the handoff)
+ * @param batching            the platform's group commit, from {@link #batching(int, int, int, int, int)}
  * @param warmWal             start from WAL segments ready for reuse, as a server that has been running ({@link WalWarmer})
  */
 public record BenchSettings(double ratePerSecond, Duration duration, Duration warmup, int binds, int window, long seed,
                      BenchMode mode, boolean realistic, Path config, Duration ceilingCase,
-                            boolean statementStatistics, int intakeWriters, int eventWriters, int handoffCapacity, boolean warmWal) {
+                            boolean statementStatistics, Core.Batching batching, boolean warmWal) {
 
     public static final Duration DURATION_MAX = Duration.ofMinutes(30);
     public static final Duration WARMUP_MAX = Duration.ofMinutes(5);
@@ -59,22 +57,45 @@ public record BenchSettings(double ratePerSecond, Duration duration, Duration wa
         if (ceilingCase == null || ceilingCase.isNegative() || ceilingCase.compareTo(CEILING_CASE_MAX) > 0) {
             throw new IllegalArgumentException("--ceiling-case must be 0-" + CEILING_CASE_MAX.toSeconds() + "s, got " + ceilingCase);
         }
+        if (batching == null) {
+            throw new IllegalArgumentException("the platform's batching is required");
+        }
+    }
+
+    /**
+     * The platform's group commit for a run: its defaults with the command's writers, handoff and
+     * lingers, each checked under its option's name.
+     *
+     * @param intakeWriters   text intake writers
+     * @param eventWriters    charge event writers
+     * @param handoffCapacity messages waiting in memory for the sender at most (0 claims every message
+     *                        from the database, as before the handoff)
+     * @param textLingerMs    how long the text intake lingers for more texts before each commit
+     * @param eventLingerMs   how long the charge events linger for more events before each commit
+     */
+    public static Core.Batching batching(int intakeWriters, int eventWriters, int handoffCapacity, int textLingerMs, int eventLingerMs) {
         GroupCommitter.requireWriters("--intake-writers", intakeWriters);
         GroupCommitter.requireWriters("--event-writers", eventWriters);
         ChargeEventService.requireHandoffCapacity("--handoff", handoffCapacity);
+        Duration textLinger = Duration.ofMillis(textLingerMs);
+        Core.Batching.requireLinger("--text-linger-ms", textLinger);
+        Duration eventLinger = Duration.ofMillis(eventLingerMs);
+        Core.Batching.requireLinger("--event-linger-ms", eventLinger);
+        return Core.Batching.defaults().withTextWriters(intakeWriters).withEventWriters(eventWriters).withHandoffCapacity(handoffCapacity)
+                .withTextLinger(textLinger).withEventLinger(eventLinger);
     }
 
     BenchSettings withRate(double newRate) {
-        return new BenchSettings(newRate, duration, warmup, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters, eventWriters, handoffCapacity, warmWal);
+        return new BenchSettings(newRate, duration, warmup, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, batching, warmWal);
     }
 
     BenchSettings withWarmupAtLeast(Duration least) {
         Duration longer = warmup.compareTo(least) >= 0 ? warmup : least;
-        return new BenchSettings(ratePerSecond, duration, longer, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, intakeWriters, eventWriters, handoffCapacity, warmWal);
+        return new BenchSettings(ratePerSecond, duration, longer, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, batching, warmWal);
     }
 
     BenchSettings withoutCeiling() {
-        return new BenchSettings(ratePerSecond, duration, warmup, binds, window, seed, mode, realistic, config, Duration.ZERO, statementStatistics, intakeWriters, eventWriters, handoffCapacity, warmWal);
+        return new BenchSettings(ratePerSecond, duration, warmup, binds, window, seed, mode, realistic, config, Duration.ZERO, statementStatistics, batching, warmWal);
     }
 
     boolean measuresCeiling() {
