@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.appealdesk.support.TestDatabase;
@@ -90,6 +91,51 @@ class GroupCommitterTest {
         assertThat(stats.batchItems().getMaxValue()).as("the largest batch, as counted apart").isEqualTo(stats.batchSizeLargest());
         assertThat(stats.batchItems().getMean() * stats.batches()).as("batch sizes add up to the items")
                 .isCloseTo((double) ITEMS, within(0.5));
+    }
+
+    @Test
+    void onlyASmallBatchLingersSoAWriterBehindNeverIdles() throws Exception {
+        // Proves: a batch under half its maximum waits the linger for more; one found half full or more
+        // (what a writer that has fallen behind finds at every turn) commits without it. The linger is a second, so
+        // each outcome is unmistakable: a lingering batch takes at least that second, a prompt one well under it.
+        assertThat(GroupCommitter.lingers(249, 500)).isTrue();
+        assertThat(GroupCommitter.lingers(250, 500)).isFalse();
+        assertThat(GroupCommitter.lingers(1, 1)).isFalse();
+
+        Duration linger = Duration.ofSeconds(1);
+        CountDownLatch firstBatchHeld = new CountDownLatch(1);
+        CountDownLatch releaseFirstBatch = new CountDownLatch(1);
+        try (GroupCommitter<Integer, Integer> slow = new GroupCommitter<>(new GroupCommitter.Settings("lingering", 40, 1_000, linger), database,
+                (connection, items) -> {
+                    if (items.contains(0)) {
+                        firstBatchHeld.countDown();
+                        try {
+                            releaseFirstBatch.await(10, TimeUnit.SECONDS);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                    }
+                    return items;
+                })) {
+            long soloStarted = System.nanoTime();
+            CompletableFuture<Integer> solo = slow.submit(0);
+            assertThat(firstBatchHeld.await(10, TimeUnit.SECONDS)).isTrue();
+            assertThat(System.nanoTime() - soloStarted).as("one item alone lingered first").isGreaterThanOrEqualTo(linger.toNanos());
+
+            // While the first batch is held, 20 items queue: half the maximum of 40, as for a writer behind.
+            List<CompletableFuture<Integer>> queued = new ArrayList<>();
+            for (int n = 1; n <= 20; n++) {
+                queued.add(slow.submit(n));
+            }
+            long released = System.nanoTime();
+            releaseFirstBatch.countDown();
+            assertThat(solo.get(10, TimeUnit.SECONDS)).isZero();
+            for (int n = 1; n <= 20; n++) {
+                assertThat(queued.get(n - 1).get(10, TimeUnit.SECONDS)).isEqualTo(n);
+            }
+            assertThat(System.nanoTime() - released).as("the queued batch did not linger").isLessThan(linger.toNanos() / 2);
+            assertThat(slow.stats().batches()).isEqualTo(2);
+        }
     }
 
     @Test
