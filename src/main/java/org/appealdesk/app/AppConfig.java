@@ -40,8 +40,9 @@ import org.appealdesk.web.HttpSettings;
  *                    writers the charge events are split over; each holds a pooled connection;
  *                    <li>{@code database.textLingerMs} (default {@link Core.Batching#TEXT_LINGER_MS_DEFAULT})
  *                    and {@code database.eventLingerMs} (default {@link Core.Batching#EVENT_LINGER_MS_DEFAULT}):
- *                    how long the text intake and the charge events wait for more items before each
- *                    commit; longer costs less CPU an item and delays every acknowledgement or thank-you.
+ *                    how long the text intake and the charge events wait for more items before a
+ *                    commit (not when half a batch is already waiting); longer costs less CPU an item
+ *                    and delays every acknowledgement or thank-you.
  *                    </ul>
  */
 public record AppConfig(
@@ -97,18 +98,18 @@ public record AppConfig(
         if (!EMBEDDED.equals(url) && !url.startsWith("jdbc:postgresql:")) {
             throw new IllegalArgumentException("database.url must be \"embedded\" or a jdbc:postgresql: URL");
         }
-        int poolSize = database.path("poolSize").asInt(16);
+        int poolSize = optionalInteger(database, "database", "poolSize", 16);
         if (poolSize < 2 || poolSize > org.appealdesk.platform.DatabaseSettings.POOL_SIZE_LIMIT) {
             throw new IllegalArgumentException("database.poolSize must be 2-" + org.appealdesk.platform.DatabaseSettings.POOL_SIZE_LIMIT + ", got " + poolSize);
         }
-        int intakeWriters = database.path("intakeWriters").asInt(1);
+        int intakeWriters = optionalInteger(database, "database", "intakeWriters", Core.Batching.TEXT_WRITERS_DEFAULT);
         // Each writer holds a connection while it commits; charging, claims, the janitor and the web need the rest.
         int intakeWritersMax = Math.min(org.appealdesk.platform.GroupCommitter.WRITERS_MAX, poolSize / 2);
         if (intakeWriters < 1 || intakeWriters > intakeWritersMax) {
             throw new IllegalArgumentException("database.intakeWriters must be 1-" + intakeWritersMax + " (at most half of poolSize "
                     + poolSize + "), got " + intakeWriters);
         }
-        int eventWriters = database.path("eventWriters").asInt(Core.Batching.EVENT_WRITERS_DEFAULT);
+        int eventWriters = optionalInteger(database, "database", "eventWriters", Core.Batching.EVENT_WRITERS_DEFAULT);
         // One event writer was always there beside the intake's; more must fit in the same half of the pool.
         if (eventWriters < 1 || eventWriters > intakeWritersMax || (eventWriters > 1 && intakeWriters + eventWriters > poolSize / 2)) {
             throw new IllegalArgumentException("database.eventWriters must be 1-" + intakeWritersMax + ", and above 1 at most half of poolSize "

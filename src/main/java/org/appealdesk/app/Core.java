@@ -39,11 +39,11 @@ public final class Core implements AutoCloseable {
         /** Charge event writers by default; see BENCHMARKS.md for the measurement behind the number. */
         public static final int EVENT_WRITERS_DEFAULT = 1;
         /**
-         * How long the text intake and the charge events each linger for more items before a commit,
-         * by default. A commit costs about the same CPU whatever it holds, so a longer linger makes
-         * fewer, larger commits and leaves more of the cores to the rest, and every acknowledgement
-         * (texts) or thank-you (events) waits for it. The numbers are measured: BENCHMARKS.md, "The
-         * writers' linger".
+         * How long the text intake and the charge events each linger for more items before a commit
+         * (unless half a batch is already waiting: {@link GroupCommitter}), by default. A commit costs
+         * about the same CPU whatever it holds, so a longer linger makes fewer, larger commits and
+         * leaves more of the cores to the rest, and every acknowledgement (texts) or thank-you
+         * (events) waits for it. The numbers are measured: BENCHMARKS.md, "The writers' linger".
          */
         public static final int TEXT_LINGER_MS_DEFAULT = 4;
         public static final int EVENT_LINGER_MS_DEFAULT = 6;
@@ -95,7 +95,7 @@ public final class Core implements AutoCloseable {
 
         /** Refuses a linger outside 0 to {@link #LINGER_MS_MAX} ms, naming {@code setting}. */
         public static void requireLinger(String setting, Duration linger) {
-            if (linger == null || linger.isNegative() || linger.toMillis() > LINGER_MS_MAX) {
+            if (linger == null || linger.isNegative() || linger.compareTo(Duration.ofMillis(LINGER_MS_MAX)) > 0) {
                 throw new IllegalArgumentException(setting + " must be 0-" + LINGER_MS_MAX + " ms, got "
                         + (linger == null ? "nothing" : linger.toMillis() + " ms"));
             }

@@ -90,12 +90,14 @@ final class BenchCommand implements Callable<Integer> {
             + " database (default: the platform's, " + ChargeEventService.HANDOFF_CAPACITY_DEFAULT + ")")
     Integer handoff;
 
-    @Option(names = "--text-linger-ms", description = "how long the text intake lingers for more texts before each commit, 0-"
-            + Core.Batching.LINGER_MS_MAX + " (default: the platform's, " + Core.Batching.TEXT_LINGER_MS_DEFAULT + ")")
+    @Option(names = "--text-linger-ms", description = "how long the text intake lingers for more texts before a commit (not when half a batch"
+            + " waits), 0-" + Core.Batching.LINGER_MS_MAX + " (default: the platform's, " + Core.Batching.TEXT_LINGER_MS_DEFAULT
+            + "; like the writers, not read from --config)")
     Integer textLingerMs;
 
-    @Option(names = "--event-linger-ms", description = "how long the charge events linger for more events before each commit, 0-"
-            + Core.Batching.LINGER_MS_MAX + " (default: the platform's, " + Core.Batching.EVENT_LINGER_MS_DEFAULT + ")")
+    @Option(names = "--event-linger-ms", description = "how long the charge events linger for more events before a commit (not when half a"
+            + " batch waits), 0-" + Core.Batching.LINGER_MS_MAX + " (default: the platform's, " + Core.Batching.EVENT_LINGER_MS_DEFAULT
+            + "; not read from --config)")
     Integer eventLingerMs;
 
     @Option(names = "--statements", description = "load pg_stat_statements and report the window's costliest SQL statements")

@@ -10,6 +10,11 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@link #main} runs it (tests run it the same way). */
+    public static CommandLine commandLine() {
         CommandLine commandLine = new CommandLine(new Main());
         // Bad settings are operating errors, not bugs: print one clear line, no stack trace.
         commandLine.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -19,7 +24,7 @@ public final class Main implements Runnable {
             }
             throw e;
         });
-        System.exit(commandLine.execute(args));
+        return commandLine;
     }
 
     @Override

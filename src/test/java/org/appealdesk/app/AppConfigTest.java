@@ -93,6 +93,21 @@ class AppConfigTest {
                 .hasMessageContaining("database.textLingerMs must be a whole number");
         assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"textLingerMs\": 4.5"))
                 .hasMessageContaining("database.textLingerMs must be a whole number");
+        // The bound is the acting stage's linger (the acting stage waits at least as long as the intake); it is a literal
+        // only because option help texts need a constant.
+        assertThat(Duration.ofMillis(Core.Batching.LINGER_MS_MAX)).isEqualTo(org.appealdesk.donation.TextIntakeService.ACTING_LINGER_DEFAULT);
+    }
+
+    @Test
+    void theDatabasesWholeNumbersAreNeverReadAsTheirDefaults(@TempDir Path directory) {
+        // Proves: poolSize and the writer counts given as text or a fraction are refused by name, not silently read as
+        // the default or rounded down.
+        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": \"sixteen\""))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database.poolSize must be a whole number");
+        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"intakeWriters\": \"two\""))
+                .hasMessageContaining("database.intakeWriters must be a whole number");
+        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"eventWriters\": 2.7"))
+                .hasMessageContaining("database.eventWriters must be a whole number");
     }
 
     @Test

@@ -12,7 +12,6 @@ import org.appealdesk.app.Core;
 import org.appealdesk.cli.Main;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * `./appealdesk bench` end to end, briefly and at a low rate: the command must produce a complete
@@ -122,12 +121,12 @@ class BenchCommandTest {
         // Proves --text-linger-ms and --event-linger-ms are checked before anything starts, with the option's name and
         // bounds in the message.
         RunOutput text = bench("--text-linger-ms", "51", "--no-ceiling");
-        assertThat(text.exitCode()).isNotZero();
-        assertThat(text.text()).contains("--text-linger-ms must be 0-50 ms, got 51 ms");
+        assertThat(text.exitCode()).isEqualTo(2);
+        assertThat(text.text()).contains("appealdesk: --text-linger-ms must be 0-50 ms, got 51 ms");
 
         RunOutput events = bench("--event-linger-ms", "-1", "--no-ceiling");
-        assertThat(events.exitCode()).isNotZero();
-        assertThat(events.text()).contains("--event-linger-ms must be 0-50 ms, got -1 ms");
+        assertThat(events.exitCode()).isEqualTo(2);
+        assertThat(events.text()).contains("appealdesk: --event-linger-ms must be 0-50 ms, got -1 ms");
     }
 
     private record RunOutput(int exitCode, String text) {
@@ -145,7 +144,7 @@ class BenchCommandTest {
         try (PrintStream out = new PrintStream(captured, true, StandardCharsets.UTF_8)) {
             System.setOut(out);
             System.setErr(out);
-            exitCode = new CommandLine(new Main()).execute(args);
+            exitCode = Main.commandLine().execute(args);
         } finally {
             System.setOut(original);
             System.setErr(originalErrors);

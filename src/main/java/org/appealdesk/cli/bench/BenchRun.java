@@ -18,7 +18,6 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.appealdesk.app.AppConfig;
 import org.appealdesk.app.Application;
-import org.appealdesk.app.Core;
 import org.appealdesk.appeal.Appeal;
 import org.appealdesk.donation.ChargeSettings;
 import org.appealdesk.platform.DatabaseSettings;
