@@ -55,10 +55,11 @@ public final class Application implements AutoCloseable {
     }
 
     /**
-     * Starts everything the configuration describes. {@code dataDirectory} holds the embedded
-     * PostgreSQL when the configuration asks for it.
+     * Starts everything the configuration describes, its group commit ({@link AppConfig#batching()})
+     * included. {@code dataDirectory} holds the embedded PostgreSQL when the configuration asks for it.
      */
-    public static Application start(AppConfig config, PhoneVault vault, Path dataDirectory, Core.Batching batching) {
+    public static Application start(AppConfig config, PhoneVault vault, Path dataDirectory) {
+        Core.Batching batching = config.batching();
         EmbeddedPostgresServer embedded = null;
         DatabaseSettings databaseSettings;
         if (config.embeddedDatabase()) {

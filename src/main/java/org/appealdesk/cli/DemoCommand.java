@@ -63,8 +63,7 @@ final class DemoCommand implements Callable<Integer> {
         SimSettings simSettings = SimSettings.defaults(seed);
         SimulatedSmsc smsc = SimulatedSmsc.start(simSettings);
         AppConfig settings = pointedAt(file, smsc.port(), simSettings);
-        Application application = Application.start(settings, PhoneKeys.forDemo(settings.phoneKeyEnvironmentVariable(), data), data,
-                settings.batching());
+        Application application = Application.start(settings, PhoneKeys.forDemo(settings.phoneKeyEnvironmentVariable(), data), data);
         String slug = settings.catalog().all().getFirst().slug();
         PrintStream out = System.out;
         out.println("Live totals: http://" + settings.http().host() + ":" + application.web.port() + "/appeals/" + slug);

@@ -21,8 +21,7 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         AppConfig settings = AppConfig.read(config, System::getenv);
-        Application application = Application.start(settings, PhoneKeys.fromEnvironment(settings.phoneKeyEnvironmentVariable()), data,
-                settings.batching());
+        Application application = Application.start(settings, PhoneKeys.fromEnvironment(settings.phoneKeyEnvironmentVariable()), data);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             application.close();

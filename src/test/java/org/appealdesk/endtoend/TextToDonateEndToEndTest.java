@@ -13,7 +13,6 @@ import java.time.Duration;
 import java.util.Map;
 import org.appealdesk.app.AppConfig;
 import org.appealdesk.app.Application;
-import org.appealdesk.app.Core;
 import org.appealdesk.ledger.LedgerVerifier;
 import org.appealdesk.platform.Database;
 import org.appealdesk.sim.ChargeOutcome;
@@ -64,7 +63,7 @@ class TextToDonateEndToEndTest {
         SimSettings simSettings = SimSettings.defaults(seed).toBuilder().lateReceiptDelayMsMax(3_000).build();
         try (SimulatedSmsc smsc = SimulatedSmsc.start(simSettings)) {
             AppConfig config = AppConfig.read(EndToEndSupport.configFor(directory, simSettings, smsc.port(), 10), Map.<String, String>of()::get);
-            try (Application application = Application.start(config, Fixtures.vault(), directory, Core.Batching.defaults())) {
+            try (Application application = Application.start(config, Fixtures.vault(), directory)) {
                 TrafficRun run = smsc.play(TrafficPlan.referenceAppeal(400, 2_000).withTwentyShare(0.1));
                 assertThat(run.awaitSent(Duration.ofSeconds(60))).as("all texts sent").isTrue();
                 assertThat(smsc.awaitQuiet(Duration.ofSeconds(60))).as("network quiet: every text and receipt acknowledged").isTrue();

@@ -18,6 +18,7 @@ import java.util.stream.Stream;
 import org.HdrHistogram.Histogram;
 import org.appealdesk.app.AppConfig;
 import org.appealdesk.app.Application;
+import org.appealdesk.app.WebGivingConfig;
 import org.appealdesk.appeal.Appeal;
 import org.appealdesk.donation.ChargeSettings;
 import org.appealdesk.platform.DatabaseSettings;
@@ -131,12 +132,12 @@ final class BenchRun {
     private RunResult withPlatform(AppConfig file, DatabaseSettings database, Path directory, Path postgresDirectory, PostgresProbe probe) {
         SimSettings simSettings = simSettings();
         try (SimulatedSmsc smsc = SimulatedSmsc.start(simSettings)) {
+            // The run's own group commit (its options), not the file's: runs differ only in what the command says.
             AppConfig config = new AppConfig(database.jdbcUrl(), database.user(), database.password(), file.databasePoolSize(),
                     new HttpSettings("127.0.0.1", 0), file.phoneKeyEnvironmentVariable(), List.of(),
                     new ChargeSettings(REPORT_WAIT, file.charging().unknownExpiry(), REPORT_WAIT, file.charging().partMaxByNetwork()),
-                    file.catalog());
-            try (Application application = Application.start(config, PhoneVault.fromBase64Key(PhoneVault.newBase64Key()), directory,
-                    settings.batching())) {
+                    file.catalog(), WebGivingConfig.defaults(file.catalog()), settings.batching());
+            try (Application application = Application.start(config, PhoneVault.fromBase64Key(PhoneVault.newBase64Key()), directory)) {
                 Outbox outbox = settings.mode() == BenchMode.INTAKE ? new SilentOutbox() : application.core.events;
                 SmppGateway gateway = new SmppGateway(smppSettings(file, smsc.port(), simSettings), application.core.texts,
                         application.core.events, outbox, application.metrics);
