@@ -115,12 +115,11 @@ public record AppConfig(
             throw new IllegalArgumentException("database.eventWriters must be 1-" + intakeWritersMax + ", and above 1 at most half of poolSize "
                     + poolSize + " with intakeWriters (" + intakeWriters + "), got " + eventWriters);
         }
-        Duration textLinger = Duration.ofMillis(optionalInteger(database, "database", "textLingerMs", Core.Batching.TEXT_LINGER_MS_DEFAULT));
-        Core.Batching.requireLinger("database.textLingerMs", textLinger);
-        Duration eventLinger = Duration.ofMillis(optionalInteger(database, "database", "eventLingerMs", Core.Batching.EVENT_LINGER_MS_DEFAULT));
-        Core.Batching.requireLinger("database.eventLingerMs", eventLinger);
         Core.Batching batching = Core.Batching.defaults().withTextWriters(intakeWriters).withEventWriters(eventWriters)
-                .withTextLinger(textLinger).withEventLinger(eventLinger);
+                .withTextLinger(Core.Batching.linger("database.textLingerMs",
+                        optionalInteger(database, "database", "textLingerMs", Core.Batching.TEXT_LINGER_MS_DEFAULT)))
+                .withEventLinger(Core.Batching.linger("database.eventLingerMs",
+                        optionalInteger(database, "database", "eventLingerMs", Core.Batching.EVENT_LINGER_MS_DEFAULT)));
         String passwordVariable = optionalText(database, "passwordEnvironmentVariable", null);
         String password = passwordVariable == null ? "" : environment.apply(passwordVariable);
         JsonNode httpNode = required(root, "http");

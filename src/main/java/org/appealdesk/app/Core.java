@@ -93,8 +93,15 @@ public final class Core implements AutoCloseable {
             return new Batching(texts, textWriters, lingering(events, "event linger", linger), eventWriters, handoffCapacity, actingLinger);
         }
 
+        /** {@code millis} as a linger, refused outside 0 to {@link #LINGER_MS_MAX} ms with {@code setting}'s name. */
+        public static Duration linger(String setting, long millis) {
+            Duration linger = Duration.ofMillis(millis);
+            requireLinger(setting, linger);
+            return linger;
+        }
+
         /** Refuses a linger outside 0 to {@link #LINGER_MS_MAX} ms, naming {@code setting}. */
-        public static void requireLinger(String setting, Duration linger) {
+        private static void requireLinger(String setting, Duration linger) {
             if (linger == null || linger.isNegative() || linger.compareTo(Duration.ofMillis(LINGER_MS_MAX)) > 0) {
                 throw new IllegalArgumentException(setting + " must be 0-" + LINGER_MS_MAX + " ms, got "
                         + (linger == null ? "nothing" : linger.toMillis() + " ms"));

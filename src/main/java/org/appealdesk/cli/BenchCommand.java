@@ -78,27 +78,28 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-ceiling", description = "skip the PostgreSQL ceiling measurement")
     boolean noCeiling;
 
-    @Option(names = "--intake-writers", description = "text intake writers (default: the platform's, "
-            + Core.Batching.TEXT_WRITERS_DEFAULT + ")")
-    Integer intakeWriters;
+    @Option(names = "--intake-writers", defaultValue = "" + Core.Batching.TEXT_WRITERS_DEFAULT,
+            description = "text intake writers (default: the platform's, ${DEFAULT-VALUE})")
+    int intakeWriters;
 
-    @Option(names = "--event-writers", description = "charge event writers (default: the platform's, "
-            + Core.Batching.EVENT_WRITERS_DEFAULT + ")")
-    Integer eventWriters;
+    @Option(names = "--event-writers", defaultValue = "" + Core.Batching.EVENT_WRITERS_DEFAULT,
+            description = "charge event writers (default: the platform's, ${DEFAULT-VALUE})")
+    int eventWriters;
 
-    @Option(names = "--handoff", description = "messages waiting in memory for the sender at most; 0 claims every message from the"
-            + " database (default: the platform's, " + ChargeEventService.HANDOFF_CAPACITY_DEFAULT + ")")
-    Integer handoff;
+    @Option(names = "--handoff", defaultValue = "" + ChargeEventService.HANDOFF_CAPACITY_DEFAULT,
+            description = "messages waiting in memory for the sender at most; 0 claims every message from the database"
+                    + " (default: the platform's, ${DEFAULT-VALUE})")
+    int handoff;
 
-    @Option(names = "--text-linger-ms", description = "how long the text intake lingers for more texts before a commit (not when half a batch"
-            + " waits), 0-" + Core.Batching.LINGER_MS_MAX + " (default: the platform's, " + Core.Batching.TEXT_LINGER_MS_DEFAULT
-            + "; like the writers, not read from --config)")
-    Integer textLingerMs;
+    @Option(names = "--text-linger-ms", defaultValue = "" + Core.Batching.TEXT_LINGER_MS_DEFAULT,
+            description = "how long the text intake lingers for more texts before a commit (not when half a batch waits), 0-"
+                    + Core.Batching.LINGER_MS_MAX + " (default: the platform's, ${DEFAULT-VALUE}; like the writers, not read from --config)")
+    int textLingerMs;
 
-    @Option(names = "--event-linger-ms", description = "how long the charge events linger for more events before a commit (not when half a"
-            + " batch waits), 0-" + Core.Batching.LINGER_MS_MAX + " (default: the platform's, " + Core.Batching.EVENT_LINGER_MS_DEFAULT
-            + "; not read from --config)")
-    Integer eventLingerMs;
+    @Option(names = "--event-linger-ms", defaultValue = "" + Core.Batching.EVENT_LINGER_MS_DEFAULT,
+            description = "how long the charge events linger for more events before a commit (not when half a batch waits), 0-"
+                    + Core.Batching.LINGER_MS_MAX + " (default: the platform's, ${DEFAULT-VALUE}; not read from --config)")
+    int eventLingerMs;
 
     @Option(names = "--statements", description = "load pg_stat_statements and report the window's costliest SQL statements")
     boolean statements;
@@ -119,11 +120,7 @@ final class BenchCommand implements Callable<Integer> {
         Duration warm = noWarmup ? Duration.ZERO : warmup != null ? warmup : min(measured.dividedBy(2), WARMUP_DEFAULT_MAX);
         Duration ceiling = noCeiling ? Duration.ZERO : ceilingCase != null ? ceilingCase : Duration.ofSeconds(2);
         BenchSettings settings = new BenchSettings(rate, measured, warm, binds, messageWindow, seed, BenchMode.parse(mode), realistic, config, ceiling,
-                statements, BenchSettings.batching(intakeWriters != null ? intakeWriters : Core.Batching.TEXT_WRITERS_DEFAULT,
-                        eventWriters != null ? eventWriters : Core.Batching.EVENT_WRITERS_DEFAULT,
-                        handoff != null ? handoff : ChargeEventService.HANDOFF_CAPACITY_DEFAULT,
-                        textLingerMs != null ? textLingerMs : Core.Batching.TEXT_LINGER_MS_DEFAULT,
-                        eventLingerMs != null ? eventLingerMs : Core.Batching.EVENT_LINGER_MS_DEFAULT), warmWal);
+                statements, BenchSettings.batching(intakeWriters, eventWriters, handoff, textLingerMs, eventLingerMs), warmWal);
         Path report = json != null ? json : Bench.defaultReportFile(Instant.now());
         String commandLine = "appealdesk " + String.join(" ", commandWords());
         return sweep ? Bench.sweep(settings, sweepSteps, report, commandLine, System.out) : Bench.run(settings, report, commandLine, System.out);

@@ -77,12 +77,9 @@ public record BenchSettings(double ratePerSecond, Duration duration, Duration wa
         GroupCommitter.requireWriters("--intake-writers", intakeWriters);
         GroupCommitter.requireWriters("--event-writers", eventWriters);
         ChargeEventService.requireHandoffCapacity("--handoff", handoffCapacity);
-        Duration textLinger = Duration.ofMillis(textLingerMs);
-        Core.Batching.requireLinger("--text-linger-ms", textLinger);
-        Duration eventLinger = Duration.ofMillis(eventLingerMs);
-        Core.Batching.requireLinger("--event-linger-ms", eventLinger);
         return Core.Batching.defaults().withTextWriters(intakeWriters).withEventWriters(eventWriters).withHandoffCapacity(handoffCapacity)
-                .withTextLinger(textLinger).withEventLinger(eventLinger);
+                .withTextLinger(Core.Batching.linger("--text-linger-ms", textLingerMs))
+                .withEventLinger(Core.Batching.linger("--event-linger-ms", eventLingerMs));
     }
 
     BenchSettings withRate(double newRate) {
