@@ -1,6 +1,7 @@
 package org.appealdesk.platform;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,6 +29,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The queue is bounded ({@code queueCapacity}): when it is full, {@link #submit} fails at once
  * instead of letting memory grow, which adapters turn into back-pressure on the network.
+ *
+ * <p>A batch's statements are keyed by its items (ids, hashes, message ids in arrays), so each is
+ * planned once per connection and its plan kept ({@link #PLAN_ONCE}); see there for why.
  */
 public final class GroupCommitter<I, O> implements AutoCloseable {
 
@@ -72,6 +76,25 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
     /** One caller's item, with when it was queued (System.nanoTime) for the latency figures. */
     private record Pending<I, O>(I item, CompletableFuture<O> result, long queuedAt) {
     }
+
+    /**
+     * Run first in each batch's transaction, for that transaction only: keep one plan per
+     * statement, and never plan a sequential scan.
+     *
+     * <p>Why: PostgreSQL plans a prepared statement afresh on each call while that looks cheaper
+     * than its kept (generic) plan, and a generic plan assumes an array parameter holds 10
+     * elements, so statements keyed by small batches' arrays (quiet hours) were planned on nearly
+     * every call: at 500 texts/s, 15% of PostgreSQL's CPU (BENCHMARKS.md, "Plans kept in the
+     * writers"). A kept plan lives until the connection closes or an ANALYZE of its tables, and one
+     * made while a table is still empty (a new installation; the outbox's is a sequential scan)
+     * would read the whole table at every call until autovacuum next analyses it, by then perhaps
+     * thousands of rows later. So sequential scans are ruled out here: every statement of a batch
+     * finds its rows by key. The outbox claim ({@code limit ?}) and other statements that want a
+     * plan for their values run in transactions of their own, outside this. The cost is one more
+     * round trip a batch (about 8 µs of PostgreSQL's time).
+     */
+    static final String PLAN_ONCE =
+            "select set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true)";
 
     /** A batch lingers for more items only while it holds less than 1/this of its maximum ({@link #fill}). */
     static final int LINGER_BELOW_SHARE = 2;
@@ -287,6 +310,9 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
             List<O> outputs;
             try {
                 outputs = database.inTransaction(connection -> {
+                    try (PreparedStatement planOnce = connection.prepareStatement(PLAN_ONCE)) {
+                        planOnce.execute();
+                    }
                     List<O> out = work.run(connection, inputs);
                     statementsDone[0] = System.nanoTime();
                     return out;
