@@ -103,6 +103,11 @@ public final class Database implements AutoCloseable {
                         continue;
                     }
                     throw e;
+                } catch (Error e) {
+                    // Without this the finally below would commit the half-done work: the driver
+                    // commits an open transaction when autocommit is switched back on.
+                    rollbackQuietly(connection);
+                    throw e;
                 } finally {
                     connection.setAutoCommit(true);
                 }
