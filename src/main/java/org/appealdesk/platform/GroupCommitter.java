@@ -30,8 +30,9 @@ import org.slf4j.LoggerFactory;
  * <p>The queue is bounded ({@code queueCapacity}): when it is full, {@link #submit} fails at once
  * instead of letting memory grow, which adapters turn into back-pressure on the network.
  *
- * <p>A batch's statements are keyed by its items (ids, hashes, message ids in arrays), so each is
- * planned once per connection and its plan kept ({@link #PLAN_ONCE}); see there for why.
+ * <p>Each statement of a batch is planned once per connection and its plan kept, with sequential
+ * scans ruled out ({@link #KEYED_PLANS}; see there for why). That is safe because a batch's
+ * statements find their rows by key (ids, hashes, message ids in arrays): see {@link BatchWork}.
  */
 public final class GroupCommitter<I, O> implements AutoCloseable {
 
@@ -42,6 +43,12 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
      * order. {@link #run} may be called again for the same batch when the database retries the
      * transaction; after the last call, exactly one of {@link #committed} and {@link #rolledBack}
      * follows, on the writer thread, before the callers learn the outcome.
+     *
+     * <p>Its statements must find their rows by key: they run with one kept (generic) plan each and
+     * sequential scans off ({@link #KEYED_PLANS}). A statement whose plan should depend on its
+     * values ({@code limit ?}, a range, a skewed {@code state = ?}) belongs in a transaction of its
+     * own, as the outbox claim and the pending-text sweep are. Its SQL text should not also be run
+     * outside batches: a plan made there, with sequential scans allowed, would be kept here too.
      */
     @FunctionalInterface
     public interface BatchWork<I, O> {
@@ -79,21 +86,25 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
 
     /**
      * Run first in each batch's transaction, for that transaction only: keep one plan per
-     * statement, and never plan a sequential scan.
+     * statement, and plan no sequential scan.
      *
      * <p>Why: PostgreSQL plans a prepared statement afresh on each call while that looks cheaper
      * than its kept (generic) plan, and a generic plan assumes an array parameter holds 10
      * elements, so statements keyed by small batches' arrays (quiet hours) were planned on nearly
      * every call: at 500 texts/s, 15% of PostgreSQL's CPU (BENCHMARKS.md, "Plans kept in the
      * writers"). A kept plan lives until the connection closes or an ANALYZE of its tables, and one
-     * made while a table is still empty (a new installation; the outbox's is a sequential scan)
-     * would read the whole table at every call until autovacuum next analyses it, by then perhaps
-     * thousands of rows later. So sequential scans are ruled out here: every statement of a batch
-     * finds its rows by key. The outbox claim ({@code limit ?}) and other statements that want a
-     * plan for their values run in transactions of their own, outside this. The cost is one more
-     * round trip a batch (about 8 µs of PostgreSQL's time).
+     * made while a table is still empty (a new installation) reads the whole table: the outbox's
+     * read by ids is a sequential scan then, and the ledger's key check a hash join over the whole
+     * journal. Kept, it would run so at every call until autovacuum next analysed the table,
+     * perhaps thousands of rows later. So plans made in a batch rule sequential scans out. The
+     * settings do not replan what is already kept, so a statement's text should not be shared
+     * with code outside batches ({@link BatchWork}).
+     *
+     * <p>The cost is one more round trip a batch (about 8 µs of PostgreSQL's time). A pool of the
+     * writers' own, with these settings in its connection options, would save it, but the writers'
+     * services also run their claims and sweeps on the shared pool, and each would need both.
      */
-    static final String PLAN_ONCE =
+    static final String KEYED_PLANS =
             "select set_config('plan_cache_mode', 'force_generic_plan', true), set_config('enable_seqscan', 'off', true)";
 
     /** A batch lingers for more items only while it holds less than 1/this of its maximum ({@link #fill}). */
@@ -310,8 +321,8 @@ public final class GroupCommitter<I, O> implements AutoCloseable {
             List<O> outputs;
             try {
                 outputs = database.inTransaction(connection -> {
-                    try (PreparedStatement planOnce = connection.prepareStatement(PLAN_ONCE)) {
-                        planOnce.execute();
+                    try (PreparedStatement keyedPlans = connection.prepareStatement(KEYED_PLANS)) {
+                        keyedPlans.execute();
                     }
                     List<O> out = work.run(connection, inputs);
                     statementsDone[0] = System.nanoTime();

@@ -144,62 +144,73 @@ class GroupCommitterTest {
     @Test
     void aBatchKeepsOnePlanAndNeverPlansASequentialScanEvenOnAnEmptyTable() throws Exception {
         // Proves: inside a batch's transaction plans are kept (force_generic_plan) and sequential scans ruled out,
-        // so a keyed statement first planned while its table is empty (a new installation) is planned as an
-        // index scan, which stays right once the table has grown; and both settings end with the transaction,
-        // so the next user of the same pooled connection plans as usual. The table is shaped as the outbox
-        // (its columns, fillfactor 80), whose kept plan on an empty table is a sequential scan otherwise:
-        // the control below shows that hazard, so the test still means something if the planner changes.
-        String keyedRead = "select id from group_commit_keyed where id = any($1)";
+        // so keyed statements first planned while their tables are empty (a new installation) use their indexes,
+        // which stays right once the tables have grown; and both settings end with the transaction, so the next
+        // user of the same pooled connection has PostgreSQL's defaults again. Two shapes the writers use: a read
+        // by an array of ids, of a table shaped as the outbox (its columns, fillfactor 80), and the ledger's
+        // key check, a join of an array to a table shaped as the journal. The controls show each one's kept plan
+        // with sequential scans allowed is a sequential scan, so the test still means something if the planner changes.
+        String keyedRead = "select id from group_commit_keyed where id = any($1::bigint[])";
+        String keyCheck = "select k.key from unnest($1::text[]) k(key) where exists"
+                + " (select 1 from group_commit_keys j where j.idempotency_key = k.key)";
         List<String> seen = new ArrayList<>();
         try (Database twoConnections = Database.open(TestDatabase.server().settings(2));
              GroupCommitter<Integer, Integer> keyed = new GroupCommitter<>(new GroupCommitter.Settings("keyed", 50, 1_000, Duration.ZERO),
                      twoConnections, (connection, items) -> {
                          try (Statement sql = connection.createStatement()) {
                              seen.add(single(sql, SETTINGS));
-                             seen.add(keptPlan(sql, keyedRead));
+                             seen.add(keptPlan(sql, keyedRead, "bigint[]", "{1,2}"));
+                             seen.add(keptPlan(sql, keyCheck, "text[]", "{a,b}"));
                          }
                          return items;
                      })) {
-            TestDatabase.execute(twoConnections, "drop table if exists group_commit_keyed");
+            dropProbeTables(twoConnections);
             TestDatabase.execute(twoConnections, "create table group_commit_keyed (like outbox) with (fillfactor = 80)");
             TestDatabase.execute(twoConnections, "alter table group_commit_keyed add primary key (id)");
-            String control = twoConnections.inTransaction(connection -> {
+            TestDatabase.execute(twoConnections, "create table group_commit_keys (like journal including indexes)");
+            List<String> controls = twoConnections.inTransaction(connection -> {
                 try (Statement sql = connection.createStatement()) {
                     sql.execute("set local plan_cache_mode = force_generic_plan");
-                    return keptPlan(sql, keyedRead);
+                    return List.of(keptPlan(sql, keyedRead, "bigint[]", "{1,2}"), keptPlan(sql, keyCheck, "text[]", "{a,b}"));
                 }
             });
-            assertThat(control).as("the kept plan with sequential scans allowed").contains("Seq Scan on group_commit_keyed");
+            assertThat(controls.get(0)).as("kept plan of the keyed read, sequential scans allowed").contains("Seq Scan on public.group_commit_keyed");
+            assertThat(controls.get(1)).as("kept plan of the key check, sequential scans allowed").contains("Seq Scan on public.group_commit_keys");
 
             assertThat(keyed.submit(1).get(10, TimeUnit.SECONDS)).isEqualTo(1);
 
             assertThat(seen.get(0)).isEqualTo("force_generic_plan off");
-            assertThat(seen.get(1)).as("the kept plan ($1 unbound) of a keyed read of the empty table, in a batch")
-                    .contains("= ANY ($1)").contains("group_commit_keyed_pkey").doesNotContain("Seq Scan");
+            assertThat(seen.get(1)).as("kept plan ($1 unbound) of the keyed read of the empty table, in a batch")
+                    .contains("$1").contains("group_commit_keyed_pkey").doesNotContain("Seq Scan");
+            assertThat(seen.get(2)).as("kept plan ($1 unbound) of the key check against the empty table, in a batch")
+                    .contains("$1").contains("Index Only Scan using group_commit_keys_idempotency_key").doesNotContain("Seq Scan");
             // Both of the pool's connections at once, so the one the batch used is among them.
             try (Connection first = twoConnections.dataSource().getConnection(); Connection second = twoConnections.dataSource().getConnection();
                  Statement one = first.createStatement(); Statement other = second.createStatement()) {
                 assertThat(List.of(single(one, SETTINGS), single(other, SETTINGS))).containsOnly("auto on");
             }
         } finally {
-            TestDatabase.execute(database, "drop table if exists group_commit_keyed");
+            dropProbeTables(database);
         }
+    }
+
+    private static void dropProbeTables(Database database) {
+        TestDatabase.execute(database, "drop table if exists group_commit_keyed, group_commit_keys");
     }
 
     private static final String SETTINGS = "select current_setting('plan_cache_mode') || ' ' || current_setting('enable_seqscan')";
 
-    /** The plan PostgreSQL keeps for {@code query} (one bigint[] parameter) under the session's settings, as EXPLAIN prints it. */
-    private static String keptPlan(Statement sql, String query) throws SQLException {
+    /** The plan PostgreSQL keeps for {@code query} (one parameter of {@code type}) under the session's settings, as EXPLAIN (VERBOSE) prints it: a kept plan shows its parameter ($1) unbound. */
+    private static String keptPlan(Statement sql, String query, String type, String value) throws SQLException {
         String name = "kept_plan_" + System.nanoTime();
-        sql.execute("prepare " + name + "(bigint[]) as " + query);
+        sql.execute("prepare " + name + "(" + type + ") as " + query);
         StringBuilder lines = new StringBuilder();
-        try (ResultSet plan = sql.executeQuery("explain execute " + name + "('{1,2}')")) {
+        try (ResultSet plan = sql.executeQuery("explain (verbose) execute " + name + "('" + value + "')")) {
             while (plan.next()) {
                 lines.append(plan.getString(1)).append('\n');
             }
-        } finally {
-            sql.execute("deallocate " + name);
         }
+        sql.execute("deallocate " + name);
         return lines.toString();
     }
 
