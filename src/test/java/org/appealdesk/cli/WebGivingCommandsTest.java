@@ -8,10 +8,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import org.appealdesk.app.Core;
 import org.appealdesk.donation.CardGifts;
-import org.appealdesk.donation.ChargeSettings;
 import org.appealdesk.giftaid.Declaration;
 import org.appealdesk.platform.Money;
 import org.appealdesk.support.Fixtures;
@@ -64,8 +62,7 @@ class WebGivingCommandsTest {
     void giftAidExportWritesTheScheduleOnceAndCanWriteItAgain(@TempDir Path directory) throws Exception {
         // Proves: the export writes the HMRC schedule of declared, charged gifts to a file and marks them claimed; a second run claims
         // nothing; --batch writes the same schedule again without claiming; an existing file is never overwritten.
-        try (Core core = new Core(TestDatabase.clean(), Fixtures.catalog(250_000), Fixtures.vault(), ChargeSettings.defaults(),
-                Core.Batching.defaults(), InstantSource.system(), Duration.ofMillis(100))) {
+        try (Core core = Fixtures.core(TestDatabase.clean(), Fixtures.catalog(250_000)).totalsRefresh(Duration.ofMillis(100)).start()) {
             CardGifts.CardGift gift = core.cardGifts.start(core.catalog.bySlug("sun-ukraine").orElseThrow(), Money.ofPounds(40));
             core.cardGifts.succeeded(gift.requestId());
             core.giftAid.declare(gift.giftAidToken(), new Declaration("Mr", "Taras", "Shevchenko", "7", "CF10 1EP"));

@@ -3,8 +3,6 @@ package org.appealdesk.donation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.time.Duration;
-import java.time.InstantSource;
 import org.appealdesk.app.Core;
 import org.appealdesk.appeal.Appeal;
 import org.appealdesk.platform.Database;
@@ -24,8 +22,7 @@ class CardGiftsTest {
     @BeforeEach
     void start() {
         database = TestDatabase.clean();
-        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), ChargeSettings.defaults(), Core.Batching.defaults(),
-                InstantSource.system(), Duration.ofMillis(50));
+        core = Fixtures.core(database, Fixtures.catalog(10)).start();
     }
 
     @AfterEach

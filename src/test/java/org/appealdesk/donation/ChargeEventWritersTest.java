@@ -2,9 +2,7 @@ package org.appealdesk.donation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -42,8 +40,7 @@ class ChargeEventWritersTest {
     void start() {
         database = TestDatabase.clean();
         ChargeSettings charging = Fixtures.chargingSplitOnThree();
-        core = new Core(database, Fixtures.catalog(100_000), Fixtures.vault(), charging, Core.Batching.defaults().withEventWriters(WRITERS),
-                InstantSource.system(), Duration.ofMillis(50));
+        core = Fixtures.core(database, Fixtures.catalog(100_000)).charging(charging).batching(Core.Batching.defaults().withEventWriters(WRITERS)).start();
     }
 
     @AfterEach

@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -42,7 +41,7 @@ class ChargingFlowTest {
     void start() {
         database = TestDatabase.clean();
         ChargeSettings charging = Fixtures.chargingSplitOnThree();
-        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), charging, Core.Batching.defaults(), InstantSource.system(), Duration.ofMillis(50));
+        core = Fixtures.core(database, Fixtures.catalog(10)).charging(charging).start();
     }
 
     @AfterEach
@@ -159,7 +158,7 @@ class ChargingFlowTest {
         ChargeSettings charging = Fixtures.chargingSplitOnThree();
         Core.Batching lingering = new Core.Batching(new GroupCommitter.Settings("text-intake", 500, 20_000, Duration.ofMillis(300)), 1,
                 Core.Batching.defaults().events(), Core.Batching.defaults().handoffCapacity());
-        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), charging, lingering, InstantSource.system(), Duration.ofMillis(50));
+        core = Fixtures.core(database, Fixtures.catalog(10)).charging(charging).batching(lingering).start();
         PhoneNumber eve = PhoneNumber.parse("447700900005");
         List<CompletableFuture<IntakeOutcome>> outcomes = new ArrayList<>();
         for (InboundText text : List.of(
@@ -235,7 +234,7 @@ class ChargingFlowTest {
         MutableClock clock = new MutableClock(Instant.parse("2026-11-25T12:00:00Z"));
         core.close();
         ChargeSettings charging = new ChargeSettings(Duration.ofSeconds(30), Duration.ofMinutes(5), Duration.ofSeconds(30), Map.of());
-        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), charging, Core.Batching.defaults(), clock, Duration.ofMillis(50));
+        core = Fixtures.core(database, Fixtures.catalog(10)).charging(charging).clock(clock).start();
         text(ANNA, "SUN5", "j1", "o2");
         OutboundMessage charge = core.events.claim(10).getFirst();
         core.events.accepted(charge.id(), "m-j1").join();

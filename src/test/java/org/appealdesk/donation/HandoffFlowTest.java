@@ -6,7 +6,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -50,7 +49,7 @@ class HandoffFlowTest {
 
     private Core core(Duration claimTimeout) {
         ChargeSettings charging = new ChargeSettings(Duration.ofSeconds(30), Duration.ofMinutes(5), claimTimeout, Map.of());
-        return new Core(database, Fixtures.catalog(10), Fixtures.vault(), charging, Core.Batching.defaults(), InstantSource.system(), Duration.ofMillis(50));
+        return Fixtures.core(database, Fixtures.catalog(10)).charging(charging).start();
     }
 
     @AfterEach
@@ -127,8 +126,7 @@ class HandoffFlowTest {
         assertThat(TestDatabase.count(database, "select count(*) from outbox where state = 'PENDING'")).isEqualTo(2);
         assertThat(core.events.claim(10)).as("a closed outbox claims nothing more").isEmpty();
         assertThat(TestDatabase.count(database, "select count(*) from outbox where state = 'PENDING'")).isEqualTo(2);
-        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), ChargeSettings.defaults(), Core.Batching.defaults(), InstantSource.system(),
-                Duration.ofMillis(50));
+        core = Fixtures.core(database, Fixtures.catalog(10)).start();
     }
 
     @Test
@@ -166,8 +164,7 @@ class HandoffFlowTest {
         // every DATABASE_CLAIM_INTERVAL, claimed CLAIM_AHEAD at a time, and while it has a backlog (a full
         // claim) half of every claim is the database's, oldest first, even with fresh messages waiting.
         core.close();
-        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), ChargeSettings.defaults(), Core.Batching.defaults().withHandoffCapacity(4),
-                InstantSource.system(), Duration.ofMillis(50));
+        core = Fixtures.core(database, Fixtures.catalog(10)).batching(Core.Batching.defaults().withHandoffCapacity(4)).start();
         assertThat(core.events.claim(10)).isEmpty();
         int overflow = ChargeEventService.CLAIM_AHEAD + 4;
         // All at once: one by one, each text would wait for the acting stage's linger, and the first four would

@@ -41,7 +41,7 @@ class JanitorTest {
     @BeforeEach
     void start() {
         database = TestDatabase.clean();
-        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), CHARGING, Core.Batching.defaults(), clock, Duration.ofMillis(50));
+        core = Fixtures.core(database, Fixtures.catalog(10)).charging(CHARGING).clock(clock).start();
     }
 
     @AfterEach

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.sql.ResultSet;
 import java.sql.Statement;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -37,8 +36,7 @@ class TextIntakeWritersTest {
     @BeforeEach
     void start() {
         database = TestDatabase.clean();
-        core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), ChargeSettings.defaults(), Core.Batching.defaults().withTextWriters(3),
-                InstantSource.system(), Duration.ofMillis(50));
+        core = Fixtures.core(database, Fixtures.catalog(10)).batching(Core.Batching.defaults().withTextWriters(3)).start();
     }
 
     @AfterEach

@@ -59,8 +59,7 @@ class TwoStageIntakeTest {
     }
 
     private Core core() {
-        Core core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), CHARGING, Core.Batching.defaults(), InstantSource.system(),
-                Duration.ofMillis(50));
+        Core core = Fixtures.core(database, Fixtures.catalog(10)).charging(CHARGING).start();
         closing.add(core);
         return core;
     }
@@ -164,7 +163,7 @@ class TwoStageIntakeTest {
         // Both texts in one batch: its writer lingers 300 ms for more.
         Core.Batching lingering = new Core.Batching(new GroupCommitter.Settings("text-intake", 500, 20_000, Duration.ofMillis(300)), 1,
                 Core.Batching.defaults().events(), Core.Batching.defaults().handoffCapacity());
-        Core core = new Core(database, Fixtures.catalog(10), Fixtures.vault(), CHARGING, lingering, InstantSource.system(), Duration.ofMillis(50));
+        Core core = Fixtures.core(database, Fixtures.catalog(10)).charging(CHARGING).batching(lingering).start();
         closing.add(core);
         Donors donors = new Donors(Fixtures.vault());
         try (Connection otherNode = database.dataSource().getConnection()) {

@@ -17,7 +17,6 @@ import org.appealdesk.app.Core;
 import org.appealdesk.appeal.Appeal;
 import org.appealdesk.appeal.AppealWebSettings;
 import org.appealdesk.donation.CardGifts;
-import org.appealdesk.donation.ChargeSettings;
 import org.appealdesk.platform.Database;
 import org.appealdesk.platform.Money;
 import org.appealdesk.platform.PhoneNumber;
@@ -45,8 +44,7 @@ class GiftAidTest {
     @BeforeEach
     void start() {
         database = TestDatabase.clean();
-        core = new Core(database, Fixtures.catalog(250_000), Fixtures.vault(), ChargeSettings.defaults(), Core.Batching.defaults(),
-                InstantSource.system(), Duration.ofMillis(100));
+        core = Fixtures.core(database, Fixtures.catalog(250_000)).totalsRefresh(Duration.ofMillis(100)).start();
         appeal = core.catalog.bySlug("sun-ukraine").orElseThrow();
     }
 

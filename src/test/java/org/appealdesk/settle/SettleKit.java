@@ -8,7 +8,6 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -49,8 +48,7 @@ final class SettleKit implements AutoCloseable {
         this.database = TestDatabase.clean();
         ChargeSettings charging = Fixtures.chargingSplitOnThree();
         // Every step waits for its texts to be acted on: the acting stage's 50 ms linger was most of this kit's tests' time.
-        this.core = new Core(database, Fixtures.catalog(capPounds), Fixtures.vault(), charging,
-                Core.Batching.defaults().withActingLinger(Duration.ofMillis(2)), clock, Duration.ofMillis(50));
+        this.core = Fixtures.core(database, Fixtures.catalog(capPounds)).charging(charging).batching(Core.Batching.defaults().withActingLinger(Duration.ofMillis(2))).clock(clock).start();
         this.settle = core.settle;
         try {
             this.directory = Files.createTempDirectory("appealdesk-settle-test");

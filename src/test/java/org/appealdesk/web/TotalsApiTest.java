@@ -16,13 +16,11 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.InstantSource;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.appealdesk.app.Core;
-import org.appealdesk.donation.ChargeSettings;
 import org.appealdesk.platform.PhoneNumber;
 import org.appealdesk.sms.ChargeReport;
 import org.appealdesk.sms.InboundText;
@@ -43,8 +41,7 @@ class TotalsApiTest {
 
     @BeforeEach
     void start() {
-        core = new Core(TestDatabase.clean(), Fixtures.catalog(1_000), Fixtures.vault(), ChargeSettings.defaults(), Core.Batching.defaults(),
-                InstantSource.system(), Duration.ofMillis(100));
+        core = Fixtures.core(TestDatabase.clean(), Fixtures.catalog(1_000)).totalsRefresh(Duration.ofMillis(100)).start();
         web = WebServer.start(new HttpSettings("127.0.0.1", 0), core.catalog, core.totals, new PrometheusMeterRegistry(PrometheusConfig.DEFAULT),
                 core.settle, null, java.util.List.of());
     }

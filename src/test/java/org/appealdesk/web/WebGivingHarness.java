@@ -19,7 +19,6 @@ import org.appealdesk.app.Core;
 import org.appealdesk.appeal.Appeal;
 import org.appealdesk.appeal.AppealCatalog;
 import org.appealdesk.appeal.AppealWebSettings;
-import org.appealdesk.donation.ChargeSettings;
 import org.appealdesk.platform.Database;
 import org.appealdesk.platform.Money;
 import org.appealdesk.support.Fixtures;
@@ -60,8 +59,7 @@ final class WebGivingHarness implements AutoCloseable {
         webSettings = new AppealWebSettings(List.of(Money.ofPounds(3), Money.ofPounds(5), Money.ofPounds(10)), Money.ofPounds(1), Money.ofPounds(1_000),
                 cardFullAmountToCharity, java.time.LocalDateTime.of(2027, 3, 31, 23, 59), "The Sun", "the supporter team on 0344 871 11 11");
         database = TestDatabase.clean();
-        core = new Core(database, new AppealCatalog(List.of(appeal)), Fixtures.vault(), ChargeSettings.defaults(), Core.Batching.defaults(),
-                InstantSource.system(), totalsRefresh);
+        core = Fixtures.core(database, new AppealCatalog(List.of(appeal))).totalsRefresh(totalsRefresh).start();
         stripe = new StripeStandIn();
         StripeSettings stripeSettings = new StripeSettings(stripe.apiBase(), StripeStandIn.SECRET_KEY, StripeStandIn.WEBHOOK_SECRET, 300,
                 STRIPE_TIMEOUT_MS, 2, 30);
