@@ -59,6 +59,14 @@ record RunResult(
                       long donationsFailed, long donationsUnknown, long donationsCharging) {
     }
 
+    /**
+     * Cores the JIT compilers took in the window: their compilation time (the JVM's estimate, summed
+     * over compiler threads) over the window's length. Part of {@code resources.jvmCores}.
+     */
+    double jitCores() {
+        return windowSeconds <= 0 ? 0 : resources.jitCompilationMsInWindow() / 1000.0 / windowSeconds;
+    }
+
     /** Text acknowledgement (deliver_sm to deliver_sm_resp), text due to thank-you, and generator schedule lag. */
     record Latency(Percentiles textAcknowledgement, Percentiles textToThankYou, Percentiles scheduleLag) {
     }
