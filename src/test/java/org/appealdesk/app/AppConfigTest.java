@@ -24,6 +24,11 @@ class AppConfigTest {
         return AppConfig.read(file, Map.of("APPEALDESK_DB_PASSWORD", "pw")::get);
     }
 
+    /** The reference configuration with {@code settings} (JSON members) added to its database block. */
+    private static AppConfig readWithDatabase(Path directory, String settings) throws IOException {
+        return readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, " + settings);
+    }
+
     @Test
     void theShippedReferenceConfigurationIsTheReferenceAppeal() {
         // Proves: the example config reads cleanly and says what the seed promises: SUN to 70141, £3/£5/£10, British Red Cross, capped fund with overflow.
@@ -51,10 +56,10 @@ class AppConfigTest {
     @Test
     void intakeWritersAreReadAndBoundedByThePool(@TempDir Path directory) throws IOException {
         // Proves: database.intakeWriters reaches the core's batching, and more writers than half the pool (or 8) is refused by name.
-        assertThat(readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"intakeWriters\": 3").batching().textWriters()).isEqualTo(3);
+        assertThat(readWithDatabase(directory, "\"intakeWriters\": 3").batching().textWriters()).isEqualTo(3);
         assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 8, \"intakeWriters\": 5"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database.intakeWriters must be 1-4");
-        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"intakeWriters\": 0"))
+        assertThatThrownBy(() -> readWithDatabase(directory, "\"intakeWriters\": 0"))
                 .hasMessageContaining("database.intakeWriters");
     }
 
@@ -62,10 +67,10 @@ class AppConfigTest {
     void eventWritersAreReadAndBoundedByThePoolWithTheIntakeWriters(@TempDir Path directory) throws IOException {
         // Proves: database.eventWriters reaches the core's batching, more than one with the intake writers above half the pool is refused by
         // name, and configurations valid before the setting existed still are.
-        assertThat(readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"eventWriters\": 2").batching().eventWriters()).isEqualTo(2);
+        assertThat(readWithDatabase(directory, "\"eventWriters\": 2").batching().eventWriters()).isEqualTo(2);
         assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 8, \"intakeWriters\": 2, \"eventWriters\": 3"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database.eventWriters").hasMessageContaining("half of poolSize 8");
-        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"eventWriters\": 0"))
+        assertThatThrownBy(() -> readWithDatabase(directory, "\"eventWriters\": 0"))
                 .hasMessageContaining("database.eventWriters");
         // The one event writer there always was does not count against the intake's half: these started before eventWriters.
         assertThat(readWith(directory, "\"poolSize\": 16", "\"poolSize\": 8, \"intakeWriters\": 4").batching().eventWriters()).isEqualTo(1);
@@ -76,22 +81,22 @@ class AppConfigTest {
     void lingersAreReadAndBounded(@TempDir Path directory) throws IOException {
         // Proves: database.textLingerMs and eventLingerMs reach their group commits (0, no linger, included), and a value
         // out of range or not a whole number is refused by name rather than read as the default.
-        Core.Batching both = readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"textLingerMs\": 3, \"eventLingerMs\": 9").batching();
+        Core.Batching both = readWithDatabase(directory, "\"textLingerMs\": 3, \"eventLingerMs\": 9").batching();
         assertThat(both.texts().lingerMax()).isEqualTo(Duration.ofMillis(3));
         assertThat(both.events().lingerMax()).isEqualTo(Duration.ofMillis(9));
-        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"eventLingerMs\": 51"))
+        assertThatThrownBy(() -> readWithDatabase(directory, "\"eventLingerMs\": 51"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database.eventLingerMs must be 0-50 ms, got 51 ms");
-        assertThat(readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"textLingerMs\": 7").batching().texts().lingerMax())
+        assertThat(readWithDatabase(directory, "\"textLingerMs\": 7").batching().texts().lingerMax())
                 .isEqualTo(Duration.ofMillis(7));
-        assertThat(readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"textLingerMs\": 0").batching().texts().lingerMax())
+        assertThat(readWithDatabase(directory, "\"textLingerMs\": 0").batching().texts().lingerMax())
                 .isZero();
-        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"textLingerMs\": 51"))
+        assertThatThrownBy(() -> readWithDatabase(directory, "\"textLingerMs\": 51"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database.textLingerMs must be 0-50 ms, got 51 ms");
-        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"textLingerMs\": -1"))
+        assertThatThrownBy(() -> readWithDatabase(directory, "\"textLingerMs\": -1"))
                 .hasMessageContaining("database.textLingerMs must be 0-50 ms");
-        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"textLingerMs\": \"4ms\""))
+        assertThatThrownBy(() -> readWithDatabase(directory, "\"textLingerMs\": \"4ms\""))
                 .hasMessageContaining("database.textLingerMs must be a whole number");
-        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"textLingerMs\": 4.5"))
+        assertThatThrownBy(() -> readWithDatabase(directory, "\"textLingerMs\": 4.5"))
                 .hasMessageContaining("database.textLingerMs must be a whole number");
         // The bound is the acting stage's linger (the acting stage waits at least as long as the intake); it is a literal
         // only because option help texts need a constant.
@@ -104,9 +109,9 @@ class AppConfigTest {
         // the default or rounded down.
         assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": \"sixteen\""))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("database.poolSize must be a whole number");
-        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"intakeWriters\": \"two\""))
+        assertThatThrownBy(() -> readWithDatabase(directory, "\"intakeWriters\": \"two\""))
                 .hasMessageContaining("database.intakeWriters must be a whole number");
-        assertThatThrownBy(() -> readWith(directory, "\"poolSize\": 16", "\"poolSize\": 16, \"eventWriters\": 2.7"))
+        assertThatThrownBy(() -> readWithDatabase(directory, "\"eventWriters\": 2.7"))
                 .hasMessageContaining("database.eventWriters must be a whole number");
     }
 
