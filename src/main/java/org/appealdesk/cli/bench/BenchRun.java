@@ -296,7 +296,7 @@ final class BenchRun {
                                                                           Map<String, PostgresProbe.TableUpdates> after) {
         Map<String, PostgresProbe.TableUpdates> window = new TreeMap<>();
         after.forEach((table, counts) -> {
-            PostgresProbe.TableUpdates delta = counts.minus(before.getOrDefault(table, new PostgresProbe.TableUpdates(0, 0, 0, 0)));
+            PostgresProbe.TableUpdates delta = counts.minus(before.getOrDefault(table, PostgresProbe.TableUpdates.NONE));
             if (delta.anything()) {
                 window.put(table, delta);
             }

@@ -110,12 +110,16 @@ final class PostgresProbe implements AutoCloseable {
     }
 
     /**
-     * Rows updated in one table so far, how many of those were HOT (no index touched, same page), and
-     * how many times autovacuum vacuumed and analysed it: its workers are PostgreSQL's CPU too.
+     * Rows updated in one table so far, how many of those were HOT (no index touched, same page), how
+     * many had to put the new row version on another page (never HOT: the page was full, so those
+     * say whether more free space a page would make more updates HOT), and how many times
+     * autovacuum vacuumed and analysed it: its workers are PostgreSQL's CPU too.
      */
-    record TableUpdates(long updates, long hotUpdates, long autovacuums, long autoanalyzes) {
+    record TableUpdates(long updates, long hotUpdates, long newPageUpdates, long autovacuums, long autoanalyzes) {
+        static final TableUpdates NONE = new TableUpdates(0, 0, 0, 0, 0);
+
         TableUpdates minus(TableUpdates earlier) {
-            return new TableUpdates(updates - earlier.updates, hotUpdates - earlier.hotUpdates,
+            return new TableUpdates(updates - earlier.updates, hotUpdates - earlier.hotUpdates, newPageUpdates - earlier.newPageUpdates,
                     autovacuums - earlier.autovacuums, autoanalyzes - earlier.autoanalyzes);
         }
 
@@ -133,10 +137,10 @@ final class PostgresProbe implements AutoCloseable {
         Map<String, TableUpdates> tables = new TreeMap<>();
         try (Statement statement = connection.createStatement();
              ResultSet rows = statement.executeQuery(
-                     "select relname, n_tup_upd, n_tup_hot_upd, autovacuum_count, autoanalyze_count from pg_stat_user_tables"
+                     "select relname, n_tup_upd, n_tup_hot_upd, n_tup_newpage_upd, autovacuum_count, autoanalyze_count from pg_stat_user_tables"
                              + " where schemaname = 'public' and (n_tup_upd > 0 or autovacuum_count > 0 or autoanalyze_count > 0)")) {
             while (rows.next()) {
-                tables.put(rows.getString(1), new TableUpdates(rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5)));
+                tables.put(rows.getString(1), new TableUpdates(rows.getLong(2), rows.getLong(3), rows.getLong(4), rows.getLong(5), rows.getLong(6)));
             }
         } catch (SQLException e) {
             throw new IllegalStateException("cannot read PostgreSQL's table statistics: " + e.getMessage(), e);

@@ -62,11 +62,12 @@ final class SummaryPrinter {
                 p.version(), p.synchronousCommit(), p.fsync(), p.commitsPerSecond(), p.walSyncsPerSecond(), p.walBytesPerText());
         out.println("Busy backends, summed over " + p.samples() + " one-second samples: " + p.activeBackendSamples());
         if (!p.updatesByTable().isEmpty()) {
-            StringBuilder updates = new StringBuilder("Rows updated in the window (HOT share):");
+            StringBuilder updates = new StringBuilder("Rows updated in the window (HOT share; share put on another page, the page full):");
             StringBuilder autovacuum = new StringBuilder("Autovacuum in the window (vacuums / analyses):");
             p.updatesByTable().forEach((table, u) -> {
                 if (u.updates() > 0) {
-                    updates.append(String.format(" %s %,d (%.0f%%)", table, u.updates(), 100.0 * u.hotUpdates() / u.updates()));
+                    updates.append(String.format(" %s %,d (%.0f%%; %.0f%%)", table, u.updates(), 100.0 * u.hotUpdates() / u.updates(),
+                            100.0 * u.newPageUpdates() / u.updates()));
                 }
                 if (u.autovacuums() > 0 || u.autoanalyzes() > 0) {
                     autovacuum.append(String.format(" %s %d / %d", table, u.autovacuums(), u.autoanalyzes()));
