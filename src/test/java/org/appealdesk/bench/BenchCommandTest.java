@@ -72,7 +72,12 @@ class BenchCommandTest {
         assertThat(run.path("postgres").path("walSegmentsFilledInWindow").asLong()).isNotNegative();
         JsonNode tables = run.path("postgres").path("updatesByTable");
         assertThat(tables.path("outbox").path("updates").asLong()).as("messages marked sent in the window").isPositive();
-        tables.forEach(table -> assertThat(table.has("autovacuums") && table.has("autoanalyzes")).as(table.toString()).isTrue());
+        tables.forEach(table -> {
+            assertThat(table.has("autovacuums") && table.has("autoanalyzes") && table.has("newPageUpdates")).as(table.toString()).isTrue();
+            // An update put on another page is never HOT, so the two together are at most all of them.
+            assertThat(table.path("hotUpdates").asLong() + table.path("newPageUpdates").asLong()).as(table.toString())
+                    .isLessThanOrEqualTo(table.path("updates").asLong());
+        });
         assertThat(output.text()).contains("Autovacuum in the window (vacuums / analyses):");
         assertThat(run.path("groupCommit").findValuesAsText("name")).as("recording, charge events, acting")
                 .containsExactly("text-intake", "charge-events (2 writers)", "text-acting");

@@ -147,7 +147,7 @@ class GroupCommitterTest {
         // so keyed statements first planned while their tables are empty (a new installation) use their indexes,
         // which stays right once the tables have grown; and both settings end with the transaction, so the next
         // user of the same pooled connection has PostgreSQL's defaults again. Two shapes the writers use: a read
-        // by an array of ids, of a table shaped as the outbox (its columns, fillfactor 45), and the ledger's
+        // by an array of ids, of a table shaped as the outbox (its columns and fillfactor), and the ledger's
         // key check, a join of an array to a table shaped as the journal. The controls show each one's kept plan
         // with sequential scans allowed is a sequential scan, so the test still means something if the planner changes.
         String keyedRead = "select id from group_commit_keyed where id = any($1::bigint[])";
@@ -165,7 +165,12 @@ class GroupCommitterTest {
                          return items;
                      })) {
             dropProbeTables(twoConnections);
-            TestDatabase.execute(twoConnections, "create table group_commit_keyed (like outbox) with (fillfactor = 45)");
+            String outboxStorage = twoConnections.inTransaction(connection -> {
+                try (Statement sql = connection.createStatement()) {
+                    return single(sql, "select array_to_string(reloptions, ', ') from pg_class where relname = 'outbox'");
+                }
+            });
+            TestDatabase.execute(twoConnections, "create table group_commit_keyed (like outbox) with (" + outboxStorage + ")");
             TestDatabase.execute(twoConnections, "alter table group_commit_keyed add primary key (id)");
             TestDatabase.execute(twoConnections, "create table group_commit_keys (like journal including indexes)");
             List<String> controls = twoConnections.inTransaction(connection -> {

@@ -111,8 +111,9 @@ final class PostgresProbe implements AutoCloseable {
 
     /**
      * Rows updated in one table so far, how many of those were HOT (no index touched, same page), how
-     * many had to put the new row version on another page (never HOT: the page was full, so those
-     * say whether more free space a page would make more updates HOT), and how many times
+     * many had to put the new row version on another page (never HOT: the page was full; among the
+     * updates that change no indexed column, those are the ones more free space a page would make
+     * HOT), and how many times
      * autovacuum vacuumed and analysed it: its workers are PostgreSQL's CPU too.
      */
     record TableUpdates(long updates, long hotUpdates, long newPageUpdates, long autovacuums, long autoanalyzes) {
