@@ -96,17 +96,15 @@ public final class Database implements AutoCloseable {
                     T result = work.run(connection);
                     connection.commit();
                     return result;
-                } catch (SQLException | RuntimeException e) {
+                } catch (Throwable e) {
+                    // Errors too (an AssertionError, an OutOfMemoryError): otherwise the finally below
+                    // would commit the half-done work, as the driver commits an open transaction when
+                    // autocommit is switched back on. Rethrown as it came (SQLException or unchecked).
                     rollbackQuietly(connection);
                     if (e instanceof SQLException sql && isRetryable(sql)) {
                         last = sql;
                         continue;
                     }
-                    throw e;
-                } catch (Error e) {
-                    // Without this the finally below would commit the half-done work: the driver
-                    // commits an open transaction when autocommit is switched back on.
-                    rollbackQuietly(connection);
                     throw e;
                 } finally {
                     connection.setAutoCommit(true);

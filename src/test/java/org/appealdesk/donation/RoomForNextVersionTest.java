@@ -8,11 +8,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import org.appealdesk.appeal.Appeal;
 import org.appealdesk.platform.Database;
 import org.appealdesk.platform.Money;
 import org.appealdesk.sms.Replies;
+import org.appealdesk.support.Eventually;
 import org.appealdesk.support.Fixtures;
 import org.appealdesk.support.TestDatabase;
 import org.junit.jupiter.api.BeforeEach;
@@ -80,7 +80,7 @@ class RoomForNextVersionTest {
     }
 
     @Test
-    void aPartsAcceptanceStaysOnItsPageAndItsReceiptsTouchNoIndex() {
+    void aPartsAcceptanceStaysOnItsPageAndItsReceiptsTouchNoIndex() throws InterruptedException {
         // Proves the part's two changes. Its acceptance sets the message id and time, which indexes read, so it cannot be HOT,
         // but every new version still fits on its page, even with the whole batch accepted at once. The receipts come back
         // over the next moments in several batches, here four, each finding room where the versions from before the
@@ -142,18 +142,11 @@ class RoomForNextVersionTest {
      * are not yet dead to everyone, PostgreSQL cannot prune them, and the next change would find
      * the page full however much room V13 left.
      */
-    private void awaitNoOtherSnapshot() {
-        Instant deadline = Instant.now().plus(Duration.ofSeconds(10));
-        while (TestDatabase.count(database, "select count(*) from pg_stat_activity where pid <> pg_backend_pid()"
-                + " and (datname = current_database() or datid is null) and (backend_xmin is not null or backend_xid is not null)") > 0) {
-            assertThat(Instant.now()).as("another session kept a snapshot for 10 s").isBefore(deadline);
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
+    private void awaitNoOtherSnapshot() throws InterruptedException {
+        assertThat(Eventually.holds(Duration.ofSeconds(10), () -> TestDatabase.count(database,
+                "select count(*) from pg_stat_activity where pid <> pg_backend_pid() and (datname = current_database() or datid is null)"
+                        + " and (backend_xmin is not null or backend_xid is not null)") == 0))
+                .as("another session kept a snapshot for 10 s").isTrue();
     }
 
     private void execute(String sql) {

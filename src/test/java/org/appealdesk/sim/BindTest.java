@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.time.Duration;
+import org.appealdesk.support.Eventually;
 import org.jsmpp.bean.BindType;
 import org.jsmpp.extra.NegativeResponseException;
 import org.junit.jupiter.api.AfterEach;

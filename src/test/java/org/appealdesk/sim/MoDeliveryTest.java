@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 import org.appealdesk.platform.PhoneNumber;
+import org.appealdesk.support.Eventually;
 import org.jsmpp.bean.DeliverSm;
 import org.jsmpp.bean.OptionalParameter;
 import org.junit.jupiter.api.AfterEach;

@@ -3,6 +3,7 @@ package org.appealdesk.sim;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import org.appealdesk.support.Eventually;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 

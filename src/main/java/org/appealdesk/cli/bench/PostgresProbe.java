@@ -113,8 +113,8 @@ final class PostgresProbe implements AutoCloseable {
      * Rows updated in one table so far, how many of those were HOT (no index touched, same page), how
      * many had to put the new row version on another page (never HOT: the page was full; among the
      * updates that change no indexed column, those are the ones more free space a page would make
-     * HOT), and how many times
-     * autovacuum vacuumed and analysed it: its workers are PostgreSQL's CPU too.
+     * HOT), and how many times autovacuum vacuumed and analysed it: its workers are PostgreSQL's
+     * CPU too.
      */
     record TableUpdates(long updates, long hotUpdates, long newPageUpdates, long autovacuums, long autoanalyzes) {
         static final TableUpdates NONE = new TableUpdates(0, 0, 0, 0, 0);
