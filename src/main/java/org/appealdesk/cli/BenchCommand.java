@@ -10,6 +10,7 @@ import org.appealdesk.app.Core;
 import org.appealdesk.cli.bench.Bench;
 import org.appealdesk.cli.bench.BenchMode;
 import org.appealdesk.cli.bench.BenchSettings;
+import org.appealdesk.cli.bench.Warmup;
 import org.appealdesk.donation.ChargeEventService;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -46,6 +47,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", converter = DurationConverter.class,
             description = "unmeasured traffic before the window (default: half the window, at most 30s)")
     Duration warmup;
+
+    @Option(names = "--warmup-rate", description = "texts per second during the warm-up, e.g. an evening's giving before the peak"
+            + " (default: --rate)")
+    Double warmupRate;
 
     @Option(names = "--no-warmup", description = "start measuring at once")
     boolean noWarmup;
@@ -117,7 +122,8 @@ final class BenchCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         Duration measured = window != null ? window : sweep ? SWEEP_WINDOW_DEFAULT : WINDOW_DEFAULT;
-        Duration warm = noWarmup ? Duration.ZERO : warmup != null ? warmup : min(measured.dividedBy(2), WARMUP_DEFAULT_MAX);
+        Duration warmLength = noWarmup ? Duration.ZERO : warmup != null ? warmup : min(measured.dividedBy(2), WARMUP_DEFAULT_MAX);
+        Warmup warm = new Warmup(warmLength, warmupRate != null ? warmupRate : Warmup.SAME_RATE);
         Duration ceiling = noCeiling ? Duration.ZERO : ceilingCase != null ? ceilingCase : Duration.ofSeconds(2);
         BenchSettings settings = new BenchSettings(rate, measured, warm, binds, messageWindow, seed, BenchMode.parse(mode), realistic, config, ceiling,
                 statements, BenchSettings.batching(intakeWriters, eventWriters, handoff, textLingerMs, eventLingerMs), warmWal);

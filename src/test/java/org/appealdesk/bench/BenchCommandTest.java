@@ -29,13 +29,17 @@ class BenchCommandTest {
         // latencies, memory and CPU of both processes, totals freshness, the durable PostgreSQL ceiling and the ratio to it,
         // and passed checks (nothing lost or doubled, ledger verified) on a PostgreSQL that really was durable. With two charge
         // event writers, it reports how much of the window the appeal's ledger lock was held, for the charge events only.
+        // The warm-up runs at its own rate, and the summary and both settings in the report say which.
         Path report = directory.resolve("full.json");
-        RunOutput output = bench("--rate", "100", "--for", "2s", "--warmup", "500ms", "--binds", "2", "--ceiling-case", "200ms",
+        RunOutput output = bench("--rate", "100", "--for", "2s", "--warmup", "500ms", "--warmup-rate", "40", "--binds", "2", "--ceiling-case", "200ms",
                 "--event-writers", "2", "--json", report.toString());
 
         assertThat(output.exitCode()).as(output.text()).isZero();
-        assertThat(output.text()).contains("Donations completed end to end", "bench: every check passed");
+        assertThat(output.text()).contains("Donations completed end to end", "bench: every check passed",
+                "Warming up for 0.5 s at 40 texts/s", "(warm-up 0.5 s at 40 texts/s)");
         JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertThat(json.path("settings").path("warmupRate").asDouble()).isEqualTo(40.0);
+        assertThat(json.path("run").path("warmupRate").asDouble()).isEqualTo(40.0);
         assertThat(json.path("command").asText()).startsWith("appealdesk bench --rate 100");
         assertThat(json.path("machine").path("processors").asInt()).isPositive();
         assertThat(json.path("machine").path("postgresVersion").asText()).isNotBlank();
@@ -123,8 +127,8 @@ class BenchCommandTest {
 
     @Test
     void aLingerOutOfRangeIsRefusedByItsOptionsName() {
-        // Proves --text-linger-ms and --event-linger-ms are checked before anything starts, with the option's name and
-        // bounds in the message.
+        // Proves --text-linger-ms, --event-linger-ms and --warmup-rate are checked before anything starts, with the option's
+        // name and bounds in the message.
         RunOutput text = bench("--text-linger-ms", "51", "--no-ceiling");
         assertThat(text.exitCode()).isEqualTo(2);
         assertThat(text.text()).contains("appealdesk: --text-linger-ms must be 0-50 ms, got 51 ms");
@@ -132,6 +136,10 @@ class BenchCommandTest {
         RunOutput events = bench("--event-linger-ms", "-1", "--no-ceiling");
         assertThat(events.exitCode()).isEqualTo(2);
         assertThat(events.text()).contains("appealdesk: --event-linger-ms must be 0-50 ms, got -1 ms");
+
+        RunOutput warmupRate = bench("--warmup-rate", "0", "--no-ceiling");
+        assertThat(warmupRate.exitCode()).isEqualTo(2);
+        assertThat(warmupRate.text()).contains("appealdesk: --warmup-rate must be above 0 and at most");
     }
 
     private record RunOutput(int exitCode, String text) {

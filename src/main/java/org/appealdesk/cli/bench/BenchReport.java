@@ -18,12 +18,13 @@ record BenchReport(String tool, String takenAt, String command, MachineInfo mach
                    PostgresCeiling.Result ceiling, RunResult run, RateSweep.Result sweep, Ratios ratiosToCeiling, boolean passed) {
 
     /** The settings as plain values for the file. */
-    record BenchSettingsView(double rate, double forSeconds, double warmupSeconds, int binds, int window, long seed, String mode,
+    record BenchSettingsView(double rate, double forSeconds, double warmupSeconds, double warmupRate, int binds, int window, long seed, String mode,
                              boolean realisticMix, String config, double ceilingCaseSeconds, boolean statementStatistics, int donorPoolSize,
                              int submitsPerSecondPerBind, int intakeWriters, int eventWriters, int handoffCapacity, long textLingerMs,
                              long eventLingerMs, boolean warmWal) {
         static BenchSettingsView of(BenchSettings s) {
-            return new BenchSettingsView(s.ratePerSecond(), s.duration().toMillis() / 1000.0, s.warmup().toMillis() / 1000.0, s.binds(),
+            return new BenchSettingsView(s.ratePerSecond(), s.duration().toMillis() / 1000.0, s.warmup().length().toMillis() / 1000.0,
+                    s.warmup().rateFor(s.ratePerSecond()), s.binds(),
                     s.window(), s.seed(), s.mode().label(), s.realistic(), s.config().toString(), s.ceilingCase().toMillis() / 1000.0,
                     s.statementStatistics(), BenchRun.DONOR_POOL_SIZE, BenchRun.SUBMITS_PER_SECOND_PER_BIND,
                     s.batching().textWriters(), s.batching().eventWriters(), s.batching().handoffCapacity(),

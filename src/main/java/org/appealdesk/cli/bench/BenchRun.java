@@ -120,7 +120,8 @@ final class BenchRun {
 
     /** Creates the WAL segments the run will fill, before anything else writes (see {@link WalWarmer}). */
     private void warmWal(PostgresProbe probe) {
-        int segments = WalWarmer.segmentsFor(settings.ratePerSecond(), settings.warmup().plus(settings.duration()));
+        int segments = WalWarmer.segmentsFor(texts(settings.warmup().rateFor(settings.ratePerSecond()), settings.warmup().length())
+                + texts(settings.ratePerSecond(), settings.duration()));
         progress.printf("Warming the WAL: %d segments of 16 MB...%n", segments);
         try {
             warmth = WalWarmer.warm(probe.connection(), segments);
@@ -177,8 +178,13 @@ final class BenchRun {
         }
     }
 
-    private TrafficPlan plan(Duration length) {
-        return TrafficPlan.referenceAppeal(settings.ratePerSecond(), length).withDonorPoolSize(DONOR_POOL_SIZE);
+    /** Texts a schedule at {@code ratePerSecond} makes, on average, over {@code length}. */
+    private static double texts(double ratePerSecond, Duration length) {
+        return ratePerSecond * length.toMillis() / 1000.0;
+    }
+
+    private TrafficPlan plan(double ratePerSecond, Duration length) {
+        return TrafficPlan.referenceAppeal(ratePerSecond, length).withDonorPoolSize(DONOR_POOL_SIZE);
     }
 
     /** Every cumulative counter the window's figures are differences of, read at one moment. */
@@ -211,7 +217,7 @@ final class BenchRun {
         }
         Readings before = Readings.take(meter, probe, application, smsc);
 
-        TrafficRun run = smsc.play(plan(settings.duration()));
+        TrafficRun run = smsc.play(plan(settings.ratePerSecond(), settings.duration()));
         List<RunResult.Second> timeline = window(run, smsc, sampler, before);
 
         Readings after = Readings.take(meter, probe, application, smsc);
@@ -241,7 +247,8 @@ final class BenchRun {
                 groupCommit(after.texts(), before.texts(), after.atNanos() - before.atNanos(), null),
                 groupCommit(after.events(), before.events(), after.atNanos() - before.atNanos(), after.ledgerLockNanos() - before.ledgerLockNanos()),
                 groupCommit(after.acting(), before.acting(), after.atNanos() - before.atNanos(), null));
-        return new RunResult(settings.mode().label(), settings.ratePerSecond(), round(windowSeconds), settings.warmup().toMillis() / 1000.0,
+        return new RunResult(settings.mode().label(), settings.ratePerSecond(), round(windowSeconds), settings.warmup().length().toMillis() / 1000.0,
+                settings.warmup().rateFor(settings.ratePerSecond()),
                 settings.binds(), settings.window(), settings.seed(), settings.realistic(), traffic,
                 throughput(probe, smsc, before, after, ackedInWindow, appeal), latency, resources(meter, sampler, before, after, gcPauses.result()),
                 fresh, postgres(probe, sampler, before, after, ackedInWindow, statements), groupCommit, smsc.thankYouTally(), settle, timeline,
@@ -304,14 +311,16 @@ final class BenchRun {
         return window;
     }
 
-    /** Traffic at the same rate before the window, unmeasured: JIT compilation, pools and caches warm up. */
+    /** Traffic before the window, unmeasured: JIT compilation, pools and caches warm up. */
     private void warmUp(SimulatedSmsc smsc) {
-        if (settings.warmup().isZero()) {
+        Warmup warm = settings.warmup();
+        if (warm.none()) {
             return;
         }
-        progress.printf("Warming up for %.1f s...%n", settings.warmup().toMillis() / 1000.0);
-        TrafficRun warmup = smsc.play(plan(settings.warmup()));
-        long deadline = System.nanoTime() + settings.warmup().plus(GENERATOR_GRACE).toNanos();
+        double rate = warm.rateFor(settings.ratePerSecond());
+        progress.printf("Warming up for %.1f s at %.0f texts/s...%n", warm.length().toMillis() / 1000.0, rate);
+        TrafficRun warmup = smsc.play(plan(rate, warm.length()));
+        long deadline = System.nanoTime() + warm.length().plus(GENERATOR_GRACE).toNanos();
         while (!warmup.isDone() && System.nanoTime() - deadline < 0) {
             sleep(POLL_MS);
         }

@@ -15,6 +15,7 @@ record RunResult(
         double rateTarget,
         double windowSeconds,
         double warmupSeconds,
+        double warmupRate,
         int binds,
         int window,
         long seed,

@@ -24,8 +24,11 @@ final class SummaryPrinter {
     static void printRun(RunResult run, PostgresCeiling.Result ceiling, PrintStream out) {
         RunResult.Throughput t = run.throughput();
         RunResult.Resources r = run.resources();
-        out.printf("%n== %s mode, target %.0f texts/s, window %.1f s (warm-up %.1f s), %d binds, window %d, %s mix ==%n",
-                run.mode(), run.rateTarget(), run.windowSeconds(), run.warmupSeconds(), run.binds(), run.window(), run.realisticMix() ? "realistic" : "well-behaved");
+        // The warm-up's rate is named only when it is not the window's.
+        String warmupRate = run.warmupRate() == run.rateTarget() ? "" : String.format(" at %.0f texts/s", run.warmupRate());
+        out.printf("%n== %s mode, target %.0f texts/s, window %.1f s (warm-up %.1f s%s), %d binds, window %d, %s mix ==%n",
+                run.mode(), run.rateTarget(), run.windowSeconds(), run.warmupSeconds(), warmupRate, run.binds(), run.window(),
+                run.realisticMix() ? "realistic" : "well-behaved");
         out.printf("Texts generated %,d (%.0f/s achieved); acknowledged in window %,.0f/s%n",
                 run.traffic().textsGenerated(), run.traffic().achievedRatePerSecond(), t.textsAcknowledgedPerSecond());
         if ("full".equals(run.mode())) {

@@ -3,7 +3,6 @@ package org.appealdesk.cli.bench;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.time.Duration;
 import org.appealdesk.platform.EmbeddedPostgresServer;
 
 /**
@@ -38,9 +37,9 @@ final class WalWarmer {
     private WalWarmer() {
     }
 
-    /** Segments enough for {@code ratePerSecond} texts over {@code run} (warm-up and window), within the limits above. */
-    static int segmentsFor(double ratePerSecond, Duration run) {
-        double bytes = ratePerSecond * (run.toMillis() / 1000.0) * WAL_BYTES_PER_TEXT_MAX;
+    /** Segments enough for a run of {@code texts} texts (warm-up and window), within the limits above. */
+    static int segmentsFor(double texts) {
+        double bytes = texts * WAL_BYTES_PER_TEXT_MAX;
         long segments = (long) Math.ceil(bytes / SEGMENT_BYTES);
         return (int) Math.max(SEGMENTS_MIN, Math.min(SEGMENTS_MAX, segments));
     }
