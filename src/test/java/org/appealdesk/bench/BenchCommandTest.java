@@ -93,6 +93,8 @@ class BenchCommandTest {
         assertThat(groups.get(2).path("ledgerLockHeldShare").isNumber()).isFalse();
         assertThat(output.text()).containsPattern("Group commit charge-events \\(2 writers\\): .*, the appeal's ledger lock held \\d+%");
         assertThat(run.path("timeline").size()).isPositive();
+        assertThat(run.path("timeline").findValues("thankYouP99Ms")).as("seconds of the window with thank-yous").isNotEmpty();
+        assertThat(output.text()).containsPattern("each second's p99: +median [\\d,]+ ms, the worst [\\d,]+ ms \\(second \\d+\\); \\d+ of \\d+ seconds over 1,000 ms");
         assertThat(run.path("thankYouJoin").path("thankYous").asLong()).isEqualTo(run.path("throughput").path("thankYousTotal").asLong());
     }
 

@@ -260,15 +260,30 @@ final class BenchRun {
         long deadline = before.atNanos() + settings.duration().plus(GENERATOR_GRACE).toNanos();
         long nextSample = before.atNanos() + SAMPLE_EVERY_MS * 1_000_000;
         List<RunResult.Second> timeline = new ArrayList<>();
+        Histogram thankedBefore = run.textToThankYouMicros();
         while (!run.isDone() && System.nanoTime() - deadline < 0) {
             sleep(POLL_MS);
             if (System.nanoTime() - nextSample >= 0) {
                 nextSample += SAMPLE_EVERY_MS * 1_000_000;
-                timeline.add(sampler.second(timeline.size() + 1, run.acked(), smsc.thankYous() - before.thankYous()));
+                Histogram thanked = run.textToThankYouMicros();
+                timeline.add(sampler.second(timeline.size() + 1, run.acked(), smsc.thankYous() - before.thankYous(),
+                        p99MsSince(thanked, thankedBefore)));
+                thankedBefore = thanked;
             }
         }
         run.stop();
         return timeline;
+    }
+
+    /**
+     * The p99 of what {@code now} recorded since {@code before} (both cumulative, of one run), in
+     * ms; null when nothing was. Per second it says when a window's tail happened: a step in the
+     * rate, a stall, or all along.
+     */
+    static Double p99MsSince(Histogram now, Histogram before) {
+        Histogram since = now.copy();
+        since.subtract(before);
+        return since.getTotalCount() == 0 ? null : round(since.getValueAtPercentile(99) / 1000.0);
     }
 
     private static RunResult.Resources resources(ProcessMeter meter, Sampler sampler, Readings before, Readings after, GcPauses.Result gc) {
@@ -416,11 +431,11 @@ final class BenchRun {
             this.probe = probe;
         }
 
-        RunResult.Second second(int index, long acked, long thankYous) {
+        RunResult.Second second(int index, long acked, long thankYous, Double thankYouP99Ms) {
             ProcessMeter.Memory memory = memory();
             probe.activeBackends().forEach((event, count) -> waits.merge(event, count, Long::sum));
             waitSamples++;
-            return new RunResult.Second(index, acked, thankYous, memory.jvmRssKb() / 1024, memory.postgresKb() / 1024);
+            return new RunResult.Second(index, acked, thankYous, thankYouP99Ms, memory.jvmRssKb() / 1024, memory.postgresKb() / 1024);
         }
 
         ProcessMeter.Memory memory() {

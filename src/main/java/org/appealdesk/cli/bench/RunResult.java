@@ -141,8 +141,12 @@ record RunResult(
     record Settle(boolean settled, double seconds) {
     }
 
-    /** One second of the window: cumulative counts and memory at its end. */
-    record Second(int second, long textsAcknowledged, long thankYous, long jvmRssMb, long postgresMb) {
+    /**
+     * One second of the window: cumulative counts and memory at its end.
+     *
+     * @param thankYouP99Ms the text-to-thank-you p99 of the window's gifts thanked in this second; null when none was
+     */
+    record Second(int second, long textsAcknowledged, long thankYous, Double thankYouP99Ms, long jvmRssMb, long postgresMb) {
     }
 
     record Check(String name, boolean passed, String detail) {

@@ -1,6 +1,8 @@
 package org.appealdesk.cli.bench;
 
 import java.io.PrintStream;
+import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import org.appealdesk.platform.StatementStatistics;
 
@@ -41,6 +43,7 @@ final class SummaryPrinter {
         out.println("Text acknowledgement: " + run.latency().textAcknowledgement());
         if ("full".equals(run.mode())) {
             out.println("Text to thank-you:    " + run.latency().textToThankYou());
+            printThankYouSeconds(out, run.timeline());
         }
         out.println("Generator lag:        " + run.latency().scheduleLag() + " (" + run.traffic().generatorEndReason() + ")");
         out.printf("Memory: JVM peak RSS %d MB, PostgreSQL peak %d MB, together at most %d MB (sum of peaks %d MB); heap used at end %d MB%n",
@@ -123,5 +126,25 @@ final class SummaryPrinter {
         StringBuilder text = new StringBuilder();
         cores.entrySet().stream().limit(count).forEach(e -> text.append(text.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue()));
         return text.toString();
+    }
+
+    /** Seconds whose thank-yous' p99 was over this are counted: the users notice a thank-you later than that. */
+    static final double THANK_YOU_SECOND_SLOW_MS = 1_000;
+
+    /**
+     * When the thank-you tail happened: the median and the worst of each second's p99, and how
+     * many seconds were slow. A p99 over the window cannot tell a few bad seconds (a step in the
+     * rate, a stall) from a tail all along.
+     */
+    static void printThankYouSeconds(PrintStream out, List<RunResult.Second> timeline) {
+        List<RunResult.Second> thanked = timeline.stream().filter(second -> second.thankYouP99Ms() != null).toList();
+        if (thanked.isEmpty()) {
+            return;
+        }
+        double[] p99s = thanked.stream().mapToDouble(RunResult.Second::thankYouP99Ms).sorted().toArray();
+        RunResult.Second worst = thanked.stream().max(Comparator.comparingDouble(RunResult.Second::thankYouP99Ms)).orElseThrow();
+        long slow = thanked.stream().filter(second -> second.thankYouP99Ms() > THANK_YOU_SECOND_SLOW_MS).count();
+        out.printf("  each second's p99:  median %,.0f ms, the worst %,.0f ms (second %d); %d of %d seconds over %,.0f ms%n",
+                p99s[p99s.length / 2], worst.thankYouP99Ms(), worst.second(), slow, thanked.size(), THANK_YOU_SECOND_SLOW_MS);
     }
 }
