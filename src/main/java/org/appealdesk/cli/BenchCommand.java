@@ -123,7 +123,7 @@ final class BenchCommand implements Callable<Integer> {
     public Integer call() {
         Duration measured = window != null ? window : sweep ? SWEEP_WINDOW_DEFAULT : WINDOW_DEFAULT;
         Duration warmLength = noWarmup ? Duration.ZERO : warmup != null ? warmup : min(measured.dividedBy(2), WARMUP_DEFAULT_MAX);
-        Warmup warm = new Warmup(warmLength, warmupRate != null ? warmupRate : Warmup.SAME_RATE);
+        Warmup warm = new Warmup(warmLength, warmupRate);
         Duration ceiling = noCeiling ? Duration.ZERO : ceilingCase != null ? ceilingCase : Duration.ofSeconds(2);
         BenchSettings settings = new BenchSettings(rate, measured, warm, binds, messageWindow, seed, BenchMode.parse(mode), realistic, config, ceiling,
                 statements, BenchSettings.batching(intakeWriters, eventWriters, handoff, textLingerMs, eventLingerMs), warmWal);

@@ -94,7 +94,7 @@ class BenchCommandTest {
         assertThat(output.text()).containsPattern("Group commit charge-events \\(2 writers\\): .*, the appeal's ledger lock held \\d+%");
         assertThat(run.path("timeline").size()).isPositive();
         assertThat(run.path("timeline").findValues("thankYouP99Ms")).as("seconds of the window with thank-yous").isNotEmpty();
-        assertThat(output.text()).containsPattern("each second's p99: +median [\\d,]+ ms, the worst [\\d,]+ ms \\(second \\d+\\); \\d+ of \\d+ seconds over 1,000 ms");
+        assertThat(output.text()).containsPattern("each second's p99 in the window: median [\\d,]+ ms, the worst [\\d,]+ ms \\(second \\d+\\); \\d+ of \\d+ seconds over 1,000 ms");
         assertThat(run.path("thankYouJoin").path("thankYous").asLong()).isEqualTo(run.path("throughput").path("thankYousTotal").asLong());
     }
 
@@ -116,6 +116,7 @@ class BenchCommandTest {
         assertThat(json.path("settings").path("eventLingerMs").asLong()).isEqualTo(Core.Batching.EVENT_LINGER_MS_DEFAULT);
         JsonNode run = json.path("run");
         assertThat(run.path("mode").asText()).isEqualTo("intake");
+        assertThat(json.path("settings").has("warmupRate")).as("no warm-up rate of its own").isFalse();
         assertThat(run.path("passed").asBoolean()).isTrue();
         assertThat(run.path("throughput").path("textsAcknowledgedPerSecond").asDouble()).isPositive();
         assertThat(run.path("throughput").path("textsRecorded").asLong()).isEqualTo(run.path("traffic").path("textsGenerated").asLong());
@@ -129,8 +130,8 @@ class BenchCommandTest {
 
     @Test
     void aLingerOutOfRangeIsRefusedByItsOptionsName() {
-        // Proves --text-linger-ms, --event-linger-ms and --warmup-rate are checked before anything starts, with the option's
-        // name and bounds in the message.
+        // Proves --text-linger-ms and --event-linger-ms are checked before anything starts, with the option's name and
+        // bounds in the message.
         RunOutput text = bench("--text-linger-ms", "51", "--no-ceiling");
         assertThat(text.exitCode()).isEqualTo(2);
         assertThat(text.text()).contains("appealdesk: --text-linger-ms must be 0-50 ms, got 51 ms");
@@ -138,10 +139,20 @@ class BenchCommandTest {
         RunOutput events = bench("--event-linger-ms", "-1", "--no-ceiling");
         assertThat(events.exitCode()).isEqualTo(2);
         assertThat(events.text()).contains("appealdesk: --event-linger-ms must be 0-50 ms, got -1 ms");
+    }
 
-        RunOutput warmupRate = bench("--warmup-rate", "0", "--no-ceiling");
-        assertThat(warmupRate.exitCode()).isEqualTo(2);
-        assertThat(warmupRate.text()).contains("appealdesk: --warmup-rate must be above 0 and at most");
+    @Test
+    void aWarmupRateIsRefusedUnlessItIsARateWithAWarmup() {
+        // Proves --warmup-rate takes only a rate above 0 and within the simulator's limit (not a number is refused too,
+        // never taken to mean the window's rate), and only with a warm-up to run at it; all before anything starts.
+        for (String rate : new String[]{"0", "-5", "NaN", "20001"}) {
+            RunOutput refused = bench("--warmup-rate", rate, "--no-ceiling");
+            assertThat(refused.exitCode()).as(rate).isEqualTo(2);
+            assertThat(refused.text()).as(rate).contains("appealdesk: --warmup-rate must be above 0 and at most 20000 texts/s, got ");
+        }
+        RunOutput noWarmup = bench("--warmup-rate", "100", "--no-warmup", "--no-ceiling");
+        assertThat(noWarmup.exitCode()).isEqualTo(2);
+        assertThat(noWarmup.text()).contains("appealdesk: --warmup-rate needs a warm-up (not --no-warmup or --warmup 0)");
     }
 
     private record RunOutput(int exitCode, String text) {

@@ -17,14 +17,17 @@ import java.nio.file.Path;
 record BenchReport(String tool, String takenAt, String command, MachineInfo machine, BenchSettingsView settings,
                    PostgresCeiling.Result ceiling, RunResult run, RateSweep.Result sweep, Ratios ratiosToCeiling, boolean passed) {
 
-    /** The settings as plain values for the file. */
-    record BenchSettingsView(double rate, double forSeconds, double warmupSeconds, double warmupRate, int binds, int window, long seed, String mode,
+    /**
+     * The settings as plain values for the file. {@code warmupRate} is the warm-up's own rate, absent
+     * when it runs at the window's (in a sweep, each step's): the run's own figures say what it was.
+     */
+    record BenchSettingsView(double rate, double forSeconds, double warmupSeconds, Double warmupRate, int binds, int window, long seed, String mode,
                              boolean realisticMix, String config, double ceilingCaseSeconds, boolean statementStatistics, int donorPoolSize,
                              int submitsPerSecondPerBind, int intakeWriters, int eventWriters, int handoffCapacity, long textLingerMs,
                              long eventLingerMs, boolean warmWal) {
         static BenchSettingsView of(BenchSettings s) {
             return new BenchSettingsView(s.ratePerSecond(), s.duration().toMillis() / 1000.0, s.warmup().length().toMillis() / 1000.0,
-                    s.warmup().rateFor(s.ratePerSecond()), s.binds(),
+                    s.warmup().ratePerSecond(), s.binds(),
                     s.window(), s.seed(), s.mode().label(), s.realistic(), s.config().toString(), s.ceilingCase().toMillis() / 1000.0,
                     s.statementStatistics(), BenchRun.DONOR_POOL_SIZE, BenchRun.SUBMITS_PER_SECOND_PER_BIND,
                     s.batching().textWriters(), s.batching().eventWriters(), s.batching().handoffCapacity(),

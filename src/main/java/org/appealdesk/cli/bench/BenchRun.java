@@ -120,8 +120,7 @@ final class BenchRun {
 
     /** Creates the WAL segments the run will fill, before anything else writes (see {@link WalWarmer}). */
     private void warmWal(PostgresProbe probe) {
-        int segments = WalWarmer.segmentsFor(texts(settings.warmup().rateFor(settings.ratePerSecond()), settings.warmup().length())
-                + texts(settings.ratePerSecond(), settings.duration()));
+        int segments = WalWarmer.segmentsFor(settings.textsPlanned());
         progress.printf("Warming the WAL: %d segments of 16 MB...%n", segments);
         try {
             warmth = WalWarmer.warm(probe.connection(), segments);
@@ -176,11 +175,6 @@ final class BenchRun {
             }
             sleep(POLL_MS);
         }
-    }
-
-    /** Texts a schedule at {@code ratePerSecond} makes, on average, over {@code length}. */
-    private static double texts(double ratePerSecond, Duration length) {
-        return ratePerSecond * length.toMillis() / 1000.0;
     }
 
     private TrafficPlan plan(double ratePerSecond, Duration length) {
@@ -248,7 +242,7 @@ final class BenchRun {
                 groupCommit(after.events(), before.events(), after.atNanos() - before.atNanos(), after.ledgerLockNanos() - before.ledgerLockNanos()),
                 groupCommit(after.acting(), before.acting(), after.atNanos() - before.atNanos(), null));
         return new RunResult(settings.mode().label(), settings.ratePerSecond(), round(windowSeconds), settings.warmup().length().toMillis() / 1000.0,
-                settings.warmup().rateFor(settings.ratePerSecond()),
+                settings.warmupRate(),
                 settings.binds(), settings.window(), settings.seed(), settings.realistic(), traffic,
                 throughput(probe, smsc, before, after, ackedInWindow, appeal), latency, resources(meter, sampler, before, after, gcPauses.result()),
                 fresh, postgres(probe, sampler, before, after, ackedInWindow, statements), groupCommit, smsc.thankYouTally(), settle, timeline,
@@ -283,7 +277,7 @@ final class BenchRun {
     static Double p99MsSince(Histogram now, Histogram before) {
         Histogram since = now.copy();
         since.subtract(before);
-        return since.getTotalCount() == 0 ? null : round(since.getValueAtPercentile(99) / 1000.0);
+        return since.getTotalCount() == 0 ? null : Percentiles.ofMicros(since).p99Ms();
     }
 
     private static RunResult.Resources resources(ProcessMeter meter, Sampler sampler, Readings before, Readings after, GcPauses.Result gc) {
@@ -332,7 +326,7 @@ final class BenchRun {
         if (warm.none()) {
             return;
         }
-        double rate = warm.rateFor(settings.ratePerSecond());
+        double rate = settings.warmupRate();
         progress.printf("Warming up for %.1f s at %.0f texts/s...%n", warm.length().toMillis() / 1000.0, rate);
         TrafficRun warmup = smsc.play(plan(rate, warm.length()));
         long deadline = System.nanoTime() + warm.length().plus(GENERATOR_GRACE).toNanos();

@@ -93,6 +93,16 @@ public record BenchSettings(double ratePerSecond, Duration duration, Warmup warm
         return new BenchSettings(ratePerSecond, duration, warmup, binds, window, seed, mode, realistic, config, Duration.ZERO, statementStatistics, batching, warmWal);
     }
 
+    /** The rate the warm-up runs at: its own, or the window's. */
+    double warmupRate() {
+        return warmup.rateFor(ratePerSecond);
+    }
+
+    /** Texts the warm-up and the window make together, on average (what the WAL is sized for). */
+    double textsPlanned() {
+        return warmupRate() * warmup.length().toMillis() / 1000.0 + ratePerSecond * duration.toMillis() / 1000.0;
+    }
+
     boolean measuresCeiling() {
         return !ceilingCase.isZero();
     }

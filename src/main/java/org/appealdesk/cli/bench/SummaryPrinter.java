@@ -9,6 +9,9 @@ import org.appealdesk.platform.StatementStatistics;
 /** The human summary of a bench run on standard output: the figures first, the evidence after. */
 final class SummaryPrinter {
 
+    /** Seconds whose thank-yous' p99 was over this are counted as slow: a donor notices a thank-you later than that. */
+    static final double THANK_YOU_SECOND_SLOW_MS = 1_000;
+
     private SummaryPrinter() {
     }
 
@@ -26,7 +29,7 @@ final class SummaryPrinter {
     static void printRun(RunResult run, PostgresCeiling.Result ceiling, PrintStream out) {
         RunResult.Throughput t = run.throughput();
         RunResult.Resources r = run.resources();
-        // The warm-up's rate is named only when it is not the window's.
+        // The warm-up's rate is named only when it is not the window's, so the usual header reads as it always has.
         String warmupRate = run.warmupRate() == run.rateTarget() ? "" : String.format(" at %.0f texts/s", run.warmupRate());
         out.printf("%n== %s mode, target %.0f texts/s, window %.1f s (warm-up %.1f s%s), %d binds, window %d, %s mix ==%n",
                 run.mode(), run.rateTarget(), run.windowSeconds(), run.warmupSeconds(), warmupRate, run.binds(), run.window(),
@@ -128,13 +131,11 @@ final class SummaryPrinter {
         return text.toString();
     }
 
-    /** Seconds whose thank-yous' p99 was over this are counted: the users notice a thank-you later than that. */
-    static final double THANK_YOU_SECOND_SLOW_MS = 1_000;
-
     /**
      * When the thank-you tail happened: the median and the worst of each second's p99, and how
      * many seconds were slow. A p99 over the window cannot tell a few bad seconds (a step in the
-     * rate, a stall) from a tail all along.
+     * rate, a stall) from a tail all along. Window seconds only: thank-yous while the run settles
+     * are in the line above, not here.
      */
     static void printThankYouSeconds(PrintStream out, List<RunResult.Second> timeline) {
         List<RunResult.Second> thanked = timeline.stream().filter(second -> second.thankYouP99Ms() != null).toList();
@@ -144,7 +145,13 @@ final class SummaryPrinter {
         double[] p99s = thanked.stream().mapToDouble(RunResult.Second::thankYouP99Ms).sorted().toArray();
         RunResult.Second worst = thanked.stream().max(Comparator.comparingDouble(RunResult.Second::thankYouP99Ms)).orElseThrow();
         long slow = thanked.stream().filter(second -> second.thankYouP99Ms() > THANK_YOU_SECOND_SLOW_MS).count();
-        out.printf("  each second's p99:  median %,.0f ms, the worst %,.0f ms (second %d); %d of %d seconds over %,.0f ms%n",
-                p99s[p99s.length / 2], worst.thankYouP99Ms(), worst.second(), slow, thanked.size(), THANK_YOU_SECOND_SLOW_MS);
+        out.printf("  each second's p99 in the window: median %,.0f ms, the worst %,.0f ms (second %d); %d of %d seconds over %,.0f ms%n",
+                median(p99s), worst.thankYouP99Ms(), worst.second(), slow, thanked.size(), THANK_YOU_SECOND_SLOW_MS);
+    }
+
+    /** The median of sorted values: the middle one, or the mean of the two middle ones. */
+    static double median(double[] sorted) {
+        int middle = sorted.length / 2;
+        return sorted.length % 2 == 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
     }
 }

@@ -46,6 +46,9 @@ class ThankYouSecondsTest {
         }
 
         assertThat(text.toString(StandardCharsets.UTF_8))
-                .isEqualTo("  each second's p99:  median 310 ms, the worst 2,400 ms (second 1); 1 of 3 seconds over 1,000 ms" + System.lineSeparator());
+                .isEqualTo("  each second's p99 in the window: median 310 ms, the worst 2,400 ms (second 1); 1 of 3 seconds over 1,000 ms"
+                        + System.lineSeparator());
+        // With an even count the median is the mean of the two middle seconds.
+        assertThat(SummaryPrinter.median(new double[]{100, 200, 300, 1_000})).isEqualTo(250);
     }
 }
