@@ -94,6 +94,9 @@ class BenchCommandTest {
         assertThat(output.text()).containsPattern("Group commit charge-events \\(2 writers\\): .*, the appeal's ledger lock held \\d+%");
         assertThat(run.path("timeline").size()).isPositive();
         assertThat(run.path("timeline").findValues("thankYouP99Ms")).as("seconds of the window with thank-yous").isNotEmpty();
+        JsonNode background = run.path("timeline").get(0).path("background");
+        assertThat(background.path("vacuuming").isArray() && background.path("analyzing").isArray()).as(background.toString()).isTrue();
+        assertThat(background.path("checkpointer").asText()).as("the checkpointer's wait event, read each second").isNotBlank();
         assertThat(output.text()).containsPattern("each second's p99 in the window: median [\\d,]+ ms, the worst [\\d,]+ ms \\(second \\d+\\); \\d+ of \\d+ seconds over 1,000 ms");
         assertThat(run.path("thankYouJoin").path("thankYous").asLong()).isEqualTo(run.path("throughput").path("thankYousTotal").asLong());
     }

@@ -429,7 +429,8 @@ final class BenchRun {
             ProcessMeter.Memory memory = memory();
             probe.activeBackends().forEach((event, count) -> waits.merge(event, count, Long::sum));
             waitSamples++;
-            return new RunResult.Second(index, acked, thankYous, thankYouP99Ms, memory.jvmRssKb() / 1024, memory.postgresKb() / 1024);
+            return new RunResult.Second(index, acked, thankYous, thankYouP99Ms, memory.jvmRssKb() / 1024, memory.postgresKb() / 1024,
+                    probe.background());
         }
 
         ProcessMeter.Memory memory() {

@@ -6,6 +6,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -163,6 +164,50 @@ final class PostgresProbe implements AutoCloseable {
             counts.put("unreadable", 1L);
         }
         return counts;
+    }
+
+    /**
+     * PostgreSQL's background work at one moment, for the timeline: so a slow second can be set
+     * beside what the server was doing besides the platform's statements.
+     *
+     * @param vacuuming    tables of this database being vacuumed (autovacuum's workers, mostly)
+     * @param analyzing    tables of this database being analysed
+     * @param checkpointer the checkpointer's wait event ({@code CheckpointerMain} when it is idle,
+     *                     {@code CheckpointWriteDelay} while it spreads a checkpoint's writes); null when unreadable
+     */
+    record Background(List<String> vacuuming, List<String> analyzing, String checkpointer) {
+
+        static final String CHECKPOINTER_IDLE = "CheckpointerMain";
+
+        boolean checkpointing() {
+            return checkpointer != null && !CHECKPOINTER_IDLE.equals(checkpointer);
+        }
+    }
+
+    Background background() {
+        try {
+            return new Background(tables("select relid::regclass::text from pg_stat_progress_vacuum where datname = current_database() order by 1"),
+                    tables("select relid::regclass::text from pg_stat_progress_analyze where datname = current_database() order by 1"),
+                    singleOrNull("select coalesce(wait_event, 'CPU') from pg_stat_activity where backend_type = 'checkpointer'"));
+        } catch (SQLException e) {
+            return new Background(List.of(), List.of(), null); // a figure of the report, never a reason to lose the run
+        }
+    }
+
+    private List<String> tables(String sql) throws SQLException {
+        List<String> names = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(sql); ResultSet rows = select.executeQuery()) {
+            while (rows.next()) {
+                names.add(rows.getString(1));
+            }
+        }
+        return names;
+    }
+
+    private String singleOrNull(String sql) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql); ResultSet rows = select.executeQuery()) {
+            return rows.next() ? rows.getString(1) : null;
+        }
     }
 
     /** Forgets pg_stat_statements' figures so far, so a later reading covers only what follows. */

@@ -145,8 +145,10 @@ record RunResult(
      * One second of the window: cumulative counts and memory at its end.
      *
      * @param thankYouP99Ms the text-to-thank-you p99 of the window's gifts thanked in this second; null when none was
+     * @param background    what PostgreSQL's vacuums, analyses and checkpointer were doing at its end
      */
-    record Second(int second, long textsAcknowledged, long thankYous, Double thankYouP99Ms, long jvmRssMb, long postgresMb) {
+    record Second(int second, long textsAcknowledged, long thankYous, Double thankYouP99Ms, long jvmRssMb, long postgresMb,
+                  PostgresProbe.Background background) {
     }
 
     record Check(String name, boolean passed, String detail) {

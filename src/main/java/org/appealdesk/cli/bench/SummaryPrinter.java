@@ -4,6 +4,8 @@ import java.io.PrintStream;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
 import org.appealdesk.platform.StatementStatistics;
 
 /** The human summary of a bench run on standard output: the figures first, the evidence after. */
@@ -47,6 +49,7 @@ final class SummaryPrinter {
         if ("full".equals(run.mode())) {
             out.println("Text to thank-you:    " + run.latency().textToThankYou());
             printThankYouSeconds(out, run.timeline());
+            printSlowSecondsBackground(out, run.timeline());
         }
         out.println("Generator lag:        " + run.latency().scheduleLag() + " (" + run.traffic().generatorEndReason() + ")");
         out.printf("Memory: JVM peak RSS %d MB, PostgreSQL peak %d MB, together at most %d MB (sum of peaks %d MB); heap used at end %d MB%n",
@@ -147,6 +150,29 @@ final class SummaryPrinter {
         long slow = thanked.stream().filter(second -> second.thankYouP99Ms() > THANK_YOU_SECOND_SLOW_MS).count();
         out.printf("  each second's p99 in the window: median %,.0f ms, the worst %,.0f ms (second %d); %d of %d seconds over %,.0f ms%n",
                 median(p99s), worst.thankYouP99Ms(), worst.second(), slow, thanked.size(), THANK_YOU_SECOND_SLOW_MS);
+    }
+
+    /**
+     * What PostgreSQL was doing in the slow seconds (see {@link #printThankYouSeconds}): how many
+     * had a vacuum running, and of which tables, an analysis, or a checkpoint. Sampled once at each
+     * second's end, so a short vacuum can fall between samples; it points where to look, no more.
+     */
+    static void printSlowSecondsBackground(PrintStream out, List<RunResult.Second> timeline) {
+        List<RunResult.Second> slow = timeline.stream()
+                .filter(second -> second.thankYouP99Ms() != null && second.thankYouP99Ms() > THANK_YOU_SECOND_SLOW_MS && second.background() != null)
+                .toList();
+        if (slow.isEmpty()) {
+            return;
+        }
+        Map<String, Long> vacuumed = new TreeMap<>();
+        slow.forEach(second -> second.background().vacuuming().forEach(table -> vacuumed.merge(table, 1L, Long::sum)));
+        long vacuuming = slow.stream().filter(second -> !second.background().vacuuming().isEmpty()).count();
+        long analyzing = slow.stream().filter(second -> !second.background().analyzing().isEmpty()).count();
+        long checkpointing = slow.stream().filter(second -> second.background().checkpointing()).count();
+        String tables = vacuumed.entrySet().stream().map(table -> table.getKey() + " " + table.getValue())
+                .collect(Collectors.joining(", ", " (", ")"));
+        out.printf("  in those slow seconds: a vacuum running in %d%s, an analysis in %d, a checkpoint in %d%n",
+                vacuuming, vacuumed.isEmpty() ? "" : tables, analyzing, checkpointing);
     }
 
     /** The median of sorted values: the middle one, or the mean of the two middle ones. */

@@ -31,15 +31,41 @@ class ThankYouSecondsTest {
         assertThat(BenchRun.p99MsSince(second, second)).isNull();
     }
 
+    private static final PostgresProbe.Background QUIET = new PostgresProbe.Background(List.of(), List.of(), "CheckpointerMain");
+
+    private static RunResult.Second second(int index, Double p99Ms, PostgresProbe.Background background) {
+        return new RunResult.Second(index, index * 10L, index * 5L, p99Ms, 300, 300, background);
+    }
+
+    @Test
+    void theSlowSecondsAreSetBesidePostgresqlsBackgroundWork() {
+        // Proves only the seconds over 1 s are counted: those with a vacuum (and of which tables, summed over them), an
+        // analysis, or the checkpointer anywhere but idle; a fast second's vacuum and checkpoint are left out.
+        List<RunResult.Second> timeline = List.of(
+                second(1, 1_500.0, new PostgresProbe.Background(List.of("outbox"), List.of(), "CheckpointWriteDelay")),
+                second(2, 2_000.0, new PostgresProbe.Background(List.of("charge_part", "outbox"), List.of("donation"), "CheckpointerMain")),
+                second(3, 1_200.0, QUIET),
+                second(4, 300.0, new PostgresProbe.Background(List.of("outbox"), List.of(), "CheckpointWriteDelay")));
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
+            SummaryPrinter.printSlowSecondsBackground(out, timeline);
+            SummaryPrinter.printSlowSecondsBackground(out, List.of(second(1, 300.0, QUIET)));
+        }
+
+        assertThat(text.toString(StandardCharsets.UTF_8)).as("nothing printed without a slow second").isEqualTo(
+                "  in those slow seconds: a vacuum running in 2 (charge_part 1, outbox 2), an analysis in 1, a checkpoint in 1"
+                        + System.lineSeparator());
+    }
+
     @Test
     void theSummarySaysWhenTheTailHappened() {
         // Proves the line gives the median of the seconds' p99s, the worst with its second, and how many seconds were
         // over 1 s; seconds without thank-yous are left out of all three.
         List<RunResult.Second> timeline = List.of(
-                new RunResult.Second(1, 10, 5, 2_400.0, 300, 300),
-                new RunResult.Second(2, 20, 10, null, 300, 300),
-                new RunResult.Second(3, 30, 15, 310.0, 300, 300),
-                new RunResult.Second(4, 40, 20, 290.0, 300, 300));
+                second(1, 2_400.0, QUIET),
+                second(2, null, QUIET),
+                second(3, 310.0, QUIET),
+                second(4, 290.0, QUIET));
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
             SummaryPrinter.printThankYouSeconds(out, timeline);
