@@ -16,8 +16,8 @@ import org.appealdesk.platform.StatementStatistics;
 /**
  * A connection of the bench's own to the PostgreSQL under test, for what the server knows and the
  * platform does not: its version, commit and WAL counters (how many fsyncs the run cost), and what
- * busy backends are waiting on (locks, WAL flushes, I/O) sampled during the run. Not thread-safe:
- * one caller at a time.
+ * busy backends are waiting on (locks, WAL flushes, I/O) and its background work (vacuums,
+ * analyses, the checkpointer) sampled during the run. Not thread-safe: one caller at a time.
  */
 final class PostgresProbe implements AutoCloseable {
 
@@ -173,7 +173,8 @@ final class PostgresProbe implements AutoCloseable {
      * @param vacuuming    tables of this database being vacuumed (autovacuum's workers, mostly)
      * @param analyzing    tables of this database being analysed
      * @param checkpointer the checkpointer's wait event ({@code CheckpointerMain} when it is idle,
-     *                     {@code CheckpointWriteDelay} while it spreads a checkpoint's writes); null when unreadable
+     *                     {@code CheckpointWriteDelay} while it spreads a checkpoint's writes); null when not
+     *                     waiting or not visible, counted as no checkpoint
      */
     record Background(List<String> vacuuming, List<String> analyzing, String checkpointer) {
 
@@ -184,13 +185,19 @@ final class PostgresProbe implements AutoCloseable {
         }
     }
 
+    /**
+     * PostgreSQL's background work now; null when it cannot be read, so the report leaves it out
+     * rather than showing a quiet server. A role without {@code pg_read_all_stats} sees other
+     * sessions' tables as null: those rows are left out.
+     */
     Background background() {
         try {
-            return new Background(tables("select relid::regclass::text from pg_stat_progress_vacuum where datname = current_database() order by 1"),
-                    tables("select relid::regclass::text from pg_stat_progress_analyze where datname = current_database() order by 1"),
-                    singleOrNull("select coalesce(wait_event, 'CPU') from pg_stat_activity where backend_type = 'checkpointer'"));
+            return new Background(
+                    tables("select relid::regclass::text from pg_stat_progress_vacuum where datname = current_database() and relid is not null order by 1"),
+                    tables("select relid::regclass::text from pg_stat_progress_analyze where datname = current_database() and relid is not null order by 1"),
+                    singleOrNull("select wait_event from pg_stat_activity where backend_type = 'checkpointer'"));
         } catch (SQLException e) {
-            return new Background(List.of(), List.of(), null); // a figure of the report, never a reason to lose the run
+            return null; // a figure of the report, never a reason to lose the run
         }
     }
 

@@ -147,32 +147,36 @@ final class SummaryPrinter {
         }
         double[] p99s = thanked.stream().mapToDouble(RunResult.Second::thankYouP99Ms).sorted().toArray();
         RunResult.Second worst = thanked.stream().max(Comparator.comparingDouble(RunResult.Second::thankYouP99Ms)).orElseThrow();
-        long slow = thanked.stream().filter(second -> second.thankYouP99Ms() > THANK_YOU_SECOND_SLOW_MS).count();
+        long slowSeconds = thanked.stream().filter(SummaryPrinter::slow).count();
         out.printf("  each second's p99 in the window: median %,.0f ms, the worst %,.0f ms (second %d); %d of %d seconds over %,.0f ms%n",
-                median(p99s), worst.thankYouP99Ms(), worst.second(), slow, thanked.size(), THANK_YOU_SECOND_SLOW_MS);
+                median(p99s), worst.thankYouP99Ms(), worst.second(), slowSeconds, thanked.size(), THANK_YOU_SECOND_SLOW_MS);
     }
 
     /**
      * What PostgreSQL was doing in the slow seconds (see {@link #printThankYouSeconds}): how many
      * had a vacuum running, and of which tables, an analysis, or a checkpoint. Sampled once at each
-     * second's end, so a short vacuum can fall between samples; it points where to look, no more.
+     * second's end, while a slow second's thank-yous were held up by what ran up to a few seconds
+     * before it, and a short vacuum can fall between samples: it points where to look, no more.
      */
     static void printSlowSecondsBackground(PrintStream out, List<RunResult.Second> timeline) {
-        List<RunResult.Second> slow = timeline.stream()
-                .filter(second -> second.thankYouP99Ms() != null && second.thankYouP99Ms() > THANK_YOU_SECOND_SLOW_MS && second.background() != null)
-                .toList();
-        if (slow.isEmpty()) {
+        List<RunResult.Second> slowSeconds = timeline.stream().filter(second -> slow(second) && second.background() != null).toList();
+        if (slowSeconds.isEmpty()) {
             return;
         }
         Map<String, Long> vacuumed = new TreeMap<>();
-        slow.forEach(second -> second.background().vacuuming().forEach(table -> vacuumed.merge(table, 1L, Long::sum)));
-        long vacuuming = slow.stream().filter(second -> !second.background().vacuuming().isEmpty()).count();
-        long analyzing = slow.stream().filter(second -> !second.background().analyzing().isEmpty()).count();
-        long checkpointing = slow.stream().filter(second -> second.background().checkpointing()).count();
+        slowSeconds.forEach(second -> second.background().vacuuming().forEach(table -> vacuumed.merge(table, 1L, Long::sum)));
+        long vacuuming = slowSeconds.stream().filter(second -> !second.background().vacuuming().isEmpty()).count();
+        long analyzing = slowSeconds.stream().filter(second -> !second.background().analyzing().isEmpty()).count();
+        long checkpointing = slowSeconds.stream().filter(second -> second.background().checkpointing()).count();
         String tables = vacuumed.entrySet().stream().map(table -> table.getKey() + " " + table.getValue())
                 .collect(Collectors.joining(", ", " (", ")"));
         out.printf("  in those slow seconds: a vacuum running in %d%s, an analysis in %d, a checkpoint in %d%n",
                 vacuuming, vacuumed.isEmpty() ? "" : tables, analyzing, checkpointing);
+    }
+
+    /** Whether a second's thank-yous' p99 was over {@link #THANK_YOU_SECOND_SLOW_MS}; a second without any is not. */
+    static boolean slow(RunResult.Second second) {
+        return second.thankYouP99Ms() != null && second.thankYouP99Ms() > THANK_YOU_SECOND_SLOW_MS;
     }
 
     /** The median of sorted values: the middle one, or the mean of the two middle ones. */

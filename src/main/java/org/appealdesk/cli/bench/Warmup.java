@@ -35,7 +35,7 @@ public record Warmup(Duration length, Double ratePerSecond) {
     }
 
     /** A warm-up at the window's rate. */
-    public static Warmup atWindowRate(Duration length) {
+    static Warmup atWindowRate(Duration length) {
         return new Warmup(length, null);
     }
 

@@ -39,13 +39,17 @@ class ThankYouSecondsTest {
 
     @Test
     void theSlowSecondsAreSetBesidePostgresqlsBackgroundWork() {
-        // Proves only the seconds over 1 s are counted: those with a vacuum (and of which tables, summed over them), an
-        // analysis, or the checkpointer anywhere but idle; a fast second's vacuum and checkpoint are left out.
+        // Proves only the seconds over 1 s are counted (1 s itself is not slow): those with a vacuum (and of which tables,
+        // summed over them), an analysis, or the checkpointer anywhere but idle; a fast second's vacuum and checkpoint are
+        // left out, as is a second whose background could not be read, and a checkpointer not seen is no checkpoint.
         List<RunResult.Second> timeline = List.of(
                 second(1, 1_500.0, new PostgresProbe.Background(List.of("outbox"), List.of(), "CheckpointWriteDelay")),
                 second(2, 2_000.0, new PostgresProbe.Background(List.of("charge_part", "outbox"), List.of("donation"), "CheckpointerMain")),
                 second(3, 1_200.0, QUIET),
-                second(4, 300.0, new PostgresProbe.Background(List.of("outbox"), List.of(), "CheckpointWriteDelay")));
+                second(4, 300.0, new PostgresProbe.Background(List.of("outbox"), List.of(), "CheckpointWriteDelay")),
+                second(5, 1_000.0, new PostgresProbe.Background(List.of("donor"), List.of(), "CheckpointWriteDelay")),
+                second(6, 5_000.0, null),
+                second(7, 1_100.0, new PostgresProbe.Background(List.of(), List.of(), null)));
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
             SummaryPrinter.printSlowSecondsBackground(out, timeline);

@@ -3,9 +3,6 @@ package org.appealdesk.cli.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.nio.file.Path;
-import java.time.Duration;
-import org.appealdesk.app.Core;
 import org.junit.jupiter.api.Test;
 
 /** How many WAL segments --warm-wal makes for a run (the warming itself runs in BenchCommandTest, on a real server). */
@@ -18,24 +15,6 @@ class WalWarmerTest {
         assertThat(WalWarmer.segmentsFor(5_000 * 60)).isEqualTo(147);
         assertThat(WalWarmer.segmentsFor(100)).isEqualTo(WalWarmer.SEGMENTS_MIN);
         assertThat(WalWarmer.segmentsFor(50_000 * 35 * 60.0)).isEqualTo(WalWarmer.SEGMENTS_MAX).isEqualTo(256);
-    }
-
-    @Test
-    void sizesTheWalForTheWarmupAtItsOwnRateAndTheWindowAtTheirs() {
-        // Proves the texts a run plans are the warm-up's at its own rate plus the window's: two minutes at 1,000 texts/s and
-        // 60 s at 3,600 are 336,000 texts, 165 segments; at the window's rate throughout (648,000 texts) it would be the cap, 256.
-        BenchSettings quieter = settings(new Warmup(Duration.ofMinutes(2), 1_000.0));
-        assertThat(quieter.textsPlanned()).isEqualTo(336_000);
-        assertThat(WalWarmer.segmentsFor(quieter.textsPlanned())).isEqualTo(165);
-
-        BenchSettings same = settings(Warmup.atWindowRate(Duration.ofMinutes(2)));
-        assertThat(same.textsPlanned()).isEqualTo(648_000);
-        assertThat(WalWarmer.segmentsFor(same.textsPlanned())).isEqualTo(WalWarmer.SEGMENTS_MAX);
-    }
-
-    private static BenchSettings settings(Warmup warmup) {
-        return new BenchSettings(3_600, Duration.ofSeconds(60), warmup, 4, 100, 1, BenchMode.FULL, false, Path.of("config/reference-appeal.json"),
-                Duration.ZERO, false, Core.Batching.defaults(), true);
     }
 
     @Test
