@@ -211,6 +211,7 @@ final class PostgresProbe implements AutoCloseable {
         return names;
     }
 
+    /** The first column of the first row; null when there is none. */
     private String singleOrNull(String sql) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(sql); ResultSet rows = select.executeQuery()) {
             return rows.next() ? rows.getString(1) : null;
@@ -255,10 +256,10 @@ final class PostgresProbe implements AutoCloseable {
         return connection;
     }
 
+    /** The first column of the first row, or what went wrong in its place: a figure of the report, never a reason to lose the run. */
     private String single(String sql) {
-        try (Statement statement = connection.createStatement(); ResultSet row = statement.executeQuery(sql)) {
-            row.next();
-            return row.getString(1);
+        try {
+            return singleOrNull(sql);
         } catch (SQLException e) {
             return "unknown (" + e.getMessage() + ")";
         }
