@@ -255,6 +255,7 @@ final class BenchRun {
         long nextSample = before.atNanos() + SAMPLE_EVERY_MS * 1_000_000;
         List<RunResult.Second> timeline = new ArrayList<>();
         Histogram thankedBefore = run.textToThankYouMicros();
+        sampler.probe.backgroundFrom();
         while (!run.isDone() && System.nanoTime() - deadline < 0) {
             sleep(POLL_MS);
             if (System.nanoTime() - nextSample >= 0) {

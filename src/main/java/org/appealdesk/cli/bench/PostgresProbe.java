@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToLongFunction;
 import org.appealdesk.platform.DatabaseSettings;
 import org.appealdesk.platform.StatementStatistics;
 
@@ -25,6 +26,11 @@ final class PostgresProbe implements AutoCloseable {
     static final int STATEMENT_TEXT_LENGTH_MAX = 160;
 
     private final Connection connection;
+    /**
+     * Autovacuum's counts per table at the previous {@link #background()} (or {@link #backgroundFrom()}),
+     * so the next one can name the tables it finished with in between; null before the first.
+     */
+    private Map<String, TableUpdates> autovacuumCounts;
 
     private PostgresProbe(Connection connection) {
         this.connection = connection;
@@ -167,16 +173,20 @@ final class PostgresProbe implements AutoCloseable {
     }
 
     /**
-     * PostgreSQL's background work at one moment, for the timeline: so a slow second can be set
+     * PostgreSQL's background work in one second, for the timeline: so a slow second can be set
      * beside what the server was doing besides the platform's statements.
      *
-     * @param vacuuming    tables of this database being vacuumed (autovacuum's workers, mostly)
-     * @param analyzing    tables of this database being analysed
+     * @param vacuuming    tables of this database being vacuumed at the second's end (autovacuum's workers, mostly)
+     * @param analyzing    tables of this database being analysed at the second's end
      * @param checkpointer the checkpointer's wait event ({@code CheckpointerMain} when it is idle,
      *                     {@code CheckpointWriteDelay} while it spreads a checkpoint's writes); null when not
      *                     waiting or not visible, counted as no checkpoint
+     * @param vacuumed     tables autovacuum finished vacuuming during the second (its count in
+     *                     pg_stat_user_tables grew): a short vacuum between two samples is missed by
+     *                     {@code vacuuming}, never by this
+     * @param analysed     tables autovacuum finished analysing during the second
      */
-    record Background(List<String> vacuuming, List<String> analyzing, String checkpointer) {
+    record Background(List<String> vacuuming, List<String> analyzing, String checkpointer, List<String> vacuumed, List<String> analysed) {
 
         static final String CHECKPOINTER_IDLE = "CheckpointerMain";
 
@@ -185,20 +195,46 @@ final class PostgresProbe implements AutoCloseable {
         }
     }
 
+    /** Starts counting the vacuums and analyses autovacuum finishes from now: call at the window's start. */
+    void backgroundFrom() {
+        try {
+            autovacuumCounts = tableUpdates();
+        } catch (IllegalStateException e) {
+            autovacuumCounts = null; // the first second's finished work is then unknown, not none
+        }
+    }
+
     /**
-     * PostgreSQL's background work now; null when it cannot be read, so the report leaves it out
-     * rather than showing a quiet server. A role without {@code pg_read_all_stats} sees other
-     * sessions' tables as null: those rows are left out.
+     * PostgreSQL's background work now, and what autovacuum finished since the previous call; null
+     * when it cannot be read, or when what was finished cannot be told (no earlier counts), so the
+     * report leaves it out rather than showing a quiet server. A role without
+     * {@code pg_read_all_stats} sees other sessions' tables as null: those rows are left out.
      */
     Background background() {
+        Map<String, TableUpdates> before = autovacuumCounts;
         try {
-            return new Background(
-                    tables("select relid::regclass::text from pg_stat_progress_vacuum where datname = current_database() and relid is not null order by 1"),
-                    tables("select relid::regclass::text from pg_stat_progress_analyze where datname = current_database() and relid is not null order by 1"),
-                    singleOrNull("select wait_event from pg_stat_activity where backend_type = 'checkpointer'"));
-        } catch (SQLException e) {
+            List<String> vacuuming = tables("select relid::regclass::text from pg_stat_progress_vacuum where datname = current_database() and relid is not null order by 1");
+            List<String> analyzing = tables("select relid::regclass::text from pg_stat_progress_analyze where datname = current_database() and relid is not null order by 1");
+            String checkpointer = singleOrNull("select wait_event from pg_stat_activity where backend_type = 'checkpointer'");
+            Map<String, TableUpdates> now = tableUpdates();
+            autovacuumCounts = now;
+            if (before == null) {
+                return null;
+            }
+            return new Background(vacuuming, analyzing, checkpointer, finished(before, now, TableUpdates::autovacuums),
+                    finished(before, now, TableUpdates::autoanalyzes));
+        } catch (SQLException | IllegalStateException e) {
+            autovacuumCounts = null;
             return null; // a figure of the report, never a reason to lose the run
         }
+    }
+
+    /** Tables whose {@code count} grew from {@code before} to {@code now}, by name. */
+    static List<String> finished(Map<String, TableUpdates> before, Map<String, TableUpdates> now, ToLongFunction<TableUpdates> count) {
+        return now.entrySet().stream()
+                .filter(table -> count.applyAsLong(table.getValue()) > count.applyAsLong(before.getOrDefault(table.getKey(), TableUpdates.NONE)))
+                .map(Map.Entry::getKey)
+                .toList();
     }
 
     private List<String> tables(String sql) throws SQLException {

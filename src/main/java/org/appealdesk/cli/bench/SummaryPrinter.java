@@ -1,10 +1,12 @@
 package org.appealdesk.cli.bench;
 
 import java.io.PrintStream;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.Objects;
+import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.appealdesk.platform.StatementStatistics;
 
@@ -13,6 +15,10 @@ final class SummaryPrinter {
 
     /** Seconds whose thank-yous' p99 was over this are counted as slow: a donor notices a thank-you later than that. */
     static final double THANK_YOU_SECOND_SLOW_MS = 1_000;
+    /** Seconds before a slow spell whose background is set beside it: its backlog built up then. */
+    static final int SPELL_LEAD_SECONDS = 3;
+    /** Most slow spells named one by one; the rest are counted. */
+    static final int SPELLS_NAMED_MAX = 5;
 
     private SummaryPrinter() {
     }
@@ -49,7 +55,7 @@ final class SummaryPrinter {
         if ("full".equals(run.mode())) {
             out.println("Text to thank-you:    " + run.latency().textToThankYou());
             printThankYouSeconds(out, run.timeline());
-            printSlowSecondsBackground(out, run.timeline());
+            printSlowSpells(out, run.timeline());
         }
         out.println("Generator lag:        " + run.latency().scheduleLag() + " (" + run.traffic().generatorEndReason() + ")");
         out.printf("Memory: JVM peak RSS %d MB, PostgreSQL peak %d MB, together at most %d MB (sum of peaks %d MB); heap used at end %d MB%n",
@@ -153,25 +159,65 @@ final class SummaryPrinter {
     }
 
     /**
-     * What PostgreSQL was doing in the slow seconds (see {@link #printThankYouSeconds}): how many
-     * had a vacuum running, and of which tables, an analysis, or a checkpoint. Sampled once at each
-     * second's end, while a slow second's thank-yous were held up by what ran up to a few seconds
-     * before it, and a short vacuum can fall between samples: it points where to look, no more.
+     * What the slow spells followed: each run of slow seconds (see {@link #printThankYouSeconds})
+     * beside what autovacuum and the checkpointer did from {@link #SPELL_LEAD_SECONDS} seconds
+     * before its first second to that second, with the window's count of finished vacuums and
+     * analyses to read it against. A spell shows a backlog that built up before it, so what ran
+     * at its start is the suspect, not what runs while it drains. It points where to look, no more.
      */
-    static void printSlowSecondsBackground(PrintStream out, List<RunResult.Second> timeline) {
-        List<RunResult.Second> slowSeconds = timeline.stream().filter(second -> slow(second) && second.background() != null).toList();
-        if (slowSeconds.isEmpty()) {
+    static void printSlowSpells(PrintStream out, List<RunResult.Second> timeline) {
+        List<int[]> spells = spells(timeline);
+        if (spells.isEmpty()) {
             return;
         }
-        Map<String, Long> vacuumed = new TreeMap<>();
-        slowSeconds.forEach(second -> second.background().vacuuming().forEach(table -> vacuumed.merge(table, 1L, Long::sum)));
-        long vacuuming = slowSeconds.stream().filter(second -> !second.background().vacuuming().isEmpty()).count();
-        long analyzing = slowSeconds.stream().filter(second -> !second.background().analyzing().isEmpty()).count();
-        long checkpointing = slowSeconds.stream().filter(second -> second.background().checkpointing()).count();
-        String tables = vacuumed.entrySet().stream().map(table -> table.getKey() + " " + table.getValue())
-                .collect(Collectors.joining(", ", " (", ")"));
-        out.printf("  in those slow seconds: a vacuum running in %d%s, an analysis in %d, a checkpoint in %d%n",
-                vacuuming, vacuumed.isEmpty() ? "" : tables, analyzing, checkpointing);
+        List<PostgresProbe.Background> read = timeline.stream().map(RunResult.Second::background).filter(Objects::nonNull).toList();
+        int analyses = read.stream().mapToInt(b -> b.analysed().size()).sum();
+        int vacuums = read.stream().mapToInt(b -> b.vacuumed().size()).sum();
+        out.printf("  slow spells (seconds in a row over %,.0f ms): %d; autovacuum finished %d %s and %d %s in the %d seconds read%n",
+                THANK_YOU_SECOND_SLOW_MS, spells.size(), analyses, analyses == 1 ? "analysis" : "analyses",
+                vacuums, vacuums == 1 ? "vacuum" : "vacuums", read.size());
+        for (int[] spell : spells.subList(0, Math.min(spells.size(), SPELLS_NAMED_MAX))) {
+            int leadFrom = Math.max(0, spell[0] - SPELL_LEAD_SECONDS);
+            List<PostgresProbe.Background> lead = timeline.subList(leadFrom, spell[0] + 1).stream()
+                    .map(RunResult.Second::background).filter(Objects::nonNull).toList();
+            String before = lead.isEmpty() ? "PostgreSQL's background could not be read"
+                    : String.format("autovacuum analysed %s, vacuumed %s; %s", named(lead, b -> union(b.analysed(), b.analyzing())),
+                    named(lead, b -> union(b.vacuumed(), b.vacuuming())),
+                    lead.stream().anyMatch(PostgresProbe.Background::checkpointing) ? "a checkpoint ran" : "no checkpoint");
+            out.printf("    seconds %d-%d; in seconds %d-%d %s%n", timeline.get(spell[0]).second(), timeline.get(spell[1]).second(),
+                    timeline.get(leadFrom).second(), timeline.get(spell[0]).second(), before);
+        }
+        if (spells.size() > SPELLS_NAMED_MAX) {
+            out.printf("    and %d more%n", spells.size() - SPELLS_NAMED_MAX);
+        }
+    }
+
+    /** Each run of consecutive slow seconds, as the first and last index into {@code timeline}. */
+    static List<int[]> spells(List<RunResult.Second> timeline) {
+        List<int[]> spells = new ArrayList<>();
+        for (int index = 0; index < timeline.size(); index++) {
+            if (!slow(timeline.get(index))) {
+                continue;
+            }
+            int first = index;
+            while (index + 1 < timeline.size() && slow(timeline.get(index + 1))) {
+                index++;
+            }
+            spells.add(new int[]{first, index});
+        }
+        return spells;
+    }
+
+    private static List<String> union(List<String> finished, List<String> running) {
+        List<String> both = new ArrayList<>(finished);
+        both.addAll(running);
+        return both;
+    }
+
+    /** The tables {@code tables} names over {@code seconds}, once each and sorted; "nothing" when none. */
+    private static String named(List<PostgresProbe.Background> seconds, Function<PostgresProbe.Background, List<String>> tables) {
+        String names = seconds.stream().flatMap(second -> tables.apply(second).stream()).distinct().sorted().collect(Collectors.joining(", "));
+        return names.isEmpty() ? "nothing" : names;
     }
 
     /** Whether a second's thank-yous' p99 was over {@link #THANK_YOU_SECOND_SLOW_MS}; a second without any is not. */

@@ -31,34 +31,67 @@ class ThankYouSecondsTest {
         assertThat(BenchRun.p99MsSince(second, second)).isNull();
     }
 
-    private static final PostgresProbe.Background QUIET = new PostgresProbe.Background(List.of(), List.of(), "CheckpointerMain");
+    private static final PostgresProbe.Background QUIET = background(List.of(), List.of(), "CheckpointerMain", List.of(), List.of());
+
+    private static PostgresProbe.Background background(List<String> vacuuming, List<String> analyzing, String checkpointer,
+                                                       List<String> vacuumed, List<String> analysed) {
+        return new PostgresProbe.Background(vacuuming, analyzing, checkpointer, vacuumed, analysed);
+    }
 
     private static RunResult.Second second(int index, Double p99Ms, PostgresProbe.Background background) {
         return new RunResult.Second(index, index * 10L, index * 5L, p99Ms, 300, 300, background);
     }
 
     @Test
-    void theSlowSecondsAreSetBesidePostgresqlsBackgroundWork() {
-        // Proves only the seconds over 1 s are counted (1 s itself is not slow): those with a vacuum (and of which tables,
-        // summed over them), an analysis, or the checkpointer anywhere but idle; a fast second's vacuum and checkpoint are
-        // left out, as is a second whose background could not be read, and a checkpointer not seen is no checkpoint.
+    void eachSlowSpellIsSetBesideWhatAutovacuumDidJustBeforeIt() {
+        // Proves: a spell is a run of seconds over 1 s (1 s itself is not slow, a second without thank-yous is not
+        // slow); each is set beside the tables autovacuum finished or was at work on from 3 s before its first second to
+        // that second, once each and sorted, and whether a checkpoint ran then; what came later in a spell, or more
+        // than 3 s before it, is left out; a second whose background could not be read counts for nothing; the
+        // window's finished analyses and vacuums are counted over the seconds read, to read each spell against.
         List<RunResult.Second> timeline = List.of(
-                second(1, 1_500.0, new PostgresProbe.Background(List.of("outbox"), List.of(), "CheckpointWriteDelay")),
-                second(2, 2_000.0, new PostgresProbe.Background(List.of("charge_part", "outbox"), List.of("donation"), "CheckpointerMain")),
-                second(3, 1_200.0, QUIET),
-                second(4, 300.0, new PostgresProbe.Background(List.of("outbox"), List.of(), "CheckpointWriteDelay")),
-                second(5, 1_000.0, new PostgresProbe.Background(List.of("donor"), List.of(), "CheckpointWriteDelay")),
-                second(6, 5_000.0, null),
-                second(7, 1_100.0, new PostgresProbe.Background(List.of(), List.of(), null)));
+                second(1, 300.0, background(List.of(), List.of(), "CheckpointerMain", List.of(), List.of("journal"))),
+                second(2, 300.0, background(List.of(), List.of("outbox"), "CheckpointerMain", List.of("charge_part"), List.of())),
+                second(3, 300.0, null),
+                second(4, 300.0, background(List.of(), List.of(), "CheckpointWriteDelay", List.of(), List.of("inbound_message"))),
+                second(5, 1_500.0, background(List.of(), List.of(), "CheckpointerMain", List.of(), List.of("inbound_message", "donation"))),
+                second(6, 2_000.0, background(List.of("outbox"), List.of(), "CheckpointerMain", List.of(), List.of("posting"))),
+                second(7, 1_000.0, QUIET),
+                second(8, null, QUIET),
+                second(9, 1_100.0, null),
+                second(10, 1_200.0, QUIET));
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
-            SummaryPrinter.printSlowSecondsBackground(out, timeline);
-            SummaryPrinter.printSlowSecondsBackground(out, List.of(second(1, 300.0, QUIET)));
+            SummaryPrinter.printSlowSpells(out, timeline);
+            SummaryPrinter.printSlowSpells(out, List.of(second(1, 300.0, QUIET)));
         }
 
+        String n = System.lineSeparator();
         assertThat(text.toString(StandardCharsets.UTF_8)).as("nothing printed without a slow second").isEqualTo(
-                "  in those slow seconds: a vacuum running in 2 (charge_part 1, outbox 2), an analysis in 1, a checkpoint in 1"
-                        + System.lineSeparator());
+                "  slow spells (seconds in a row over 1,000 ms): 2; autovacuum finished 5 analyses and 1 vacuum in the 8 seconds read" + n
+                        + "    seconds 5-6; in seconds 2-5 autovacuum analysed donation, inbound_message, outbox, vacuumed charge_part; a checkpoint ran" + n
+                        + "    seconds 9-10; in seconds 6-9 autovacuum analysed posting, vacuumed outbox; no checkpoint" + n);
+    }
+
+    @Test
+    void aSpellWithNothingReadBeforeItSaysSoAndOnlyFiveAreNamed() {
+        // Proves a spell whose lead seconds could not be read says so (not "nothing": unknown is not quiet), and that
+        // after five spells named the rest are counted.
+        List<RunResult.Second> timeline = new java.util.ArrayList<>(List.of(second(1, 1_500.0, null)));
+        for (int index = 2; index <= 13; index++) {
+            timeline.add(second(index, index % 2 == 0 ? 300.0 : 1_500.0, QUIET));
+        }
+        ByteArrayOutputStream text = new ByteArrayOutputStream();
+        try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
+            SummaryPrinter.printSlowSpells(out, timeline);
+        }
+
+        String printed = text.toString(StandardCharsets.UTF_8);
+        assertThat(printed).startsWith("  slow spells (seconds in a row over 1,000 ms): 7; autovacuum finished 0 analyses and 0 vacuums in the 12 seconds read")
+                .contains("    seconds 1-1; in seconds 1-1 PostgreSQL's background could not be read")
+                .contains("    seconds 3-3; in seconds 1-3 autovacuum analysed nothing, vacuumed nothing; no checkpoint")
+                .endsWith("    and 2 more" + System.lineSeparator());
+        assertThat(SummaryPrinter.spells(timeline)).hasSize(7);
     }
 
     @Test
