@@ -18,6 +18,7 @@ import org.appealdesk.sms.ChargeReport;
 import org.appealdesk.sms.InboundText;
 import org.appealdesk.sms.OutboundMessage;
 import org.appealdesk.sms.TextIntake.IntakeOutcome;
+import org.appealdesk.support.Eventually;
 import org.appealdesk.support.Fixtures;
 import org.appealdesk.support.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -240,10 +241,7 @@ class HandoffFlowTest {
     }
 
     private void awaitCount(String sql, long expected) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (TestDatabase.count(database, sql) != expected && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Eventually.holds(Duration.ofSeconds(10), () -> TestDatabase.count(database, sql) == expected);
         assertThat(TestDatabase.count(database, sql)).isEqualTo(expected);
     }
 

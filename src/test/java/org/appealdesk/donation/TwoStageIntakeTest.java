@@ -25,6 +25,7 @@ import org.appealdesk.platform.PhoneNumber;
 import org.appealdesk.sms.InboundText;
 import org.appealdesk.sms.OutboundMessage;
 import org.appealdesk.sms.TextIntake.IntakeOutcome;
+import org.appealdesk.support.Eventually;
 import org.appealdesk.support.Fixtures;
 import org.appealdesk.support.TestDatabase;
 import org.junit.jupiter.api.AfterEach;
@@ -74,10 +75,7 @@ class TwoStageIntakeTest {
 
     /** Waits, up to {@link #WAIT}, until no recorded text waits in text_pending (a sweep, here or in the background, took them). */
     private void awaitNoTextPending() throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (count("select count(*) from text_pending") > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
+        Eventually.holds(WAIT, () -> count("select count(*) from text_pending") == 0);
     }
 
     @Test

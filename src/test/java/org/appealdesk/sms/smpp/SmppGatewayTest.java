@@ -30,6 +30,7 @@ import org.appealdesk.sms.smpp.InMemoryPorts.NoAnswer;
 import org.appealdesk.sms.smpp.InMemoryPorts.OutboxCall;
 import org.appealdesk.sms.smpp.InMemoryPorts.PendingText;
 import org.appealdesk.sms.smpp.InMemoryPorts.RetryLater;
+import org.appealdesk.support.Eventually;
 import org.jsmpp.SMPPConstant;
 import org.jsmpp.bean.OptionalParameter;
 import org.jsmpp.bean.SubmitSm;
@@ -453,17 +454,13 @@ class SmppGatewayTest {
     }
 
     private static void eventually(BooleanSupplier condition) {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
+        try {
+            if (!Eventually.holds(WAIT, condition)) {
                 throw new AssertionError(new TimeoutException("condition not met within " + WAIT.toMillis() + " ms"));
             }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 }
