@@ -181,12 +181,14 @@ final class PostgresProbe implements AutoCloseable {
      * @param checkpointer the checkpointer's wait event ({@code CheckpointerMain} when it is idle,
      *                     {@code CheckpointWriteDelay} while it spreads a checkpoint's writes); null when not
      *                     waiting or not visible, counted as no checkpoint
-     * @param vacuumed     tables autovacuum finished vacuuming during the second (its count in
-     *                     pg_stat_user_tables grew): a short vacuum between two samples is missed by
-     *                     {@code vacuuming}, never by this
-     * @param analysed     tables autovacuum finished analysing during the second
+     * @param vacuumsFinished  tables autovacuum finished vacuuming during the second (its count in
+     *                         pg_stat_user_tables grew): a vacuum that starts and ends between two samples
+     *                         is missed by {@code vacuuming}, and counted here (a second whose reading
+     *                         failed is null, and its work is counted in no second)
+     * @param analysesFinished tables autovacuum finished analysing during the second
      */
-    record Background(List<String> vacuuming, List<String> analyzing, String checkpointer, List<String> vacuumed, List<String> analysed) {
+    record Background(List<String> vacuuming, List<String> analyzing, String checkpointer, List<String> vacuumsFinished,
+                      List<String> analysesFinished) {
 
         static final String CHECKPOINTER_IDLE = "CheckpointerMain";
 
@@ -206,8 +208,9 @@ final class PostgresProbe implements AutoCloseable {
 
     /**
      * PostgreSQL's background work now, and what autovacuum finished since the previous call; null
-     * when it cannot be read, or when what was finished cannot be told (no earlier counts), so the
-     * report leaves it out rather than showing a quiet server. A role without
+     * when it cannot be read, or when what was finished cannot be told (no earlier counts: before
+     * {@link #backgroundFrom()}, and the call after one that failed), so the report leaves it out
+     * rather than showing a quiet server. A role without
      * {@code pg_read_all_stats} sees other sessions' tables as null: those rows are left out.
      */
     Background background() {
@@ -229,7 +232,7 @@ final class PostgresProbe implements AutoCloseable {
         }
     }
 
-    /** Tables whose {@code count} grew from {@code before} to {@code now}, by name. */
+    /** Tables whose {@code count} grew from {@code before} to {@code now}, in {@code now}'s order (by name, from {@link #tableUpdates()}). */
     static List<String> finished(Map<String, TableUpdates> before, Map<String, TableUpdates> now, ToLongFunction<TableUpdates> count) {
         return now.entrySet().stream()
                 .filter(table -> count.applyAsLong(table.getValue()) > count.applyAsLong(before.getOrDefault(table.getKey(), TableUpdates.NONE)))

@@ -160,10 +160,12 @@ final class SummaryPrinter {
 
     /**
      * What the slow spells followed: each run of slow seconds (see {@link #printThankYouSeconds})
-     * beside what autovacuum and the checkpointer did from {@link #SPELL_LEAD_SECONDS} seconds
-     * before its first second to that second, with the window's count of finished vacuums and
-     * analyses to read it against. A spell shows a backlog that built up before it, so what ran
-     * at its start is the suspect, not what runs while it drains. It points where to look, no more.
+     * beside the vacuums, analyses and checkpoint seen from {@link #SPELL_LEAD_SECONDS} seconds
+     * before its first second to that second (not reaching back into the spell before it), with
+     * the window's count of analyses and vacuums autovacuum finished, to read each spell against.
+     * A spell shows a backlog that built up before it, so what ran at its start is the suspect, not
+     * what runs while it drains. Seconds whose background could not be read are counted as such,
+     * never as quiet. It points where to look, no more.
      */
     static void printSlowSpells(PrintStream out, List<RunResult.Second> timeline) {
         List<int[]> spells = spells(timeline);
@@ -171,25 +173,39 @@ final class SummaryPrinter {
             return;
         }
         List<PostgresProbe.Background> read = timeline.stream().map(RunResult.Second::background).filter(Objects::nonNull).toList();
-        int analyses = read.stream().mapToInt(b -> b.analysed().size()).sum();
-        int vacuums = read.stream().mapToInt(b -> b.vacuumed().size()).sum();
-        out.printf("  slow spells (seconds in a row over %,.0f ms): %d; autovacuum finished %d %s and %d %s in the %d seconds read%n",
-                THANK_YOU_SECOND_SLOW_MS, spells.size(), analyses, analyses == 1 ? "analysis" : "analyses",
-                vacuums, vacuums == 1 ? "vacuum" : "vacuums", read.size());
+        String autovacuum = read.isEmpty() ? "PostgreSQL's background could not be read"
+                : String.format("autovacuum finished %s and %s in the %s read", count(read.stream().mapToInt(b -> b.analysesFinished().size()).sum(),
+                "analysis", "analyses"), count(read.stream().mapToInt(b -> b.vacuumsFinished().size()).sum(), "vacuum", "vacuums"),
+                count(read.size(), "second", "seconds"));
+        out.printf("  slow spells (seconds in a row over %,.0f ms): %d; %s%n", THANK_YOU_SECOND_SLOW_MS, spells.size(), autovacuum);
+        int previousEnd = -1;
         for (int[] spell : spells.subList(0, Math.min(spells.size(), SPELLS_NAMED_MAX))) {
-            int leadFrom = Math.max(0, spell[0] - SPELL_LEAD_SECONDS);
-            List<PostgresProbe.Background> lead = timeline.subList(leadFrom, spell[0] + 1).stream()
-                    .map(RunResult.Second::background).filter(Objects::nonNull).toList();
+            int leadFrom = Math.max(previousEnd + 1, spell[0] - SPELL_LEAD_SECONDS);
+            previousEnd = spell[1];
+            List<RunResult.Second> leadSeconds = timeline.subList(leadFrom, spell[0] + 1);
+            List<PostgresProbe.Background> lead = leadSeconds.stream().map(RunResult.Second::background).filter(Objects::nonNull).toList();
+            int unread = leadSeconds.size() - lead.size();
             String before = lead.isEmpty() ? "PostgreSQL's background could not be read"
-                    : String.format("autovacuum analysed %s, vacuumed %s; %s", named(lead, b -> union(b.analysed(), b.analyzing())),
-                    named(lead, b -> union(b.vacuumed(), b.vacuuming())),
-                    lead.stream().anyMatch(PostgresProbe.Background::checkpointing) ? "a checkpoint ran" : "no checkpoint");
-            out.printf("    seconds %d-%d; in seconds %d-%d %s%n", timeline.get(spell[0]).second(), timeline.get(spell[1]).second(),
-                    timeline.get(leadFrom).second(), timeline.get(spell[0]).second(), before);
+                    : String.format("analyses of %s, vacuums of %s; %s%s", named(lead, b -> union(b.analysesFinished(), b.analyzing())),
+                    named(lead, b -> union(b.vacuumsFinished(), b.vacuuming())),
+                    lead.stream().anyMatch(PostgresProbe.Background::checkpointing) ? "a checkpoint ran" : "no checkpoint",
+                    unread == 0 ? "" : String.format(" (%d of %d seconds unread)", unread, leadSeconds.size()));
+            out.printf("    %s; in %s: %s%n", seconds(timeline, spell[0], spell[1]), seconds(timeline, leadFrom, spell[0]), before);
         }
         if (spells.size() > SPELLS_NAMED_MAX) {
             out.printf("    and %d more%n", spells.size() - SPELLS_NAMED_MAX);
         }
+    }
+
+    /** "second N" or "seconds N-M", of the timeline's seconds at indexes {@code first} to {@code last}. */
+    private static String seconds(List<RunResult.Second> timeline, int first, int last) {
+        return first == last ? "second " + timeline.get(first).second()
+                : "seconds " + timeline.get(first).second() + "-" + timeline.get(last).second();
+    }
+
+    /** "1 analysis", "2 analyses". */
+    private static String count(int n, String one, String many) {
+        return n + " " + (n == 1 ? one : many);
     }
 
     /** Each run of consecutive slow seconds, as the first and last index into {@code timeline}. */

@@ -38,4 +38,15 @@ class PostgresProbeTest {
             assertThat(probe.background()).as("the next, from the one before").isNotNull();
         }
     }
+
+    @Test
+    void aBackgroundThatCannotBeReadIsNullNotQuiet() {
+        // Proves a reading that fails (here, the probe's connection gone) is left out as null rather than shown as
+        // a server with no vacuum, analysis or checkpoint, and the run goes on (no exception).
+        PostgresProbe probe = PostgresProbe.open(TestDatabase.server().settings(2));
+        probe.backgroundFrom();
+        probe.close();
+        assertThat(probe.background()).isNull();
+        assertThat(probe.background()).as("and the one after, with no counts to start from").isNull();
+    }
 }

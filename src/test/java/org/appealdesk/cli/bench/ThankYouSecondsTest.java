@@ -34,8 +34,8 @@ class ThankYouSecondsTest {
     private static final PostgresProbe.Background QUIET = background(List.of(), List.of(), "CheckpointerMain", List.of(), List.of());
 
     private static PostgresProbe.Background background(List<String> vacuuming, List<String> analyzing, String checkpointer,
-                                                       List<String> vacuumed, List<String> analysed) {
-        return new PostgresProbe.Background(vacuuming, analyzing, checkpointer, vacuumed, analysed);
+                                                       List<String> vacuumsFinished, List<String> analysesFinished) {
+        return new PostgresProbe.Background(vacuuming, analyzing, checkpointer, vacuumsFinished, analysesFinished);
     }
 
     private static RunResult.Second second(int index, Double p99Ms, PostgresProbe.Background background) {
@@ -45,10 +45,11 @@ class ThankYouSecondsTest {
     @Test
     void eachSlowSpellIsSetBesideWhatAutovacuumDidJustBeforeIt() {
         // Proves: a spell is a run of seconds over 1 s (1 s itself is not slow, a second without thank-yous is not
-        // slow); each is set beside the tables autovacuum finished or was at work on from 3 s before its first second to
-        // that second, once each and sorted, and whether a checkpoint ran then; what came later in a spell, or more
-        // than 3 s before it, is left out; a second whose background could not be read counts for nothing; the
-        // window's finished analyses and vacuums are counted over the seconds read, to read each spell against.
+        // slow); each is set beside the tables vacuumed or analysed (finished, or running at a second's end) from 3 s
+        // before its first second to that second, once each and sorted, and whether a checkpoint ran then; the lead
+        // never reaches back into the spell before (second 6's vacuum and analysis are the first spell's, not the
+        // second's lead); unread seconds in a lead are counted, never taken as quiet; the window's finished analyses
+        // and vacuums are counted over the seconds read, to read each spell against.
         List<RunResult.Second> timeline = List.of(
                 second(1, 300.0, background(List.of(), List.of(), "CheckpointerMain", List.of(), List.of("journal"))),
                 second(2, 300.0, background(List.of(), List.of("outbox"), "CheckpointerMain", List.of("charge_part"), List.of())),
@@ -57,7 +58,7 @@ class ThankYouSecondsTest {
                 second(5, 1_500.0, background(List.of(), List.of(), "CheckpointerMain", List.of(), List.of("inbound_message", "donation"))),
                 second(6, 2_000.0, background(List.of("outbox"), List.of(), "CheckpointerMain", List.of(), List.of("posting"))),
                 second(7, 1_000.0, QUIET),
-                second(8, null, QUIET),
+                second(8, null, background(List.of(), List.of(), "CheckpointerMain", List.of("donor"), List.of())),
                 second(9, 1_100.0, null),
                 second(10, 1_200.0, QUIET));
         ByteArrayOutputStream text = new ByteArrayOutputStream();
@@ -68,15 +69,17 @@ class ThankYouSecondsTest {
 
         String n = System.lineSeparator();
         assertThat(text.toString(StandardCharsets.UTF_8)).as("nothing printed without a slow second").isEqualTo(
-                "  slow spells (seconds in a row over 1,000 ms): 2; autovacuum finished 5 analyses and 1 vacuum in the 8 seconds read" + n
-                        + "    seconds 5-6; in seconds 2-5 autovacuum analysed donation, inbound_message, outbox, vacuumed charge_part; a checkpoint ran" + n
-                        + "    seconds 9-10; in seconds 6-9 autovacuum analysed posting, vacuumed outbox; no checkpoint" + n);
+                "  slow spells (seconds in a row over 1,000 ms): 2; autovacuum finished 5 analyses and 2 vacuums in the 8 seconds read" + n
+                        + "    seconds 5-6; in seconds 2-5: analyses of donation, inbound_message, outbox, vacuums of charge_part; a checkpoint ran"
+                        + " (1 of 4 seconds unread)" + n
+                        + "    seconds 9-10; in seconds 7-9: analyses of nothing, vacuums of donor; no checkpoint (1 of 3 seconds unread)" + n);
     }
 
     @Test
     void aSpellWithNothingReadBeforeItSaysSoAndOnlyFiveAreNamed() {
-        // Proves a spell whose lead seconds could not be read says so (not "nothing": unknown is not quiet), and that
-        // after five spells named the rest are counted.
+        // Proves a spell whose lead could not be read says so (not "nothing": unknown is not quiet), as does the count
+        // when no second was read; one-second spells and leads read "second N"; after five spells named the rest are
+        // counted.
         List<RunResult.Second> timeline = new java.util.ArrayList<>(List.of(second(1, 1_500.0, null)));
         for (int index = 2; index <= 13; index++) {
             timeline.add(second(index, index % 2 == 0 ? 300.0 : 1_500.0, QUIET));
@@ -84,13 +87,20 @@ class ThankYouSecondsTest {
         ByteArrayOutputStream text = new ByteArrayOutputStream();
         try (PrintStream out = new PrintStream(text, true, StandardCharsets.UTF_8)) {
             SummaryPrinter.printSlowSpells(out, timeline);
+            SummaryPrinter.printSlowSpells(out, List.of(second(1, 300.0, null), second(2, 1_500.0, null)));
         }
 
-        String printed = text.toString(StandardCharsets.UTF_8);
-        assertThat(printed).startsWith("  slow spells (seconds in a row over 1,000 ms): 7; autovacuum finished 0 analyses and 0 vacuums in the 12 seconds read")
-                .contains("    seconds 1-1; in seconds 1-1 PostgreSQL's background could not be read")
-                .contains("    seconds 3-3; in seconds 1-3 autovacuum analysed nothing, vacuumed nothing; no checkpoint")
-                .endsWith("    and 2 more" + System.lineSeparator());
+        String n = System.lineSeparator();
+        assertThat(text.toString(StandardCharsets.UTF_8)).isEqualTo(
+                "  slow spells (seconds in a row over 1,000 ms): 7; autovacuum finished 0 analyses and 0 vacuums in the 12 seconds read" + n
+                        + "    second 1; in second 1: PostgreSQL's background could not be read" + n
+                        + "    second 3; in seconds 2-3: analyses of nothing, vacuums of nothing; no checkpoint" + n
+                        + "    second 5; in seconds 4-5: analyses of nothing, vacuums of nothing; no checkpoint" + n
+                        + "    second 7; in seconds 6-7: analyses of nothing, vacuums of nothing; no checkpoint" + n
+                        + "    second 9; in seconds 8-9: analyses of nothing, vacuums of nothing; no checkpoint" + n
+                        + "    and 2 more" + n
+                        + "  slow spells (seconds in a row over 1,000 ms): 1; PostgreSQL's background could not be read" + n
+                        + "    second 2; in seconds 1-2: PostgreSQL's background could not be read" + n);
         assertThat(SummaryPrinter.spells(timeline)).hasSize(7);
     }
 
