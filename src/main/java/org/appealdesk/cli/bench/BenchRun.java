@@ -255,7 +255,7 @@ final class BenchRun {
         long nextSample = before.atNanos() + SAMPLE_EVERY_MS * 1_000_000;
         List<RunResult.Second> timeline = new ArrayList<>();
         Histogram thankedBefore = run.textToThankYouMicros();
-        sampler.probe.backgroundFrom();
+        sampler.probe.backgroundFrom(before.tableUpdates());
         while (!run.isDone() && System.nanoTime() - deadline < 0) {
             sleep(POLL_MS);
             if (System.nanoTime() - nextSample >= 0) {
@@ -276,8 +276,7 @@ final class BenchRun {
      * rate, a stall, or all along.
      */
     static Double p99MsSince(Histogram now, Histogram before) {
-        Histogram since = now.copy();
-        since.subtract(before);
+        Histogram since = inWindow(now, before);
         return since.getTotalCount() == 0 ? null : Percentiles.ofMicros(since).p99Ms();
     }
 

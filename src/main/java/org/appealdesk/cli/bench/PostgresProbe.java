@@ -27,7 +27,7 @@ final class PostgresProbe implements AutoCloseable {
 
     private final Connection connection;
     /**
-     * Autovacuum's counts per table at the previous {@link #background()} (or {@link #backgroundFrom()}),
+     * Autovacuum's counts per table at the previous {@link #background()} (or {@link #backgroundFrom(Map)}),
      * so the next one can name the tables it finished with in between; null before the first.
      */
     private Map<String, TableUpdates> autovacuumCounts;
@@ -197,19 +197,18 @@ final class PostgresProbe implements AutoCloseable {
         }
     }
 
-    /** Starts counting the vacuums and analyses autovacuum finishes from now: call at the window's start. */
-    void backgroundFrom() {
-        try {
-            autovacuumCounts = tableUpdates();
-        } catch (IllegalStateException e) {
-            autovacuumCounts = null; // the first second's finished work is then unknown, not none
-        }
+    /**
+     * Starts counting the vacuums and analyses autovacuum finishes from {@code start}, the
+     * {@link #tableUpdates()} read at the window's start (read once for both uses).
+     */
+    void backgroundFrom(Map<String, TableUpdates> start) {
+        autovacuumCounts = start;
     }
 
     /**
      * PostgreSQL's background work now, and what autovacuum finished since the previous call; null
      * when it cannot be read, or when what was finished cannot be told (no earlier counts: before
-     * {@link #backgroundFrom()}, and the call after one that failed), so the report leaves it out
+     * {@link #backgroundFrom(Map)}, and the call after one that failed), so the report leaves it out
      * rather than showing a quiet server. A role without
      * {@code pg_read_all_stats} sees other sessions' tables as null: those rows are left out.
      */
@@ -235,7 +234,7 @@ final class PostgresProbe implements AutoCloseable {
     /** Tables whose {@code count} grew from {@code before} to {@code now}, in {@code now}'s order (by name, from {@link #tableUpdates()}). */
     static List<String> finished(Map<String, TableUpdates> before, Map<String, TableUpdates> now, ToLongFunction<TableUpdates> count) {
         return now.entrySet().stream()
-                .filter(table -> count.applyAsLong(table.getValue()) > count.applyAsLong(before.getOrDefault(table.getKey(), TableUpdates.NONE)))
+                .filter(table -> count.applyAsLong(table.getValue().minus(before.getOrDefault(table.getKey(), TableUpdates.NONE))) > 0)
                 .map(Map.Entry::getKey)
                 .toList();
     }

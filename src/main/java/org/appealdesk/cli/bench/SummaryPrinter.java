@@ -19,6 +19,8 @@ final class SummaryPrinter {
     static final int SPELL_LEAD_SECONDS = 3;
     /** Most slow spells named one by one; the rest are counted. */
     static final int SPELLS_NAMED_MAX = 5;
+    /** Said where no second's background could be read: unknown, never quiet. */
+    private static final String UNREAD = "PostgreSQL's background could not be read";
 
     private SummaryPrinter() {
     }
@@ -173,7 +175,7 @@ final class SummaryPrinter {
             return;
         }
         List<PostgresProbe.Background> read = timeline.stream().map(RunResult.Second::background).filter(Objects::nonNull).toList();
-        String autovacuum = read.isEmpty() ? "PostgreSQL's background could not be read"
+        String autovacuum = read.isEmpty() ? UNREAD
                 : String.format("autovacuum finished %s and %s in the %s read", count(read.stream().mapToInt(b -> b.analysesFinished().size()).sum(),
                 "analysis", "analyses"), count(read.stream().mapToInt(b -> b.vacuumsFinished().size()).sum(), "vacuum", "vacuums"),
                 count(read.size(), "second", "seconds"));
@@ -185,7 +187,7 @@ final class SummaryPrinter {
             List<RunResult.Second> leadSeconds = timeline.subList(leadFrom, spell[0] + 1);
             List<PostgresProbe.Background> lead = leadSeconds.stream().map(RunResult.Second::background).filter(Objects::nonNull).toList();
             int unread = leadSeconds.size() - lead.size();
-            String before = lead.isEmpty() ? "PostgreSQL's background could not be read"
+            String before = lead.isEmpty() ? UNREAD
                     : String.format("analyses of %s, vacuums of %s; %s%s", named(lead, b -> union(b.analysesFinished(), b.analyzing())),
                     named(lead, b -> union(b.vacuumsFinished(), b.vacuuming())),
                     lead.stream().anyMatch(PostgresProbe.Background::checkpointing) ? "a checkpoint ran" : "no checkpoint",

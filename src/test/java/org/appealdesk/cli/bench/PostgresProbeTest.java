@@ -31,7 +31,7 @@ class PostgresProbeTest {
         // unknown must not read as quiet), and that once started every reading is given, each from the one before.
         try (PostgresProbe probe = PostgresProbe.open(TestDatabase.server().settings(2))) {
             assertThat(probe.background()).as("no start yet").isNull();
-            probe.backgroundFrom();
+            probe.backgroundFrom(probe.tableUpdates());
             PostgresProbe.Background first = probe.background();
             assertThat(first).isNotNull();
             assertThat(first.checkpointer()).as("the checkpointer is visible to the bench's superuser").isNotNull();
@@ -44,7 +44,7 @@ class PostgresProbeTest {
         // Proves a reading that fails (here, the probe's connection gone) is left out as null rather than shown as
         // a server with no vacuum, analysis or checkpoint, and the run goes on (no exception).
         PostgresProbe probe = PostgresProbe.open(TestDatabase.server().settings(2));
-        probe.backgroundFrom();
+        probe.backgroundFrom(probe.tableUpdates());
         probe.close();
         assertThat(probe.background()).isNull();
         assertThat(probe.background()).as("and the one after, with no counts to start from").isNull();
