@@ -4,10 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.appealdesk.platform.PhoneNumber;
 import org.jsmpp.PDUStringException;
@@ -48,7 +50,7 @@ import org.slf4j.LoggerFactory;
  * attempt for the same charge (same message id, new draw), still billed at most once.
  *
  * <p>Runs on jSMPP's PDU processor threads: it never blocks, and a charge's state changes under
- * that charge's own lock only.
+ * the lock of its stripe of the charge table only.
  */
 final class ChargeDesk implements ServerMessageReceiverListener {
 
@@ -68,33 +70,54 @@ final class ChargeDesk implements ServerMessageReceiverListener {
     private final MessageIds ids;
     private final InstantSource clock;
     private final ThankYouMatcher thanks;
-    private final ConcurrentHashMap<String, Charge> charges = new ConcurrentHashMap<>();
+    /** Stripes of the charge table, each with its own lock, so the binds' threads seldom wait for each other. */
+    private static final int STRIPES = 64;
+    private static final int NO_RECEIPT_YET = -1;
+    private static final long NO_MESSAGE = -1;
+    private static final ChargeOutcome[] OUTCOMES = ChargeOutcome.values();
+
+    private final Stripe[] stripes = new Stripe[STRIPES];
+    private final AtomicInteger remembered = new AtomicInteger();
     private final Map<SMPPServerSession, QuietSubmitRespSender> senders = new ConcurrentHashMap<>();
     private final AtomicLong submits = new AtomicLong();
     private final AtomicLong anonymousCharges = new AtomicLong();
     private final AtomicLong freeReceipts = new AtomicLong();
 
     /**
-     * One charge as the SMSC knows it; guarded by its own monitor. Every charge of a run is kept (a
-     * request id is recognised for ever), so this holds only what a resend of its receipt needs,
-     * not the receipt itself: at 2,800 texts/s the receipts and their strings were about 34 MB of
-     * the live heap at the end of a 60 s window (188 MB without them, 222 MB with), and the
-     * window had a full collection of about 300 ms.
+     * Part of the charge table, guarded by its own monitor: each charge as the SMSC knows it, a row
+     * of arrays at its request id's index. Every charge of a run is kept (a request id is recognised
+     * for ever), so a row holds only what a resend of its receipt needs, not the receipt itself: at
+     * 2,800 texts/s the receipts and their strings were about 34 MB of the live heap at the end of a
+     * 60 s window. Rows in arrays rather than objects in a map cut a charge here from about 250 bytes
+     * to about 90 (BENCHMARKS.md, "The simulator's records").
      */
-    private static final class Charge {
-        final PhoneNumber donor;
-        final long pence;
-        String messageId;
-        int attempts;
-        int resends;
-        boolean accepted;
-        /** The receipted outcome, or null while there is no receipt to send again. */
-        ChargeOutcome receiptOutcome;
-        Instant receiptSubmittedAt;
+    private static final class Stripe {
+        final KeyTable requestIds = new KeyTable();
+        /** The donor, {@link PackedPhone packed}. */
+        final Column.Longs donor = new Column.Longs();
+        final Column.Ints pence = new Column.Ints();
+        /** The message id's number ({@link MessageIds#nextMessageNumber}), or NO_MESSAGE before the first attempt. */
+        final Column.Longs message = new Column.Longs();
+        final Column.Ints attempts = new Column.Ints();
+        final Column.Ints resends = new Column.Ints();
+        /** 1 once the SMSC has accepted the charge (answered with a message id): settled for ever. */
+        final Column.Ints accepted = new Column.Ints();
+        /** The receipted outcome's ordinal, or NO_RECEIPT_YET while there is no receipt to send again. */
+        final Column.Ints receiptOutcome = new Column.Ints();
+        final Column.Longs receiptSubmittedAtMillis = new Column.Longs();
 
-        Charge(PhoneNumber donor, long pence) {
-            this.donor = donor;
-            this.pence = pence;
+        /** A new row for {@code key}, which is not in the table. */
+        int add(String key, PhoneNumber number, long price) {
+            int row = requestIds.findOrAdd(key);
+            donor.set(row, PackedPhone.pack(number));
+            pence.set(row, Math.toIntExact(price));
+            message.set(row, NO_MESSAGE);
+            receiptOutcome.set(row, NO_RECEIPT_YET);
+            return row;
+        }
+
+        boolean isAccepted(int row) {
+            return accepted.get(row) == 1;
         }
     }
 
@@ -105,6 +128,7 @@ final class ChargeDesk implements ServerMessageReceiverListener {
         this.courier = courier;
         this.ids = ids;
         this.clock = clock;
+        Arrays.setAll(stripes, i -> new Stripe());
     }
 
     void register(SMPPServerSession session, QuietSubmitRespSender sender) {
@@ -148,63 +172,73 @@ final class ChargeDesk implements ServerMessageReceiverListener {
         String requestId = requestIdOf(submit);
         boolean hasRequestId = requestId != null;
         String key = hasRequestId ? requestId : NO_REQUEST_ID + anonymousCharges.incrementAndGet();
-        if (charges.size() >= CHARGES_MAX && !charges.containsKey(key)) {
-            LOG.warn("{} charges remembered: refusing new ones as queue full", CHARGES_MAX);
-            throw new ProcessRequestException("charge table full", SMPPConstant.STAT_ESME_RMSGQFUL);
-        }
-        Charge charge = charges.computeIfAbsent(key, k -> new Charge(donor, pence));
-        synchronized (charge) {
-            if (!charge.donor.equals(donor) || charge.pence != pence) {
+        Stripe stripe = stripes[Math.floorMod(key.hashCode(), STRIPES)];
+        synchronized (stripe) {
+            int charge = stripe.requestIds.find(key);
+            if (charge < 0) {
+                if (remembered.get() >= CHARGES_MAX) {
+                    LOG.warn("{} charges remembered: refusing new ones as queue full", CHARGES_MAX);
+                    throw new ProcessRequestException("charge table full", SMPPConstant.STAT_ESME_RMSGQFUL);
+                }
+                charge = stripe.add(key, donor, pence);
+                remembered.incrementAndGet();
+            }
+            if (stripe.donor.get(charge) != PackedPhone.pack(donor) || stripe.pence.get(charge) != pence) {
                 // The same request id for another donor or price is an ESME bug; charging either would be a guess.
                 truth.malformed();
-                LOG.warn("request id {} resubmitted with another donor or price ({} then {} pence): refused", key, charge.pence, pence);
+                LOG.warn("request id {} resubmitted with another donor or price ({} then {} pence): refused", key, stripe.pence.get(charge), pence);
                 throw new ProcessRequestException("request id reused for a different charge", ChargeOutcome.REFUSED_COMMAND_STATUS);
             }
             truth.billedSubmit(key, hasRequestId, donor, pence);
-            if (charge.accepted) {
-                return again(key, charge, submit, text);
+            if (stripe.isAccepted(charge)) {
+                return again(key, stripe, charge, donor, submit, text);
             }
-            int attempt = charge.attempts++;
+            int attempt = stripe.attempts.increment(charge) - 1;
             ChargeOutcome outcome = settings.failureMix().pick(Draws.unit(settings.seed(), Draws.OUTCOME, key + "#" + attempt));
-            if (charge.messageId == null) {
-                charge.messageId = ids.nextMessageId();
+            if (stripe.message.get(charge) == NO_MESSAGE) {
+                stripe.message.set(charge, ids.nextMessageNumber());
             }
-            truth.chargeAttempt(key, charge.messageId, outcome);
+            String messageId = ids.messageId(stripe.message.get(charge));
+            truth.chargeAttempt(key, stripe.message.get(charge), outcome);
             if (attempt == 0) {
                 thanks.firstChargeAttempt(donor, pence, outcome.bills());
             }
             switch (outcome.kind()) {
                 case REFUSED -> throw new ProcessRequestException("charge refused", ChargeOutcome.REFUSED_COMMAND_STATUS);
                 case NO_RESPONSE -> silence(session, submit.getSequenceNumber(), key);
-                case NO_RECEIPT -> charge.accepted = true;
+                case NO_RECEIPT -> stripe.accepted.set(charge, 1);
                 case RECEIPTED -> {
-                    charge.accepted = true;
+                    stripe.accepted.set(charge, 1);
                     if (outcome.bills()) {
                         truth.billed(key, donor, pence);
                     }
-                    Delivery.Receipt receipt = receipt(charge.messageId, donor, submit, outcome, text, key, clock.instant());
-                    charge.receiptOutcome = outcome;
-                    charge.receiptSubmittedAt = receipt.submittedAt();
-                    courier.sendReceipt(receipt, receiptDelayMs(key));
+                    // Kept to the millisecond: a receipt's text gives its submit date to the minute.
+                    Instant submittedAt = Instant.ofEpochMilli(clock.millis());
+                    stripe.receiptOutcome.set(charge, outcome.ordinal());
+                    stripe.receiptSubmittedAtMillis.set(charge, submittedAt.toEpochMilli());
+                    courier.sendReceipt(receipt(messageId, donor, submit, outcome, text, key, submittedAt), receiptDelayMs(key));
                 }
             }
-            return result(charge.messageId);
+            return result(messageId);
         }
     }
 
     /**
      * A settled charge submitted again: same id, its receipt again, no new bill. The receipt is
-     * rebuilt: its id, outcome and submit date from the charge, its sender and quoted text from
+     * rebuilt: its id, outcome and submit date from the charge, its donor, sender and quoted text from
      * this resubmit (the caller checked its request id, donor and price). The platform resends the
      * same stored message, so these are the first submit's too.
      */
-    private SubmitSmResult again(String key, Charge charge, SubmitSm submit, String text) throws ProcessRequestException {
-        if (charge.receiptOutcome != null) {
-            charge.resends++;
-            Delivery.Receipt receipt = receipt(charge.messageId, charge.donor, submit, charge.receiptOutcome, text, key, charge.receiptSubmittedAt);
-            courier.sendReceipt(receipt.asDuplicate(), receiptDelayMs(key + "#again" + charge.resends));
+    private SubmitSmResult again(String key, Stripe stripe, int charge, PhoneNumber donor, SubmitSm submit, String text)
+            throws ProcessRequestException {
+        String messageId = ids.messageId(stripe.message.get(charge));
+        if (stripe.receiptOutcome.get(charge) != NO_RECEIPT_YET) {
+            int resends = stripe.resends.increment(charge);
+            Delivery.Receipt receipt = receipt(messageId, donor, submit, OUTCOMES[stripe.receiptOutcome.get(charge)], text, key,
+                    Instant.ofEpochMilli(stripe.receiptSubmittedAtMillis.get(charge)));
+            courier.sendReceipt(receipt.asDuplicate(), receiptDelayMs(key + "#again" + resends));
         }
-        return result(charge.messageId);
+        return result(messageId);
     }
 
     private void silence(SMPPServerSession session, int sequenceNumber, String key) throws ProcessRequestException {

@@ -2,9 +2,9 @@ package org.appealdesk.sim;
 
 import java.time.InstantSource;
 import java.util.EnumMap;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import org.appealdesk.platform.PhoneNumber;
 
@@ -16,11 +16,19 @@ import org.appealdesk.platform.PhoneNumber;
  *
  * <p>Donor and charge maps are bounded; past a bound, events still count in the totals but the
  * per-entry maps stop growing and {@code overflowed} says so.
+ *
+ * <p>Every donor and charge of a run is kept, so each is a row of {@link Column}s by its index in a
+ * {@link KeyTable}, not an object in a map, and a snapshot copies the rows and reads them as maps
+ * ({@link FrozenRows}) (BENCHMARKS.md, "The simulator's records").
  */
 final class GroundTruth {
 
     static final int DONORS_MAX = 1_000_000;
     static final int CHARGES_MAX = 2_000_000;
+
+    private static final int NO_OUTCOME = -1;
+    private static final long NO_MESSAGE = -1;
+    private static final ChargeOutcome[] OUTCOMES = ChargeOutcome.values();
 
     private final InstantSource clock;
     private final LongSupplier outstanding;
@@ -33,12 +41,12 @@ final class GroundTruth {
     private long moRedeliveries;
     private long moErrorResponses;
     private long moTimeouts;
-    private final Map<PhoneNumber, Donor> donors = new HashMap<>();
+    private final DonorRows donors = new DonorRows();
     private long billedSubmits;
     private long billedSubmitsWithoutRequestId;
     private long requestIdsSubmittedMoreThanOnce;
     private long requestIdsBilledTwice;
-    private final Map<String, Charge> charges = new HashMap<>();
+    private final ChargeRows charges;
     private final EnumMap<ChargeOutcome, Long> attemptsByOutcome = new EnumMap<>(ChargeOutcome.class);
     private long throttled;
     private long malformed;
@@ -53,41 +61,98 @@ final class GroundTruth {
     private long receiptsDropped;
     private boolean overflowed;
 
-    private static final class Donor {
-        long texts;
-        long textedPence;
-        long billedPence;
-        long chargesBilled;
-        long freeMessages;
-    }
+    /** Each donor's figures, a row by the index of the donor's digits. */
+    private static final class DonorRows {
+        final KeyTable keys;
+        final Column.Ints texts;
+        final Column.Longs textedPence;
+        final Column.Longs billedPence;
+        final Column.Ints chargesBilled;
+        final Column.Ints freeMessages;
 
-    private static final class Charge {
-        final String requestId;
-        final PhoneNumber donor;
-        final long pence;
-        String messageId;
-        ChargeOutcome outcome;
-        int submits;
-        int timesBilled;
+        DonorRows() {
+            this(new KeyTable(), new Column.Ints(), new Column.Longs(), new Column.Longs(), new Column.Ints(), new Column.Ints());
+        }
 
-        Charge(String requestId, PhoneNumber donor, long pence) {
-            this.requestId = requestId;
-            this.donor = donor;
-            this.pence = pence;
+        private DonorRows(KeyTable keys, Column.Ints texts, Column.Longs textedPence, Column.Longs billedPence, Column.Ints chargesBilled,
+                          Column.Ints freeMessages) {
+            this.keys = keys;
+            this.texts = texts;
+            this.textedPence = textedPence;
+            this.billedPence = billedPence;
+            this.chargesBilled = chargesBilled;
+            this.freeMessages = freeMessages;
+        }
+
+        DonorRows copy() {
+            int n = keys.size();
+            return new DonorRows(keys.copy(), texts.copy(n), textedPence.copy(n), billedPence.copy(n), chargesBilled.copy(n), freeMessages.copy(n));
+        }
+
+        SimLedger.DonorTotals at(int row) {
+            return new SimLedger.DonorTotals(texts.get(row), textedPence.get(row), billedPence.get(row), chargesBilled.get(row), freeMessages.get(row));
         }
     }
 
-    GroundTruth(InstantSource clock, LongSupplier outstanding) {
+    /** Each charge's figures, a row by the index of its request id. */
+    private static final class ChargeRows {
+        final KeyTable keys;
+        /** The donor, {@link PackedPhone packed}. */
+        final Column.Longs donor;
+        final Column.Ints pence;
+        /** The message id's number ({@link MessageIds#nextMessageNumber}), or NO_MESSAGE before the first attempt. */
+        final Column.Longs message;
+        /** The latest attempt's outcome's ordinal, or NO_OUTCOME. */
+        final Column.Ints outcome;
+        final Column.Ints submits;
+        final Column.Ints timesBilled;
+        final LongFunction<String> messageIds;
+
+        ChargeRows(LongFunction<String> messageIds) {
+            this(new KeyTable(), new Column.Longs(), new Column.Ints(), new Column.Longs(), new Column.Ints(), new Column.Ints(), new Column.Ints(),
+                    messageIds);
+        }
+
+        private ChargeRows(KeyTable keys, Column.Longs donor, Column.Ints pence, Column.Longs message, Column.Ints outcome, Column.Ints submits,
+                           Column.Ints timesBilled, LongFunction<String> messageIds) {
+            this.keys = keys;
+            this.donor = donor;
+            this.pence = pence;
+            this.message = message;
+            this.outcome = outcome;
+            this.submits = submits;
+            this.timesBilled = timesBilled;
+            this.messageIds = messageIds;
+        }
+
+        ChargeRows copy() {
+            int n = keys.size();
+            return new ChargeRows(keys.copy(), donor.copy(n), pence.copy(n), message.copy(n), outcome.copy(n), submits.copy(n), timesBilled.copy(n),
+                    messageIds);
+        }
+
+        SimLedger.ChargeTruth at(int row) {
+            long messageNumber = message.get(row);
+            int outcomeOrdinal = outcome.get(row);
+            return new SimLedger.ChargeTruth(keys.key(row), PackedPhone.unpack(donor.get(row)), pence.get(row),
+                    messageNumber == NO_MESSAGE ? null : messageIds.apply(messageNumber), outcomeOrdinal == NO_OUTCOME ? null : OUTCOMES[outcomeOrdinal],
+                    submits.get(row), timesBilled.get(row));
+        }
+    }
+
+    /** @param messageIds a message id's text from its number, as the desk answered it */
+    GroundTruth(InstantSource clock, LongSupplier outstanding, LongFunction<String> messageIds) {
         this.clock = clock;
         this.outstanding = outstanding;
+        this.charges = new ChargeRows(messageIds);
     }
 
     synchronized void textGenerated(TextMessage text) {
         mosGenerated++;
-        Donor donor = donor(text.donor());
-        if (donor != null) {
-            donor.texts++;
-            donor.textedPence += text.template().expectedPence();
+        int donor = donor(text.donor());
+        if (donor >= 0) {
+            donors.texts.increment(donor);
+            donors.textedPence.add(donor, text.template().expectedPence());
         }
     }
 
@@ -140,49 +205,47 @@ final class GroundTruth {
         if (!hasRequestId) {
             billedSubmitsWithoutRequestId++;
         }
-        Charge charge = charge(requestId, donor, pence);
-        if (charge == null) {
+        int charge = charge(requestId, donor, pence);
+        if (charge < 0) {
             return 1;
         }
-        charge.submits++;
-        if (charge.submits == 2) {
+        int submits = charges.submits.increment(charge);
+        if (submits == 2) {
             requestIdsSubmittedMoreThanOnce++;
         }
-        return charge.submits;
+        return submits;
     }
 
-    synchronized void chargeAttempt(String requestId, String messageId, ChargeOutcome outcome) {
+    /** An attempt drew {@code outcome}; {@code messageNumber} is the message id's number ({@link MessageIds#nextMessageNumber}). */
+    synchronized void chargeAttempt(String requestId, long messageNumber, ChargeOutcome outcome) {
         attemptsByOutcome.merge(outcome, 1L, Long::sum);
         if (outcome == ChargeOutcome.NO_RECEIPT) {
             unknownOutcomes++;
         }
-        Charge charge = charges.get(requestId);
-        if (charge != null) {
-            charge.messageId = messageId;
-            charge.outcome = outcome;
+        int charge = charges.keys.find(requestId);
+        if (charge >= 0) {
+            charges.message.set(charge, messageNumber);
+            charges.outcome.set(charge, outcome.ordinal());
         }
     }
 
     synchronized void billed(String requestId, PhoneNumber number, long pence) {
-        Charge charge = charges.get(requestId);
-        if (charge != null) {
-            charge.timesBilled++;
-            if (charge.timesBilled == 2) {
-                requestIdsBilledTwice++;
-            }
+        int charge = charges.keys.find(requestId);
+        if (charge >= 0 && charges.timesBilled.increment(charge) == 2) {
+            requestIdsBilledTwice++;
         }
-        Donor donor = donor(number);
-        if (donor != null) {
-            donor.billedPence += pence;
-            donor.chargesBilled++;
+        int donor = donor(number);
+        if (donor >= 0) {
+            donors.billedPence.add(donor, pence);
+            donors.chargesBilled.increment(donor);
         }
     }
 
     synchronized void freeMessage(PhoneNumber number) {
         freeMessages++;
-        Donor donor = donor(number);
-        if (donor != null) {
-            donor.freeMessages++;
+        int donor = donor(number);
+        if (donor >= 0) {
+            donors.freeMessages.increment(donor);
         }
     }
 
@@ -210,44 +273,49 @@ final class GroundTruth {
     }
 
     synchronized SimLedger snapshot() {
-        Map<PhoneNumber, SimLedger.DonorTotals> donorCopy = new HashMap<>(donors.size() * 2);
-        donors.forEach((number, d) -> donorCopy.put(number, new SimLedger.DonorTotals(d.texts, d.textedPence, d.billedPence, d.chargesBilled, d.freeMessages)));
-        Map<String, SimLedger.ChargeTruth> chargeCopy = new HashMap<>(charges.size() * 2);
-        charges.forEach((id, c) -> chargeCopy.put(id, new SimLedger.ChargeTruth(c.requestId, c.donor, c.pence, c.messageId, c.outcome, c.submits, c.timesBilled)));
+        // Copies of the rows, read as maps: whole-run maps of records would cost objects by the million.
+        DonorRows donorCopy = donors.copy();
+        ChargeRows chargeCopy = charges.copy();
         return new SimLedger(clock.instant(),
                 mosGenerated, mosAcked, mosDropped, duplicateMosSent, duplicateMosAcked, moRedeliveries, moErrorResponses, moTimeouts,
-                donorCopy,
-                billedSubmits, billedSubmitsWithoutRequestId, charges.size(), requestIdsSubmittedMoreThanOnce, requestIdsBilledTwice,
-                chargeCopy, attemptsByOutcome, throttled, malformed, unknownOutcomes, submitsByPrice,
+                new FrozenRows<>(donorCopy.keys, PhoneNumber.class, PhoneNumber::new, PhoneNumber::digits, donorCopy::at),
+                billedSubmits, billedSubmitsWithoutRequestId, chargeCopy.keys.size(), requestIdsSubmittedMoreThanOnce, requestIdsBilledTwice,
+                new FrozenRows<>(chargeCopy.keys, String.class, Function.identity(), Function.identity(), chargeCopy::at),
+                attemptsByOutcome, throttled, malformed, unknownOutcomes, submitsByPrice,
                 freeMessages,
                 receiptsSent, duplicateReceiptsSent, receiptRedeliveries, receiptsAcked,
                 receiptsCreated - receiptsAcked - receiptsDropped, receiptsDropped,
                 outstanding.getAsLong(), overflowed);
     }
 
-    private Donor donor(PhoneNumber number) {
-        Donor donor = donors.get(number);
-        if (donor == null) {
-            if (donors.size() >= DONORS_MAX) {
-                overflowed = true;
-                return null;
-            }
-            donor = new Donor();
-            donors.put(number, donor);
+    /** The donor's index, added when new; -1 past {@link #DONORS_MAX}. */
+    private int donor(PhoneNumber number) {
+        int donor = donors.keys.find(number.digits());
+        if (donor >= 0) {
+            return donor;
         }
-        return donor;
+        if (donors.keys.size() >= DONORS_MAX) {
+            overflowed = true;
+            return -1;
+        }
+        return donors.keys.findOrAdd(number.digits());
     }
 
-    private Charge charge(String requestId, PhoneNumber donor, long pence) {
-        Charge charge = charges.get(requestId);
-        if (charge == null) {
-            if (charges.size() >= CHARGES_MAX) {
-                overflowed = true;
-                return null;
-            }
-            charge = new Charge(requestId, donor, pence);
-            charges.put(requestId, charge);
+    /** The charge's index, added with its donor and price when new; -1 past {@link #CHARGES_MAX}. */
+    private int charge(String requestId, PhoneNumber donor, long pence) {
+        int charge = charges.keys.find(requestId);
+        if (charge >= 0) {
+            return charge;
         }
+        if (charges.keys.size() >= CHARGES_MAX) {
+            overflowed = true;
+            return -1;
+        }
+        charge = charges.keys.findOrAdd(requestId);
+        charges.donor.set(charge, PackedPhone.pack(donor));
+        charges.pence.set(charge, Math.toIntExact(pence));
+        charges.message.set(charge, NO_MESSAGE);
+        charges.outcome.set(charge, NO_OUTCOME);
         return charge;
     }
 }

@@ -68,7 +68,7 @@ public final class SimulatedSmsc implements AutoCloseable {
         timers.setRemoveOnCancelPolicy(true);
         this.ids = new MessageIds(settings, resolvedSalt(settings));
         this.pool = new SessionPool(settings.windowSize());
-        this.truth = new GroundTruth(clock, this::outstandingDeliveries);
+        this.truth = new GroundTruth(clock, this::outstandingDeliveries, ids::messageId);
         this.courier = new Courier(settings, pool, truth, timers, clock);
         ChargeDesk desk = new ChargeDesk(settings, truth, courier, ids, clock, thanks);
         try {
