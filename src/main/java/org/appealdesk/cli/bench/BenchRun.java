@@ -276,8 +276,11 @@ final class BenchRun {
      * rate, a stall, or all along.
      */
     static Double p99MsSince(Histogram now, Histogram before) {
-        Histogram since = inWindow(now, before);
-        return since.getTotalCount() == 0 ? null : Percentiles.ofMicros(since).p99Ms();
+        if (now.getTotalCount() == before.getTotalCount()) {
+            // Nothing new (every second of an intake run): no difference to copy out.
+            return null;
+        }
+        return Percentiles.ofMicros(inWindow(now, before)).p99Ms();
     }
 
     private static RunResult.Resources resources(ProcessMeter meter, Sampler sampler, Readings before, Readings after, GcPauses.Result gc) {

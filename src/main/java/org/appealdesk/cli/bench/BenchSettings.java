@@ -82,15 +82,20 @@ public record BenchSettings(double ratePerSecond, Duration duration, Warmup warm
     }
 
     BenchSettings withRate(double newRate) {
-        return new BenchSettings(newRate, duration, warmup, binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, batching, warmWal);
+        return copy(newRate, warmup, ceilingCase);
     }
 
     BenchSettings withWarmupAtLeast(Duration least) {
-        return new BenchSettings(ratePerSecond, duration, warmup.atLeast(least), binds, window, seed, mode, realistic, config, ceilingCase, statementStatistics, batching, warmWal);
+        return copy(ratePerSecond, warmup.atLeast(least), ceilingCase);
     }
 
     BenchSettings withoutCeiling() {
-        return new BenchSettings(ratePerSecond, duration, warmup, binds, window, seed, mode, realistic, config, Duration.ZERO, statementStatistics, batching, warmWal);
+        return copy(ratePerSecond, warmup, Duration.ZERO);
+    }
+
+    /** This run with another rate, warm-up and ceiling case, the only things a sweep's steps change; the rest copied once, here. */
+    private BenchSettings copy(double rate, Warmup warm, Duration ceiling) {
+        return new BenchSettings(rate, duration, warm, binds, window, seed, mode, realistic, config, ceiling, statementStatistics, batching, warmWal);
     }
 
     /** The rate the warm-up runs at: its own, or the window's. */
