@@ -88,8 +88,9 @@ final class ChargeDesk implements ServerMessageReceiverListener {
      * of arrays at its request id's index. Every charge of a run is kept (a request id is recognised
      * for ever), so a row holds only what a resend of its receipt needs, not the receipt itself: at
      * 2,800 texts/s the receipts and their strings were about 34 MB of the live heap at the end of a
-     * 60 s window. Rows in arrays rather than objects in a map cut a charge here from about 250 bytes
-     * to about 90 (BENCHMARKS.md, "The simulator's records").
+     * 60 s window. A row in arrays is about 90 bytes, up to about 120 with the arrays' room to grow,
+     * where the charge object, its map entry, number, message id and time were several hundred
+     * (BENCHMARKS.md, "The simulator's records").
      */
     private static final class Stripe {
         final KeyTable requestIds = new KeyTable();
@@ -108,9 +109,12 @@ final class ChargeDesk implements ServerMessageReceiverListener {
 
         /** A new row for {@code key}, which is not in the table. */
         int add(String key, PhoneNumber number, long price) {
+            // Converted before the key is added, so a row is never left half set.
+            long packed = PackedPhone.pack(number);
+            int pennies = Math.toIntExact(price);
             int row = requestIds.findOrAdd(key);
-            donor.set(row, PackedPhone.pack(number));
-            pence.set(row, Math.toIntExact(price));
+            donor.set(row, packed);
+            pence.set(row, pennies);
             message.set(row, NO_MESSAGE);
             receiptOutcome.set(row, NO_RECEIPT_YET);
             return row;
@@ -176,12 +180,13 @@ final class ChargeDesk implements ServerMessageReceiverListener {
         synchronized (stripe) {
             int charge = stripe.requestIds.find(key);
             if (charge < 0) {
-                if (remembered.get() >= CHARGES_MAX) {
+                // Counted before it is added, so stripes racing for the last places cannot pass the bound.
+                if (remembered.incrementAndGet() > CHARGES_MAX) {
+                    remembered.decrementAndGet();
                     LOG.warn("{} charges remembered: refusing new ones as queue full", CHARGES_MAX);
                     throw new ProcessRequestException("charge table full", SMPPConstant.STAT_ESME_RMSGQFUL);
                 }
                 charge = stripe.add(key, donor, pence);
-                remembered.incrementAndGet();
             }
             if (stripe.donor.get(charge) != PackedPhone.pack(donor) || stripe.pence.get(charge) != pence) {
                 // The same request id for another donor or price is an ESME bug; charging either would be a guess.

@@ -311,9 +311,12 @@ final class GroundTruth {
             overflowed = true;
             return -1;
         }
+        // Converted before the key is added, so a row is never left half set.
+        long packed = PackedPhone.pack(donor);
+        int pennies = Math.toIntExact(pence);
         charge = charges.keys.findOrAdd(requestId);
-        charges.donor.set(charge, PackedPhone.pack(donor));
-        charges.pence.set(charge, Math.toIntExact(pence));
+        charges.donor.set(charge, packed);
+        charges.pence.set(charge, pennies);
         charges.message.set(charge, NO_MESSAGE);
         charges.outcome.set(charge, NO_OUTCOME);
         return charge;

@@ -6,6 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.appealdesk.platform.PhoneNumber;
 import org.appealdesk.support.MutableClock;
 import org.jsmpp.bean.DeliverSm;
@@ -107,6 +112,59 @@ class ChargeTest {
             assertThat(ledger.charges().get("req-twice").submits()).isEqualTo(2);
             assertThat(ledger.charges().get("req-twice").timesBilled()).isEqualTo(1);
             assertThat(ledger.duplicateReceiptsSent()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void refusesARequestIdReusedForAnotherDonorOrPriceAndKeepsTheFirstCharge() throws Exception {
+        // Proves a request id, once known, is refused (0x45) for another number or price, and the first charge is billed once.
+        try (TestEsme esme = startAndBind(SimSettings.perfect(16))) {
+            SubmitSmResult first = esme.charge(DONOR, 500, "req-reused");
+            for (Object[] other : new Object[][]{{"447700900999", 500L}, {DONOR, 1000L}}) {
+                assertThatThrownBy(() -> esme.charge((String) other[0], (Long) other[1], "req-reused"))
+                        .isInstanceOfSatisfying(NegativeResponseException.class,
+                                e -> assertThat(e.getCommandStatus()).isEqualTo(ChargeOutcome.REFUSED_COMMAND_STATUS));
+            }
+            assertThat(esme.charge(DONOR, 500, "req-reused").getMessageId()).isEqualTo(first.getMessageId());
+            assertThat(smsc.awaitQuiet(TestEsme.WAIT)).isTrue();
+            SimLedger ledger = smsc.ledger();
+            assertThat(ledger.malformedSubmits()).isEqualTo(2);
+            assertThat(ledger.totalBilledPence()).isEqualTo(500);
+            assertThat(ledger.charges().get("req-reused").timesBilled()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void billsEachRequestIdOnceWhenManyThreadsSubmitTheSameIdsAtOnce() throws Exception {
+        // Proves the striped charge table settles a request id once however many submits race for it.
+        try (TestEsme esme = startAndBind(SimSettings.perfect(17))) {
+            int threads = 6;
+            int ids = 40;
+            List<Thread> racers = new ArrayList<>();
+            Set<String> messageIds = ConcurrentHashMap.newKeySet();
+            AtomicInteger failures = new AtomicInteger();
+            for (int t = 0; t < threads; t++) {
+                racers.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < ids; i++) {
+                        try {
+                            messageIds.add(i + "=" + esme.charge(DONOR, 300, "race-" + i).getMessageId());
+                        } catch (Exception e) {
+                            failures.incrementAndGet();
+                        }
+                    }
+                }));
+            }
+            for (Thread racer : racers) {
+                racer.join(TestEsme.WAIT.toMillis());
+            }
+            assertThat(failures).hasValue(0);
+            assertThat(messageIds).as("one message id per request id").hasSize(ids);
+            assertThat(smsc.awaitQuiet(TestEsme.WAIT)).isTrue();
+            SimLedger ledger = smsc.ledger();
+            assertThat(ledger.distinctRequestIds()).isEqualTo(ids);
+            assertThat(ledger.billedSubmitsReceived()).isEqualTo((long) threads * ids);
+            assertThat(ledger.requestIdsBilledTwice()).isZero();
+            assertThat(ledger.totalBilledPence()).isEqualTo(300L * ids);
         }
     }
 

@@ -64,7 +64,15 @@ class GroundTruthTest {
         assertThat(ledger.donors()).containsOnlyKeys(DONOR);
 
         truth.billedSubmit("r3", true, other, 300);
+        truth.billedSubmit("r2", true, other, 1000);
+        truth.billed("r2", other, 1000);
         assertThat(ledger.charges()).hasSize(2).doesNotContainKey("r3");
-        assertThat(truth.snapshot().charges()).containsKey("r3");
+        assertThat(ledger.charges().get("r2").submits()).isEqualTo(1);
+        assertThat(ledger.charges().get("r2").timesBilled()).isZero();
+        assertThat(ledger.donors()).doesNotContainKey(other);
+        SimLedger later = truth.snapshot();
+        assertThat(later.charges()).containsKey("r3");
+        assertThat(later.charges().get("r2").submits()).isEqualTo(2);
+        assertThat(later.donor(other).billedPence()).isEqualTo(1000);
     }
 }

@@ -48,6 +48,35 @@ class KeyTableTest {
     }
 
     @Test
+    void keepsKeysWithTheSameHashCodeApartAndACopyApartFromLaterKeys() {
+        // Proves keys whose String.hashCode is equal ("Aa" and "BB" combined) each get their own index,
+        // and a copy answers as the table did when copied, whatever is added to either afterwards.
+        KeyTable table = new KeyTable();
+        List<String> keys = new ArrayList<>();
+        for (int i = 0; i < 1 << 10; i++) {
+            StringBuilder key = new StringBuilder();
+            for (int bit = 0; bit < 10; bit++) {
+                key.append((i >> bit & 1) == 0 ? "Aa" : "BB");
+            }
+            keys.add(key.toString());
+        }
+        assertThat(keys.stream().mapToInt(String::hashCode).distinct().count()).isEqualTo(1);
+        keys.forEach(table::findOrAdd);
+        KeyTable copy = table.copy();
+        table.findOrAdd("after");
+        copy.findOrAdd("only-in-copy");
+        assertThat(table.size()).isEqualTo(keys.size() + 1);
+        assertThat(copy.size()).isEqualTo(keys.size() + 1);
+        for (int i = 0; i < keys.size(); i++) {
+            assertThat(table.find(keys.get(i))).isEqualTo(i);
+            assertThat(copy.find(keys.get(i))).isEqualTo(i);
+            assertThat(copy.key(i)).isEqualTo(keys.get(i));
+        }
+        assertThat(copy.find("after")).isEqualTo(-1);
+        assertThat(table.find("only-in-copy")).isEqualTo(-1);
+    }
+
+    @Test
     void packsAPhoneNumberIntoOneLongAndBack() {
         // Proves packing keeps every digit, leading zeros and the longest E.164 number included.
         for (String digits : List.of("447700900123", "0", "007", "999999999999999", "0123456789", "1")) {
