@@ -112,7 +112,7 @@ final class ChargeDesk implements ServerMessageReceiverListener {
             // Converted before the key is added, so a row is never left half set.
             long packed = PackedPhone.pack(number);
             int pennies = Math.toIntExact(price);
-            int row = requestIds.findOrAdd(key);
+            int row = requestIds.add(key);
             donor.set(row, packed);
             pence.set(row, pennies);
             message.set(row, NO_MESSAGE);

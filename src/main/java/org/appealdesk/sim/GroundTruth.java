@@ -298,7 +298,7 @@ final class GroundTruth {
             overflowed = true;
             return -1;
         }
-        return donors.keys.findOrAdd(number.digits());
+        return donors.keys.add(number.digits());
     }
 
     /** The charge's index, added with its donor and price when new; -1 past {@link #CHARGES_MAX}. */
@@ -314,7 +314,7 @@ final class GroundTruth {
         // Converted before the key is added, so a row is never left half set.
         long packed = PackedPhone.pack(donor);
         int pennies = Math.toIntExact(pence);
-        charge = charges.keys.findOrAdd(requestId);
+        charge = charges.keys.add(requestId);
         charges.donor.set(charge, packed);
         charges.pence.set(charge, pennies);
         charges.message.set(charge, NO_MESSAGE);

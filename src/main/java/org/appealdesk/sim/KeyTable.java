@@ -85,7 +85,8 @@ final class KeyTable {
         return key.toString();
     }
 
-    private int add(String key) {
+    /** Adds a key the caller has just found absent ({@link #find} gave -1), without looking for it again; returns its index. */
+    int add(String key) {
         if (size == starts.length) {
             starts = Arrays.copyOf(starts, Column.grown(size));
             hashes = Arrays.copyOf(hashes, Column.grown(size));
@@ -106,8 +107,7 @@ final class KeyTable {
 
     private void append(char c) {
         if (bytesUsed + 3 > bytes.length) {
-            // Grows by half, not double: the arena is most of the table, and a run's last doubling would leave up to half of it empty.
-            bytes = Arrays.copyOf(bytes, Math.max(bytes.length + (bytes.length >> 1), bytesUsed + 3));
+            bytes = Arrays.copyOf(bytes, Column.grown(bytesUsed + 2));
         }
         if (c < 0x80) {
             bytes[bytesUsed++] = (byte) c;
