@@ -149,6 +149,11 @@ public final class SimulatedSmsc implements AutoCloseable {
         return run;
     }
 
+    /** Every traffic run played so far, oldest first (ended ones included: their generators' CPU is read from them). */
+    public List<TrafficRun> runs() {
+        return List.copyOf(runs);
+    }
+
     /**
      * Thank-yous received so far over the simulator's life: free messages joined to a donor's fully
      * billed gift (each also timed in its run's {@link TrafficRun#textToThankYouMicros()}).

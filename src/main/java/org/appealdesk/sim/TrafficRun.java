@@ -1,5 +1,7 @@
 package org.appealdesk.sim;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +50,8 @@ public final class TrafficRun {
     private final Object progress = new Object();
     private volatile boolean stopRequested;
     private volatile boolean generationFinished;
+    // The generator thread's CPU time when it ended (ns); -1 before, or where the JVM cannot tell.
+    private volatile long generatorCpuNanos = -1;
     private volatile String endReason = "running";
 
     private final AtomicLong generated = new AtomicLong();
@@ -124,6 +128,7 @@ public final class TrafficRun {
             LOG.error("traffic run {} failed after {} texts", index, generated.get(), e);
         } finally {
             endReason = reason;
+            generatorCpuNanos = ownCpuNanos();
             generationFinished = true;
             wakeWaiters();
             LOG.info("traffic run {} ended ({}) after {} texts, lag max {} ms", index, reason, generated.get(), lagMsMax());
@@ -262,6 +267,29 @@ public final class TrafficRun {
 
     public int index() {
         return index;
+    }
+
+    /**
+     * The generator thread's CPU time at its end, in ns; -1 while it runs or where the JVM cannot
+     * measure it. Why: the thread is gone by the time a benchmark reads its threads' CPU after the
+     * run, and the generator is a large part of the load generator's share.
+     */
+    public long generatorCpuNanos() {
+        return generatorCpuNanos;
+    }
+
+    /** The generator thread's id, to match {@link #generatorCpuNanos()} with a reading of live threads. */
+    public long generatorThreadId() {
+        return generator.threadId();
+    }
+
+    public String generatorThreadName() {
+        return generator.getName();
+    }
+
+    private static long ownCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
     }
 
     public TrafficPlan plan() {

@@ -1,6 +1,7 @@
 package org.appealdesk.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -70,6 +71,12 @@ class BenchCommandTest {
         assertThat(resources.path("jvmCores").asDouble()).isPositive();
         assertThat(resources.path("postgresCores").asDouble()).isPositive();
         assertThat(resources.path("jvmCoresByThreadGroup").size()).isPositive();
+        JsonNode sides = resources.path("jvmCoresBySide");
+        assertThat(sides.path("platform").asDouble()).as(sides.toString()).isPositive();
+        assertThat(sides.path("loadGenerator").asDouble()).as(sides.toString()).isPositive();
+        assertThat(sides.path("platform").asDouble() + sides.path("loadGenerator").asDouble() + sides.path("bench").asDouble()
+                + sides.path("jvm").asDouble()).as("the sides add up to the JVM's cores").isCloseTo(resources.path("jvmCores").asDouble(), offset(0.02));
+        assertThat(output.text()).contains("JVM cores by side: platform");
         assertThat(run.path("totalsFreshness").path("samples").asLong()).isPositive();
         assertThat(run.path("postgres").path("synchronousCommit").asText()).isEqualTo("on");
         assertThat(run.path("postgres").path("fsync").asText()).isEqualTo("on");

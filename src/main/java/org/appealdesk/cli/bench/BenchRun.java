@@ -187,12 +187,18 @@ final class BenchRun {
                             GroupCommitter.Stats texts, GroupCommitter.Stats events, long ledgerLockNanos, GroupCommitter.Stats acting,
                             long thankYous, long answered, long walSegment) {
         static Readings take(ProcessMeter meter, PostgresProbe probe, Application application, SimulatedSmsc smsc) {
-            return new Readings(System.nanoTime(), meter.cpuTime(), ThreadCpu.now(), meter.machineTime(), probe.counters(),
+            return new Readings(System.nanoTime(), meter.cpuTime(), ThreadCpu.now(endedGenerators(smsc)), meter.machineTime(), probe.counters(),
                     probe.tableUpdates(), BenchRun.jitMillis(),
                     application.core.texts.stats(), application.core.events.stats(), application.core.events.ledgerLockHeldNanos(),
                     application.core.texts.actingStats(), smsc.thankYous(),
                     BenchRun.answered(smsc.thankYouTally()), probe.walSegment());
         }
+    }
+
+    /** The traffic generators that have ended, with their CPU time: gone from a reading of live threads, as the window's is by its end. */
+    private static List<ThreadCpu.Ended> endedGenerators(SimulatedSmsc smsc) {
+        return smsc.runs().stream().filter(run -> run.generatorCpuNanos() >= 0)
+                .map(run -> new ThreadCpu.Ended(run.generatorThreadId(), run.generatorThreadName(), run.generatorCpuNanos())).toList();
     }
 
     private RunResult measure(SimulatedSmsc smsc, Application application, DatabaseSettings database, Path postgresDirectory,
@@ -292,6 +298,7 @@ final class BenchRun {
         return new RunResult.Resources(jvmPeak, sampler.postgresPeakKb / 1024, sampler.combinedPeakKb / 1024,
                 jvmPeak + sampler.postgresPeakKb / 1024, round(cores[0]), round(cores[1]), round(cores[0] + cores[1]),
                 Runtime.getRuntime().availableProcessors(), after.threads().coresSince(before.threads(), windowNanos, cores[0]),
+                after.threads().sidesSince(before.threads(), windowNanos, cores[0]),
                 round(machine[0]), round(Math.max(0, machine[0] - cores[0] - cores[1])), round(machine[1]),
                 heap.getUsed() / BYTES_PER_MB, heap.getCommitted() / BYTES_PER_MB, gc.collections(), gc.totalMs(), gc.maxMs(),
                 after.jitMillis() - before.jitMillis());

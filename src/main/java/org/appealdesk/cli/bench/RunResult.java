@@ -79,6 +79,9 @@ record RunResult(
      * @param jvmCores              JVM CPU time over the window divided by its length (cores busy)
      * @param jvmCoresByThreadGroup the JVM's cores split by thread group (simulator threads are "sim-..."; what no
      *                              Java thread accounts for, GC and JIT compiler threads above all, is listed last)
+     * @param jvmCoresBySide        the JVM's cores by whom they worked for: "platform" (what a production node runs),
+     *                              "loadGenerator" (the simulated network), "bench" (the instrument) and "jvm"
+     *                              (collection, compilation and housekeeping, which all share)
      * @param machineBusyCores      the whole machine's busy CPU over the window (/proc/stat), in cores
      * @param otherProcessesCores   busy cores not taken by this JVM or the PostgreSQL: other work on a shared machine
      * @param stealCores            CPU the hypervisor gave to other guests while this one wanted it
@@ -87,7 +90,7 @@ record RunResult(
      */
     record Resources(long jvmPeakRssMb, long postgresPeakMb, long combinedPeakMb, long sumOfPeaksMb,
                      double jvmCores, double postgresCores, double totalCores, int processors,
-                     Map<String, Double> jvmCoresByThreadGroup, double machineBusyCores, double otherProcessesCores, double stealCores,
+                     Map<String, Double> jvmCoresByThreadGroup, Map<String, Double> jvmCoresBySide, double machineBusyCores, double otherProcessesCores, double stealCores,
                      long heapUsedMbAtEnd, long heapCommittedMbAtEnd,
                      long gcCollectionsInWindow, long gcMsInWindow, long gcPauseMaxMs, long jitCompilationMsInWindow) {
     }

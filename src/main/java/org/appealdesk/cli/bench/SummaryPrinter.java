@@ -72,6 +72,7 @@ final class SummaryPrinter {
         out.printf("GC: %d collections, %d ms in the window, longest %d ms; JIT compilation %,d ms in the window%n",
                 r.gcCollectionsInWindow(), r.gcMsInWindow(), r.gcPauseMaxMs(), r.jitCompilationMsInWindow());
         out.println("JVM cores by thread group: " + top(r.jvmCoresByThreadGroup(), 8));
+        printSides(out, run);
         if (run.totalsFreshness() != null) {
             TotalsFreshness.Result f = run.totalsFreshness();
             out.printf("Totals freshness (age of the oldest charge not yet shown): p50 %.0f ms, p99 %.0f ms, max %.0f ms over %d samples%s%n",
@@ -134,6 +135,27 @@ final class SummaryPrinter {
                     run.throughput().donationsCompletedPerSecond(), step.verdict());
         }
         out.printf("Highest sustained rate: %,.0f texts/s%n", sweep.highestSustainedRate());
+    }
+
+    /**
+     * The JVM's cores by side, and the platform's own cost with its database: what a production
+     * machine would need per gift (per text in intake), the simulated network being another
+     * operator's machine in life. Collection and compilation are shared and left out of it.
+     */
+    static void printSides(PrintStream out, RunResult run) {
+        Map<String, Double> sides = run.resources().jvmCoresBySide();
+        if (sides == null || sides.isEmpty()) {
+            return;
+        }
+        double platform = sides.getOrDefault(ThreadCpu.Side.PLATFORM.key, 0.0);
+        double withDatabase = platform + run.resources().postgresCores();
+        boolean full = "full".equals(run.mode());
+        double perSecond = full ? run.throughput().donationsCompletedPerSecond() : run.throughput().textsAcknowledgedPerSecond();
+        out.printf("JVM cores by side: platform %.2f, load generator %.2f, bench %.2f, JVM's own (GC, JIT, housekeeping) %.2f;"
+                        + " the platform with PostgreSQL %.2f cores%s%n",
+                platform, sides.getOrDefault(ThreadCpu.Side.LOAD_GENERATOR.key, 0.0), sides.getOrDefault(ThreadCpu.Side.BENCH.key, 0.0),
+                sides.getOrDefault(ThreadCpu.Side.JVM.key, 0.0), withDatabase,
+                perSecond > 0 ? String.format(", %.3f ms of CPU a %s", withDatabase / perSecond * 1_000, full ? "gift completed" : "text acknowledged") : "");
     }
 
     private static String top(Map<String, Double> cores, int count) {

@@ -3,50 +3,136 @@ package org.appealdesk.cli.bench;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
 import java.lang.management.ThreadMXBean;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
- * The JVM's CPU time split by thread group, to see where time goes inside the one process that
- * holds both the platform and the load generator. A group is a thread's name without its numbers
- * ("sim-deliver-17" and "sim-deliver-3" are "sim-deliver-#"). Virtual threads are not listed by the
- * JVM; their work shows under the carrier threads ("ForkJoinPool-#-worker-#").
+ * The JVM's CPU time split by thread group and by side, to see where time goes inside the one
+ * process that holds both the platform and the load generator. A group is a thread's name without
+ * its numbers ("sim-deliver-17" and "sim-deliver-3" are "sim-deliver-#"). Virtual threads are not
+ * listed by the JVM; their work shows under the carrier threads ("ForkJoinPool-#-worker-#"), which
+ * only the platform uses here.
  *
- * <p>Hazard: a thread that ends between two readings takes its time with it; the bench's threads
- * are long-lived pools, so the split is close, and the JVM's process total is measured apart.
+ * <p>The side says what a production machine would run: the platform's threads, or the load
+ * generator's (the simulated network, which is another operator's machine in life), or the
+ * bench's own instrument, or the JVM's (collection, compilation, housekeeping), which both share.
+ *
+ * <p>Hazard: a thread that ends between two readings takes its time with it, unless its owner kept
+ * it ({@link Ended}: the traffic generator, which ends with the window); the other threads are
+ * long-lived pools, so the split is close, and the JVM's process total is measured apart.
  */
 final class ThreadCpu {
 
     /** Groups kept in a report (the busiest); the rest are summed as "other". */
     static final int GROUPS_REPORTED_MAX = 15;
 
-    private final Map<Long, Long> nanosByThread;
-    private final Map<Long, String> groupByThread;
+    /** What the JVM spent outside its Java threads (garbage collection, JIT compilation): not listed per thread. */
+    static final String JVM_INTERNAL = "(JVM internal: GC, JIT)";
 
-    private ThreadCpu(Map<Long, Long> nanosByThread, Map<Long, String> groupByThread) {
-        this.nanosByThread = nanosByThread;
-        this.groupByThread = groupByThread;
+    /**
+     * Who a thread works for. Loopback TCP's receiving work mostly runs on the sending thread, so
+     * each side's figure holds some of the other's kernel time: a split to size with, not to the
+     * last hundredth.
+     */
+    enum Side {
+        /** What a production node runs: SMPP sessions, writers, handoffs, totals, the janitor. */
+        PLATFORM("platform"),
+        /** The simulated operator network: its timers, traffic, dispatcher and server-side SMPP readers. */
+        LOAD_GENERATOR("loadGenerator"),
+        /** The bench's own readings (its main thread, totals freshness poller, ceiling). */
+        BENCH("bench"),
+        /** Collection, compilation and the JVM's housekeeping threads, which every side shares. */
+        JVM("jvm");
+
+        final String key;
+
+        Side(String key) {
+            this.key = key;
+        }
     }
 
-    static ThreadCpu now() {
+    /** A thread that had ended by a reading, with the CPU time its owner read at its end. */
+    record Ended(long threadId, String name, long cpuNanos) {
+    }
+
+    // jSMPP's server-side sessions, the simulated SMSC's end of each bind, read on threads of these classes.
+    private static final String SMSC_SESSION_CLASS = "org.jsmpp.session.SMPPServerSession";
+    // The JVM's own Java threads (reference processing, signals, notifications, cleaners, attach).
+    private static final Set<String> JVM_THREADS = Set.of("Reference Handler", "Finalizer", "Signal Dispatcher",
+            "Notification Thread", "Common-Cleaner", "Attach Listener");
+
+    private final Map<Long, Long> nanosByThread;
+    private final Map<Long, String> groupByThread;
+    private final Map<Long, Side> sideByThread;
+
+    private ThreadCpu(Map<Long, Long> nanosByThread, Map<Long, String> groupByThread, Map<Long, Side> sideByThread) {
+        this.nanosByThread = nanosByThread;
+        this.groupByThread = groupByThread;
+        this.sideByThread = sideByThread;
+    }
+
+    /** The live threads' CPU now, plus the {@code ended} ones that are no longer live (a live one's own reading wins). */
+    static ThreadCpu now(Collection<Ended> ended) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<Long, Long> nanos = new HashMap<>();
         Map<Long, String> groups = new HashMap<>();
+        Map<Long, Side> sides = new HashMap<>();
         if (!threads.isThreadCpuTimeSupported()) {
-            return new ThreadCpu(nanos, groups);
+            return new ThreadCpu(nanos, groups, sides);
         }
+        Map<Long, String> classes = threadClasses();
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info == null) {
                 continue;
             }
-            long cpu = threads.getThreadCpuTime(info.getThreadId());
+            long id = info.getThreadId();
+            long cpu = threads.getThreadCpuTime(id);
             if (cpu >= 0) {
-                nanos.put(info.getThreadId(), cpu);
-                groups.put(info.getThreadId(), group(info.getThreadName()));
+                nanos.put(id, cpu);
+                groups.put(id, group(info.getThreadName()));
+                sides.put(id, side(info.getThreadName(), classes.getOrDefault(id, "")));
             }
         }
-        return new ThreadCpu(nanos, groups);
+        for (Ended thread : ended) {
+            if (thread.cpuNanos() >= 0 && nanos.putIfAbsent(thread.threadId(), thread.cpuNanos()) == null) {
+                groups.put(thread.threadId(), group(thread.name()));
+                sides.put(thread.threadId(), side(thread.name(), ""));
+            }
+        }
+        return new ThreadCpu(nanos, groups, sides);
+    }
+
+    /** Each live platform thread's class by id: the JVM's thread listing has names only, and jSMPP names both ends' readers alike. */
+    private static Map<Long, String> threadClasses() {
+        ThreadGroup root = Thread.currentThread().getThreadGroup();
+        while (root.getParent() != null) {
+            root = root.getParent();
+        }
+        // Room for threads started meanwhile; enumerate fills what fits.
+        Thread[] live = new Thread[root.activeCount() * 2 + 16];
+        int count = root.enumerate(live, true);
+        Map<Long, String> classes = new HashMap<>();
+        for (int i = 0; i < count; i++) {
+            classes.put(live[i].threadId(), live[i].getClass().getName());
+        }
+        return classes;
+    }
+
+    /** Which side a thread works for, by its name and class (see {@link Side}). */
+    static Side side(String threadName, String threadClass) {
+        if (threadName.startsWith("sim-") || threadClass.startsWith(SMSC_SESSION_CLASS)) {
+            return Side.LOAD_GENERATOR;
+        }
+        if (threadName.equals("main") || threadName.startsWith("bench-")) {
+            return Side.BENCH;
+        }
+        if (JVM_THREADS.contains(threadName)) {
+            return Side.JVM;
+        }
+        return Side.PLATFORM;
     }
 
     /** "sim-deliver-17" to "sim-deliver-#", "PDUReaderWorker-fabb7140" (a session id) to "PDUReaderWorker-#". */
@@ -62,9 +148,6 @@ final class ThreadCpu {
         return group.toString();
     }
 
-    /** What the JVM spent outside its Java threads (garbage collection, JIT compilation): not listed per thread. */
-    static final String JVM_INTERNAL = "(JVM internal: GC, JIT)";
-
     /**
      * Cores used per group between {@code earlier} and this reading, busiest first, with the
      * process's time not spent in any listed thread ({@code processCores} minus the groups) as
@@ -72,10 +155,7 @@ final class ThreadCpu {
      */
     Map<String, Double> coresSince(ThreadCpu earlier, long wallNanos, double processCores) {
         Map<String, Long> byGroup = new HashMap<>();
-        nanosByThread.forEach((id, nanos) -> {
-            long before = earlier.nanosByThread.getOrDefault(id, 0L);
-            byGroup.merge(groupByThread.get(id), Math.max(0, nanos - before), Long::sum);
-        });
+        nanosByThread.forEach((id, nanos) -> byGroup.merge(groupByThread.get(id), since(earlier, id, nanos), Long::sum));
         Map<String, Double> cores = new LinkedHashMap<>();
         double wall = Math.max(1, wallNanos);
         long other = 0;
@@ -90,9 +170,39 @@ final class ThreadCpu {
         if (other > 0) {
             cores.put("other", round(other / wall));
         }
-        double listed = byGroup.values().stream().mapToLong(Long::longValue).sum() / wall;
-        cores.put(JVM_INTERNAL, round(Math.max(0, processCores - listed)));
+        cores.put(JVM_INTERNAL, round(Math.max(0, processCores - listedNanosSince(earlier) / wall)));
         return cores;
+    }
+
+    /**
+     * Cores used per {@link Side} between {@code earlier} and this reading, in the order of the
+     * enum, keyed by {@link Side#key}; the JVM's side also holds the process's time no listed thread
+     * accounts for.
+     */
+    Map<String, Double> sidesSince(ThreadCpu earlier, long wallNanos, double processCores) {
+        Map<Side, Long> bySide = new HashMap<>();
+        nanosByThread.forEach((id, nanos) -> bySide.merge(sideByThread.get(id), since(earlier, id, nanos), Long::sum));
+        double wall = Math.max(1, wallNanos);
+        double unlisted = Math.max(0, processCores - listedNanosSince(earlier) / wall);
+        Map<String, Double> cores = new LinkedHashMap<>();
+        for (Side side : Side.values()) {
+            double own = bySide.getOrDefault(side, 0L) / wall;
+            cores.put(side.key, round(side == Side.JVM ? own + unlisted : own));
+        }
+        return cores;
+    }
+
+    private long listedNanosSince(ThreadCpu earlier) {
+        long listed = 0;
+        for (Map.Entry<Long, Long> thread : nanosByThread.entrySet()) {
+            listed += since(earlier, thread.getKey(), thread.getValue());
+        }
+        return listed;
+    }
+
+    // A thread's time since the earlier reading (all of it if it started after); never negative.
+    private static long since(ThreadCpu earlier, long id, long nanos) {
+        return Math.max(0, nanos - earlier.nanosByThread.getOrDefault(id, 0L));
     }
 
     private static double round(double value) {
