@@ -92,8 +92,9 @@ final class ThreadCpu {
             long cpu = threads.getThreadCpuTime(id);
             if (cpu >= 0) {
                 nanos.put(id, cpu);
-                groups.put(id, group(info.getThreadName()));
-                sides.put(id, side(info.getThreadName(), classes.getOrDefault(id, "")));
+                Side side = side(info.getThreadName(), classes.getOrDefault(id, ""));
+                groups.put(id, sideGroup(info.getThreadName(), side));
+                sides.put(id, side);
             }
         }
         for (Ended thread : ended) {
@@ -133,6 +134,12 @@ final class ThreadCpu {
             return Side.JVM;
         }
         return Side.PLATFORM;
+    }
+
+    /** The group, marked "(simulator)" where only the class tells the load generator's thread apart (jSMPP's readers of both ends). */
+    static String sideGroup(String threadName, Side side) {
+        String group = group(threadName);
+        return side == Side.LOAD_GENERATOR && !threadName.startsWith("sim-") ? group + " (simulator)" : group;
     }
 
     /** "sim-deliver-17" to "sim-deliver-#", "PDUReaderWorker-fabb7140" (a session id) to "PDUReaderWorker-#". */

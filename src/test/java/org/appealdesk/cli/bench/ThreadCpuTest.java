@@ -28,6 +28,9 @@ class ThreadCpuTest {
         assertThat(ThreadCpu.side("main", "java.lang.Thread")).isEqualTo(ThreadCpu.Side.BENCH);
         assertThat(ThreadCpu.side("bench-totals-freshness", "java.lang.Thread")).isEqualTo(ThreadCpu.Side.BENCH);
         assertThat(ThreadCpu.side("Reference Handler", "java.lang.ref.Reference$ReferenceHandler")).isEqualTo(ThreadCpu.Side.JVM);
+        assertThat(ThreadCpu.sideGroup("PDUReaderWorker-fabb7140", ThreadCpu.Side.LOAD_GENERATOR)).isEqualTo("PDUReaderWorker-# (simulator)");
+        assertThat(ThreadCpu.sideGroup("PDUReaderWorker-0a1b2c3d", ThreadCpu.Side.PLATFORM)).isEqualTo("PDUReaderWorker-#");
+        assertThat(ThreadCpu.sideGroup("sim-timer-3", ThreadCpu.Side.LOAD_GENERATOR)).isEqualTo("sim-timer-#");
     }
 
     @Test
