@@ -62,10 +62,20 @@ record RunResult(
 
     /**
      * Cores the JIT compilers took in the window: their compilation time (the JVM's estimate, summed
-     * over compiler threads) over the window's length. Part of {@code resources.jvmCores}.
+     * over compiler threads) over the window's length, at most the CPU no Java thread accounts for.
+     * Part of {@code resources.jvmCores}. Why the bound: the JVM's figure is elapsed time, so a
+     * compiler thread waiting for a core counts; with the cores full it came to 0.36 cores where
+     * the JVM's own threads, compilers and collector together, used 0.26 (BENCHMARKS.md).
      */
     double jitCores() {
-        return windowSeconds <= 0 ? 0 : resources.jitCompilationMsInWindow() / 1000.0 / windowSeconds;
+        return boundedJitCores(windowSeconds <= 0 ? 0 : resources.jitCompilationMsInWindow() / 1000.0 / windowSeconds,
+                resources.jvmCoresBySide());
+    }
+
+    /** The JIT's elapsed-time cores, at most the JVM side's cores in {@code sides} where there is one. */
+    static double boundedJitCores(double elapsedCores, Map<String, Double> sides) {
+        Double own = sides == null ? null : sides.get(ThreadCpu.Side.JVM.key);
+        return own == null ? elapsedCores : Math.min(elapsedCores, own);
     }
 
     /** Text acknowledgement (deliver_sm to deliver_sm_resp), text due to thank-you, and generator schedule lag. */

@@ -59,6 +59,16 @@ class ThreadCpuTest {
         assertThat(withLive.coresSince(before, wallNanos, 0)).doesNotContainKey("sim-traffic-#");
     }
 
+    @Test
+    void theJitsElapsedTimeIsBoundedByTheJvmsOwnCpu() {
+        // Proves the JIT figure the summary subtracts is never more than the CPU the JVM's own threads used:
+        // the JVM reports compilation as elapsed time, which a compiler thread waiting for a core still adds to.
+        Map<String, Double> sides = Map.of("platform", 0.42, "loadGenerator", 0.25, "bench", 0.03, "jvm", 0.26);
+        assertThat(RunResult.boundedJitCores(0.36, sides)).isEqualTo(0.26);
+        assertThat(RunResult.boundedJitCores(0.07, sides)).isEqualTo(0.07);
+        assertThat(RunResult.boundedJitCores(0.36, null)).as("a report without the split").isEqualTo(0.36);
+    }
+
     // Spins until this thread has used at least the given CPU time; returns what it used.
     private static long burn(long cpuNanos) {
         var threads = ManagementFactory.getThreadMXBean();
