@@ -113,6 +113,11 @@ final class BenchCommand implements Callable<Integer> {
             + " (a fresh database creates every 16 MB segment, and the commit crossing into one waits for it)")
     boolean warmWal;
 
+    @Option(names = "--message-ids", defaultValue = "hex",
+            description = "the simulated network's message ids: hex (counters, its default) or uuid (random-looking, as some"
+                    + " aggregators write them; each lands at a random place in the indexes on message ids) (default: ${DEFAULT-VALUE})")
+    String messageIds;
+
     @Option(names = "--json", description = "where to write the JSON report (default: bench-results/bench-<UTC time>.json)")
     Path json;
 
@@ -126,7 +131,8 @@ final class BenchCommand implements Callable<Integer> {
         Warmup warm = new Warmup(warmLength, warmupRate);
         Duration ceiling = noCeiling ? Duration.ZERO : ceilingCase != null ? ceilingCase : Duration.ofSeconds(2);
         BenchSettings settings = new BenchSettings(rate, measured, warm, binds, messageWindow, seed, BenchMode.parse(mode), realistic, config, ceiling,
-                statements, BenchSettings.batching(intakeWriters, eventWriters, handoff, textLingerMs, eventLingerMs), warmWal);
+                statements, BenchSettings.batching(intakeWriters, eventWriters, handoff, textLingerMs, eventLingerMs), warmWal,
+                BenchSettings.messageIds(messageIds));
         Path report = json != null ? json : Bench.defaultReportFile(Instant.now());
         String commandLine = "appealdesk " + String.join(" ", commandWords());
         return sweep ? Bench.sweep(settings, sweepSteps, report, commandLine, System.out) : Bench.run(settings, report, commandLine, System.out);

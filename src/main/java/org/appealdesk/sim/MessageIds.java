@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Hex ids are ten upper-case digits with no leading zero, decimal ids twelve digits; each base
  * leaves billions of ids of headroom, so the width never changes mid-run (an ESME converting
- * between hex and decimal has no leading zeros to lose).
+ * between hex and decimal has no leading zeros to lose). UUID-shaped ids are the same counter
+ * scrambled ({@link #uuidShaped}).
  */
 final class MessageIds {
 
@@ -30,7 +31,7 @@ final class MessageIds {
         this.receiptStyle = settings.receiptIdStyle();
         double unit = Draws.unit(settings.seed() ^ salt, Draws.IDS, salt);
         long base = switch (style) {
-            case HEX -> HEX_FIRST + Draws.below(unit, HEX_BASE_SPAN);
+            case HEX, UUID -> HEX_FIRST + Draws.below(unit, HEX_BASE_SPAN);
             case DECIMAL -> DECIMAL_FIRST + Draws.below(unit, DECIMAL_BASE_SPAN);
         };
         this.nextMessage = new AtomicLong(base);
@@ -52,7 +53,35 @@ final class MessageIds {
         return switch (style) {
             case HEX -> Long.toHexString(value).toUpperCase(Locale.ROOT);
             case DECIMAL -> Long.toString(value);
+            case UUID -> uuidShaped(value);
         };
+    }
+
+    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+    // Where the UUID form puts its hyphens, counted in hex digits written before each.
+    private static final int[] HYPHEN_AFTER = {8, 12, 16, 20};
+    // Any fixed odd-looking constant: the low half must not repeat the high half.
+    private static final long LOW_HALF_SALT = 0x6A09E667F3BCC909L;
+
+    /**
+     * A counter as 128 random-looking bits in the UUID form. The high half is a bijective mix of the
+     * counter, so distinct counters never give the same id; the low half only adds width.
+     */
+    static String uuidShaped(long value) {
+        long high = Draws.mix(value);
+        long low = Draws.mix(value ^ LOW_HALF_SALT);
+        char[] id = new char[36];
+        int at = 0;
+        int hyphen = 0;
+        for (int digit = 0; digit < 32; digit++) {
+            if (hyphen < HYPHEN_AFTER.length && digit == HYPHEN_AFTER[hyphen]) {
+                id[at++] = '-';
+                hyphen++;
+            }
+            long half = digit < 16 ? high : low;
+            id[at++] = HEX_DIGITS[(int) (half >>> (60 - 4 * (digit % 16))) & 0xF];
+        }
+        return new String(id);
     }
 
     String receiptIdOf(String messageId) {

@@ -141,6 +141,29 @@ class BenchCommandTest {
     }
 
     @Test
+    void uuidMessageIdsAreMatchedToEveryReceipt() throws Exception {
+        // Proves --message-ids uuid has the simulated network answer with random-looking 36-character ids and receipts naming
+        // them as given, and the platform still matches every receipt to its charge: every gift charged, none left charging
+        // or unknown, the checks passed; the report's settings name the style. An unknown style is refused by the option's name.
+        Path report = directory.resolve("uuid.json");
+        RunOutput output = bench("--rate", "100", "--for", "1s", "--no-warmup", "--no-ceiling", "--binds", "1", "--message-ids", "uuid",
+                "--json", report.toString());
+
+        assertThat(output.exitCode()).as(output.text()).isZero();
+        JsonNode json = new ObjectMapper().readTree(report.toFile());
+        assertThat(json.path("settings").path("messageIds").asText()).isEqualTo("uuid");
+        JsonNode throughput = json.path("run").path("throughput");
+        assertThat(json.path("run").path("passed").asBoolean()).isTrue();
+        assertThat(throughput.path("donationsCharged").asLong()).isPositive();
+        assertThat(throughput.path("donationsCharging").asLong() + throughput.path("donationsUnknown").asLong()).isZero();
+        assertThat(throughput.path("thankYousTotal").asLong()).isEqualTo(throughput.path("donationsCharged").asLong());
+
+        RunOutput refused = bench("--message-ids", "octal", "--no-ceiling");
+        assertThat(refused.exitCode()).isEqualTo(2);
+        assertThat(refused.text()).contains("appealdesk: --message-ids must be hex or uuid, got octal");
+    }
+
+    @Test
     void aLingerOutOfRangeIsRefusedByItsOptionsName() {
         // Proves --text-linger-ms and --event-linger-ms are checked before anything starts, with the option's name and
         // bounds in the message.

@@ -85,6 +85,24 @@ class ChargeTest {
     }
 
     @Test
+    void answersUuidShapedMessageIdsAndReceiptsThemAsGiven() throws Exception {
+        // Proves the UUID style: submit_sm_resp gives a 36-character lower-case id in the 8-4-4-4-12 form, the receipt names it
+        // unchanged (text and TLV), and the next charge gets another id.
+        SimSettings settings = SimSettings.perfect(14).withIdStyles(MessageIdStyle.UUID, ReceiptIdStyle.SAME);
+        try (TestEsme esme = startAndBind(settings)) {
+            SubmitSmResult first = esme.charge(DONOR, 500, "req-uuid-1");
+            assertThat(first.getMessageId()).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+            DeliverSm receipt = esme.nextReceipt(TestEsme.WAIT);
+            assertThat(TestEsme.tlv(receipt, RECEIPTED_MESSAGE_ID)).isEqualTo(first.getMessageId());
+            assertThat(new String(receipt.getShortMessage(), StandardCharsets.US_ASCII)).startsWith("id:" + first.getMessageId() + " ");
+            SubmitSmResult second = esme.charge(DONOR, 300, "req-uuid-2");
+            assertThat(second.getMessageId()).isNotEqualTo(first.getMessageId()).hasSize(36);
+            assertThat(smsc.awaitQuiet(TestEsme.WAIT)).isTrue();
+            assertThat(smsc.ledger().charges().get("req-uuid-1").messageId()).isEqualTo(first.getMessageId());
+        }
+    }
+
+    @Test
     void billsTheSameRequestIdOnlyOnceAndAnswersTheSameMessageId() throws Exception {
         // Proves a second submit with a known request id, two hours later, gets the same message id and its receipt again (the
         // same receipt id, submit date, status and text: only the done date may differ), and is never billed twice.

@@ -87,4 +87,24 @@ class SettingsTest {
         assertThat(ReceiptIdStyle.DECIMAL_OF_HEX.receiptId("1A2B3C4D5E")).isEqualTo("112394521950");
         assertThat(ReceiptIdStyle.HEX_OF_DECIMAL.receiptId("112394521950")).isEqualTo("1A2B3C4D5E");
     }
+
+    @Test
+    void uuidShapedIdsAreDistinctAndOutOfOrder() {
+        // Proves the UUID style never gives two counters the same id (its high half is a bijective mix) and scatters
+        // consecutive counters: about half of neighbouring pairs are in ascending order, where a counter's are all.
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        int ascending = 0;
+        String previous = null;
+        long first = 0x10_0000_0000L;
+        for (long counter = first; counter < first + 200_000; counter++) {
+            String id = MessageIds.uuidShaped(counter);
+            assertThat(seen.add(id)).as("counter %d", counter).isTrue();
+            if (previous != null && previous.compareTo(id) < 0) {
+                ascending++;
+            }
+            previous = id;
+        }
+        assertThat(MessageIds.uuidShaped(first)).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
+        assertThat(ascending).isBetween(95_000, 105_000);
+    }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * The JSON file a bench command writes: what was run (the exact command and settings), on what
@@ -24,14 +25,15 @@ record BenchReport(String tool, String takenAt, String command, MachineInfo mach
     record BenchSettingsView(double rate, double forSeconds, double warmupSeconds, Double warmupRate, int binds, int window, long seed, String mode,
                              boolean realisticMix, String config, double ceilingCaseSeconds, boolean statementStatistics, int donorPoolSize,
                              int submitsPerSecondPerBind, int intakeWriters, int eventWriters, int handoffCapacity, long textLingerMs,
-                             long eventLingerMs, boolean warmWal) {
+                             long eventLingerMs, boolean warmWal, String messageIds) {
         static BenchSettingsView of(BenchSettings s) {
             return new BenchSettingsView(s.ratePerSecond(), s.duration().toMillis() / 1000.0, s.warmup().length().toMillis() / 1000.0,
                     s.warmup().ratePerSecond(), s.binds(),
                     s.window(), s.seed(), s.mode().label(), s.realistic(), s.config().toString(), s.ceilingCase().toMillis() / 1000.0,
                     s.statementStatistics(), BenchRun.DONOR_POOL_SIZE, BenchRun.SUBMITS_PER_SECOND_PER_BIND,
                     s.batching().textWriters(), s.batching().eventWriters(), s.batching().handoffCapacity(),
-                    s.batching().texts().lingerMax().toMillis(), s.batching().events().lingerMax().toMillis(), s.warmWal());
+                    s.batching().texts().lingerMax().toMillis(), s.batching().events().lingerMax().toMillis(), s.warmWal(),
+                    s.messageIds().name().toLowerCase(Locale.ROOT));
         }
     }
 

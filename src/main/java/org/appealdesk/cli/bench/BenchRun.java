@@ -27,6 +27,7 @@ import org.appealdesk.platform.GroupCommitter;
 import org.appealdesk.platform.PhoneVault;
 import org.appealdesk.platform.StatementStatistics;
 import org.appealdesk.sim.SimLedger;
+import org.appealdesk.sim.ReceiptIdStyle;
 import org.appealdesk.sim.SimSettings;
 import org.appealdesk.sim.SimulatedSmsc;
 import org.appealdesk.sim.ThankYouTally;
@@ -154,6 +155,10 @@ final class BenchRun {
 
     private SimSettings simSettings() {
         SimSettings base = settings.realistic() ? SimSettings.defaults(settings.seed()) : SimSettings.perfect(settings.seed());
+        if (settings.messageIds() != base.messageIdStyle()) {
+            // Receipts name a UUID as given: no other form of it exists to convert to.
+            base = base.withIdStyles(settings.messageIds(), ReceiptIdStyle.SAME);
+        }
         return base.toBuilder().windowSize(settings.window()).build();
     }
 

@@ -2,9 +2,11 @@ package org.appealdesk.cli.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Locale;
 import org.appealdesk.app.Core;
 import org.appealdesk.donation.ChargeEventService;
 import org.appealdesk.platform.GroupCommitter;
+import org.appealdesk.sim.MessageIdStyle;
 import org.appealdesk.sim.SimSettings;
 import org.appealdesk.sim.TrafficPlan;
 import org.appealdesk.sms.smpp.SmppSettings;
@@ -26,10 +28,12 @@ import org.appealdesk.sms.smpp.SmppSettings;
  * @param statementStatistics load pg_stat_statements and report the window's costliest statements
  * @param batching            the platform's group commit, from {@link #batching(int, int, int, int, int)}
  * @param warmWal             start from WAL segments ready for reuse, as a server that has been running ({@link WalWarmer})
+ * @param messageIds          how the simulated network writes its message ids: {@link MessageIdStyle#HEX} (its own
+ *                            default, counters) or {@link MessageIdStyle#UUID} (random-looking, receipts naming them as given)
  */
 public record BenchSettings(double ratePerSecond, Duration duration, Warmup warmup, int binds, int window, long seed,
                      BenchMode mode, boolean realistic, Path config, Duration ceilingCase,
-                            boolean statementStatistics, Core.Batching batching, boolean warmWal) {
+                            boolean statementStatistics, Core.Batching batching, boolean warmWal, MessageIdStyle messageIds) {
 
     public static final Duration DURATION_MAX = Duration.ofMinutes(30);
     static final Duration CEILING_CASE_MAX = Duration.ofSeconds(60);
@@ -59,6 +63,9 @@ public record BenchSettings(double ratePerSecond, Duration duration, Warmup warm
         if (batching == null) {
             throw new IllegalArgumentException("the platform's batching is required");
         }
+        if (messageIds != MessageIdStyle.HEX && messageIds != MessageIdStyle.UUID) {
+            throw new IllegalArgumentException("--message-ids must be hex or uuid, got " + messageIds);
+        }
     }
 
     /**
@@ -81,6 +88,15 @@ public record BenchSettings(double ratePerSecond, Duration duration, Warmup warm
                 .withEventLinger(Core.Batching.linger("--event-linger-ms", eventLingerMs));
     }
 
+    /** {@code --message-ids}: "hex" or "uuid", any case. */
+    public static MessageIdStyle messageIds(String option) {
+        return switch (option == null ? "" : option.toLowerCase(Locale.ROOT)) {
+            case "hex" -> MessageIdStyle.HEX;
+            case "uuid" -> MessageIdStyle.UUID;
+            default -> throw new IllegalArgumentException("--message-ids must be hex or uuid, got " + option);
+        };
+    }
+
     BenchSettings withRate(double newRate) {
         return copy(newRate, warmup, ceilingCase);
     }
@@ -95,7 +111,8 @@ public record BenchSettings(double ratePerSecond, Duration duration, Warmup warm
 
     /** This run with another rate, warm-up and ceiling case, the only things a sweep's steps change; the rest copied once, here. */
     private BenchSettings copy(double rate, Warmup warm, Duration ceiling) {
-        return new BenchSettings(rate, duration, warm, binds, window, seed, mode, realistic, config, ceiling, statementStatistics, batching, warmWal);
+        return new BenchSettings(rate, duration, warm, binds, window, seed, mode, realistic, config, ceiling, statementStatistics, batching, warmWal,
+                messageIds);
     }
 
     /** The rate the warm-up runs at: its own, or the window's. */

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.appealdesk.app.Core;
+import org.appealdesk.sim.MessageIdStyle;
 import org.junit.jupiter.api.Test;
 
 /** A run's warm-up at its own rate: what it is refused, what it plans, what the report says (a real run is in BenchCommandTest). */
@@ -26,7 +27,7 @@ class WarmupTest {
 
     private static BenchSettings settings(Warmup warmup) {
         return new BenchSettings(3_600, Duration.ofSeconds(60), warmup, 4, 100, 1, BenchMode.FULL, false, Path.of("config/reference-appeal.json"),
-                Duration.ZERO, false, Core.Batching.defaults(), true);
+                Duration.ZERO, false, Core.Batching.defaults(), true, MessageIdStyle.HEX);
     }
 
     @Test
