@@ -3,6 +3,7 @@ package org.appealdesk.sim;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -147,6 +148,15 @@ public final class SimulatedSmsc implements AutoCloseable {
         runs.add(run);
         run.start();
         return run;
+    }
+
+    /**
+     * The ids of every SMPP session the simulator has opened. jSMPP names a session's threads after
+     * its id ("PDUReaderWorker-<id>", "EnquireLinkSender-<id>") on both ends of a bind alike, so a
+     * benchmark tells the simulator's threads from the ESME's by these.
+     */
+    public Set<String> sessionIds() {
+        return gate.sessionIds();
     }
 
     /** Every traffic run played so far, oldest first (ended ones included: their generators' CPU is read from them). */

@@ -128,10 +128,11 @@ public final class TrafficRun {
             LOG.error("traffic run {} failed after {} texts", index, generated.get(), e);
         } finally {
             endReason = reason;
-            generatorCpuNanos = ownCpuNanos();
             generationFinished = true;
             wakeWaiters();
             LOG.info("traffic run {} ended ({}) after {} texts, lag max {} ms", index, reason, generated.get(), lagMsMax());
+            // Last, so little of the thread's time is left out; a reader that still sees -1 sees the thread alive.
+            generatorCpuNanos = ownCpuNanos();
         }
     }
 

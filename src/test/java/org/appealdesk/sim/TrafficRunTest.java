@@ -30,13 +30,18 @@ class TrafficRunTest {
 
     @Test
     void stopEndsGenerationAndDurationBoundsARun() throws Exception {
-        // Proves stop() ends a long run at once and a run with a duration ends on its own when the duration is up.
+        // Proves stop() ends a long run at once and a run with a duration ends on its own when the duration is up; a stopped
+        // run's generator CPU time is kept, and the simulator lists the one session it opened.
         try (SimulatedSmsc smsc = SimulatedSmsc.start(SimSettings.perfect(42)); TestEsme esme = TestEsme.bind(smsc)) {
             TrafficRun endless = smsc.play(TrafficPlan.referenceAppeal(50, Duration.ofHours(1)));
             assertThat(esme.nextMo(TestEsme.WAIT)).isNotNull();
             endless.stop();
             assertThat(endless.isDone()).isTrue();
             assertThat(endless.endReason()).isEqualTo("stopped");
+            // Its thread's CPU was read as it ended, for a benchmark that reads threads after the run; its session is known.
+            assertThat(endless.generatorCpuNanos()).isPositive();
+            assertThat(endless.generatorThreadName()).isEqualTo("sim-traffic-" + endless.index());
+            assertThat(smsc.sessionIds()).hasSize(1);
 
             TrafficRun short_ = smsc.play(TrafficPlan.referenceAppeal(100, Duration.ofMillis(300)));
             assertThat(Eventually.holds(Duration.ofSeconds(5), short_::isDone)).isTrue();

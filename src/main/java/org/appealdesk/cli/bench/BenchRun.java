@@ -192,7 +192,7 @@ final class BenchRun {
                             GroupCommitter.Stats texts, GroupCommitter.Stats events, long ledgerLockNanos, GroupCommitter.Stats acting,
                             long thankYous, long answered, long walSegment) {
         static Readings take(ProcessMeter meter, PostgresProbe probe, Application application, SimulatedSmsc smsc) {
-            return new Readings(System.nanoTime(), meter.cpuTime(), ThreadCpu.now(endedGenerators(smsc)), meter.machineTime(), probe.counters(),
+            return new Readings(System.nanoTime(), meter.cpuTime(), ThreadCpu.now(() -> endedGenerators(smsc), smsc::sessionIds), meter.machineTime(), probe.counters(),
                     probe.tableUpdates(), BenchRun.jitMillis(),
                     application.core.texts.stats(), application.core.events.stats(), application.core.events.ledgerLockHeldNanos(),
                     application.core.texts.actingStats(), smsc.thankYous(),

@@ -62,10 +62,12 @@ record RunResult(
 
     /**
      * Cores the JIT compilers took in the window: their compilation time (the JVM's estimate, summed
-     * over compiler threads) over the window's length, at most the CPU no Java thread accounts for.
-     * Part of {@code resources.jvmCores}. Why the bound: the JVM's figure is elapsed time, so a
-     * compiler thread waiting for a core counts; with the cores full it came to 0.36 cores where
-     * the JVM's own threads, compilers and collector together, used 0.26 (BENCHMARKS.md).
+     * over compiler threads) over the window's length, at most the JVM side's cores (what no listed
+     * Java thread accounts for, compilers and collector above all, with the JVM's housekeeping
+     * threads). Part of {@code resources.jvmCores}. Why the bound: the JVM's figure is elapsed time,
+     * so a compiler thread waiting for a core counts; with the cores full it came to 0.36 cores
+     * where that side used 0.26 (BENCHMARKS.md). Bounded, it is the compilers' and the collector's
+     * time together at most: less understated than before, not exact.
      */
     double jitCores() {
         return boundedJitCores(windowSeconds <= 0 ? 0 : resources.jitCompilationMsInWindow() / 1000.0 / windowSeconds,

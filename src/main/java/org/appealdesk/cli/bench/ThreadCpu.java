@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * The JVM's CPU time split by thread group and by side, to see where time goes inside the one
@@ -21,13 +22,16 @@ import java.util.Set;
  * bench's own instrument, or the JVM's (collection, compilation, housekeeping), which both share.
  *
  * <p>Hazard: a thread that ends between two readings takes its time with it, unless its owner kept
- * it ({@link Ended}: the traffic generator, which ends with the window); the other threads are
- * long-lived pools, so the split is close, and the JVM's process total is measured apart.
+ * it ({@link Ended}: the traffic generator, which ends with the window). The JVM's process total
+ * is measured apart, and what the listed threads do not account for goes to the JVM's side, so
+ * the time of any other thread that ended in the window (a pool's idle carrier retiring, a bind's
+ * short-lived thread) is counted there. The bench's threads are long-lived pools: the split is
+ * close, not exact.
  */
 final class ThreadCpu {
 
-    /** Groups kept in a report (the busiest); the rest are summed as "other". */
-    static final int GROUPS_REPORTED_MAX = 15;
+    /** Groups kept in a report (the busiest; a bench run has about 20); the rest are summed as "other". */
+    static final int GROUPS_REPORTED_MAX = 30;
 
     /** What the JVM spent outside its Java threads (garbage collection, JIT compilation): not listed per thread. */
     static final String JVM_INTERNAL = "(JVM internal: GC, JIT)";
@@ -40,11 +44,14 @@ final class ThreadCpu {
     enum Side {
         /** What a production node runs: SMPP sessions, writers, handoffs, totals, the janitor. */
         PLATFORM("platform"),
-        /** The simulated operator network: its timers, traffic, dispatcher and server-side SMPP readers. */
+        /** The simulated operator network: its timers, traffic, dispatcher, and jSMPP's threads of its sessions. */
         LOAD_GENERATOR("loadGenerator"),
         /** The bench's own readings (its main thread, totals freshness poller, ceiling). */
         BENCH("bench"),
-        /** Collection, compilation and the JVM's housekeeping threads, which every side shares. */
+        /**
+         * Collection, compilation and the JVM's housekeeping threads, which every side shares; also
+         * whatever the listed threads do not account for (see the hazard above).
+         */
         JVM("jvm");
 
         final String key;
@@ -58,73 +65,68 @@ final class ThreadCpu {
     record Ended(long threadId, String name, long cpuNanos) {
     }
 
-    // jSMPP's server-side sessions, the simulated SMSC's end of each bind, read on threads of these classes.
-    private static final String SMSC_SESSION_CLASS = "org.jsmpp.session.SMPPServerSession";
     // The JVM's own Java threads (reference processing, signals, notifications, cleaners, attach).
     private static final Set<String> JVM_THREADS = Set.of("Reference Handler", "Finalizer", "Signal Dispatcher",
             "Notification Thread", "Common-Cleaner", "Attach Listener");
 
+    private final boolean measured;
     private final Map<Long, Long> nanosByThread;
     private final Map<Long, String> groupByThread;
     private final Map<Long, Side> sideByThread;
 
-    private ThreadCpu(Map<Long, Long> nanosByThread, Map<Long, String> groupByThread, Map<Long, Side> sideByThread) {
+    private ThreadCpu(boolean measured, Map<Long, Long> nanosByThread, Map<Long, String> groupByThread, Map<Long, Side> sideByThread) {
+        this.measured = measured;
         this.nanosByThread = nanosByThread;
         this.groupByThread = groupByThread;
         this.sideByThread = sideByThread;
     }
 
-    /** The live threads' CPU now, plus the {@code ended} ones that are no longer live (a live one's own reading wins). */
-    static ThreadCpu now(Collection<Ended> ended) {
+    /**
+     * The live threads' CPU now, then the {@code ended} ones that are no longer live (a live one's own
+     * reading wins). Both suppliers are read after the live threads, so a generator that ends in
+     * between is in one list or the other, never neither.
+     *
+     * @param ended             threads that may have ended, with their CPU at their end
+     * @param simulatorSessions the simulated network's SMPP session ids: jSMPP names each session's
+     *                          threads after its id on both ends of a bind, so these tell its threads apart
+     */
+    static ThreadCpu now(Supplier<? extends Collection<Ended>> ended, Supplier<Set<String>> simulatorSessions) {
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         Map<Long, Long> nanos = new HashMap<>();
-        Map<Long, String> groups = new HashMap<>();
-        Map<Long, Side> sides = new HashMap<>();
-        if (!threads.isThreadCpuTimeSupported()) {
-            return new ThreadCpu(nanos, groups, sides);
+        Map<Long, String> names = new HashMap<>();
+        if (!threads.isThreadCpuTimeSupported() || !threads.isThreadCpuTimeEnabled()) {
+            return new ThreadCpu(false, nanos, new HashMap<>(), new HashMap<>());
         }
-        Map<Long, String> classes = threadClasses();
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
             if (info == null) {
                 continue;
             }
-            long id = info.getThreadId();
-            long cpu = threads.getThreadCpuTime(id);
+            long cpu = threads.getThreadCpuTime(info.getThreadId());
             if (cpu >= 0) {
-                nanos.put(id, cpu);
-                Side side = side(info.getThreadName(), classes.getOrDefault(id, ""));
-                groups.put(id, sideGroup(info.getThreadName(), side));
-                sides.put(id, side);
+                nanos.put(info.getThreadId(), cpu);
+                names.put(info.getThreadId(), info.getThreadName());
             }
         }
-        for (Ended thread : ended) {
+        for (Ended thread : ended.get()) {
             if (thread.cpuNanos() >= 0 && nanos.putIfAbsent(thread.threadId(), thread.cpuNanos()) == null) {
-                groups.put(thread.threadId(), group(thread.name()));
-                sides.put(thread.threadId(), side(thread.name(), ""));
+                names.put(thread.threadId(), thread.name());
             }
         }
-        return new ThreadCpu(nanos, groups, sides);
+        Set<String> sessions = simulatorSessions.get();
+        Map<Long, String> groups = new HashMap<>();
+        Map<Long, Side> sides = new HashMap<>();
+        names.forEach((id, name) -> {
+            Side side = side(name, sessions);
+            sides.put(id, side);
+            groups.put(id, sideGroup(name, side));
+        });
+        return new ThreadCpu(true, nanos, groups, sides);
     }
 
-    /** Each live platform thread's class by id: the JVM's thread listing has names only, and jSMPP names both ends' readers alike. */
-    private static Map<Long, String> threadClasses() {
-        ThreadGroup root = Thread.currentThread().getThreadGroup();
-        while (root.getParent() != null) {
-            root = root.getParent();
-        }
-        // Room for threads started meanwhile; enumerate fills what fits.
-        Thread[] live = new Thread[root.activeCount() * 2 + 16];
-        int count = root.enumerate(live, true);
-        Map<Long, String> classes = new HashMap<>();
-        for (int i = 0; i < count; i++) {
-            classes.put(live[i].threadId(), live[i].getClass().getName());
-        }
-        return classes;
-    }
-
-    /** Which side a thread works for, by its name and class (see {@link Side}). */
-    static Side side(String threadName, String threadClass) {
-        if (threadName.startsWith("sim-") || threadClass.startsWith(SMSC_SESSION_CLASS)) {
+    /** Which side a thread works for, by its name: the simulator's own, or named after one of its sessions (see {@link Side}). */
+    static Side side(String threadName, Set<String> simulatorSessions) {
+        int dash = threadName.lastIndexOf('-');
+        if (threadName.startsWith("sim-") || dash >= 0 && simulatorSessions.contains(threadName.substring(dash + 1))) {
             return Side.LOAD_GENERATOR;
         }
         if (threadName.equals("main") || threadName.startsWith("bench-")) {
@@ -136,7 +138,7 @@ final class ThreadCpu {
         return Side.PLATFORM;
     }
 
-    /** The group, marked "(simulator)" where only the class tells the load generator's thread apart (jSMPP's readers of both ends). */
+    /** The group, marked "(simulator)" where only the session id tells the load generator's thread apart (jSMPP's threads of both ends). */
     static String sideGroup(String threadName, Side side) {
         String group = group(threadName);
         return side == Side.LOAD_GENERATOR && !threadName.startsWith("sim-") ? group + " (simulator)" : group;
@@ -187,6 +189,10 @@ final class ThreadCpu {
      * accounts for.
      */
     Map<String, Double> sidesSince(ThreadCpu earlier, long wallNanos, double processCores) {
+        if (!measured || !earlier.measured) {
+            // No per-thread CPU: every side but the JVM's would read 0, and the platform's cost a gift be PostgreSQL's alone.
+            return null;
+        }
         Map<Side, Long> bySide = new HashMap<>();
         nanosByThread.forEach((id, nanos) -> bySide.merge(sideByThread.get(id), since(earlier, id, nanos), Long::sum));
         double wall = Math.max(1, wallNanos);

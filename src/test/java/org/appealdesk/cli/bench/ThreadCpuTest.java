@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.offset;
 import java.lang.management.ManagementFactory;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -15,19 +16,20 @@ class ThreadCpuTest {
     private static volatile long sink;
 
     @Test
-    void sidesFollowTheThreadsNameAndClass() {
-        // Proves each thread is put on the side a production machine would run it on: the simulator's by
-        // name or by jSMPP's server-session class (its end of each bind), the bench's by name, the rest the platform's.
-        assertThat(ThreadCpu.side("sim-timer-3", "java.lang.Thread")).isEqualTo(ThreadCpu.Side.LOAD_GENERATOR);
-        assertThat(ThreadCpu.side("PDUReaderWorker-fabb7140", "org.jsmpp.session.SMPPServerSession$PDUReaderWorker"))
-                .isEqualTo(ThreadCpu.Side.LOAD_GENERATOR);
-        assertThat(ThreadCpu.side("PDUReaderWorker-0a1b2c3d", "org.jsmpp.session.SMPPSession$PDUReaderWorker"))
-                .isEqualTo(ThreadCpu.Side.PLATFORM);
-        assertThat(ThreadCpu.side("group-commit-text-intake", "java.lang.Thread")).isEqualTo(ThreadCpu.Side.PLATFORM);
-        assertThat(ThreadCpu.side("ForkJoinPool-1-worker-2", "java.util.concurrent.ForkJoinWorkerThread")).isEqualTo(ThreadCpu.Side.PLATFORM);
-        assertThat(ThreadCpu.side("main", "java.lang.Thread")).isEqualTo(ThreadCpu.Side.BENCH);
-        assertThat(ThreadCpu.side("bench-totals-freshness", "java.lang.Thread")).isEqualTo(ThreadCpu.Side.BENCH);
-        assertThat(ThreadCpu.side("Reference Handler", "java.lang.ref.Reference$ReferenceHandler")).isEqualTo(ThreadCpu.Side.JVM);
+    void sidesFollowTheThreadsNameAndTheSimulatorsSessions() {
+        // Proves each thread is put on the side a production machine would run it on: the simulator's by its name or by
+        // one of its sessions' ids (jSMPP names both ends' threads alike, after their own session), the bench's by name,
+        // the JVM's housekeeping by name, and the rest the platform's.
+        Set<String> simulatorSessions = Set.of("fabb7140");
+        assertThat(ThreadCpu.side("sim-timer-3", simulatorSessions)).isEqualTo(ThreadCpu.Side.LOAD_GENERATOR);
+        assertThat(ThreadCpu.side("PDUReaderWorker-fabb7140", simulatorSessions)).isEqualTo(ThreadCpu.Side.LOAD_GENERATOR);
+        assertThat(ThreadCpu.side("EnquireLinkSender-fabb7140", simulatorSessions)).isEqualTo(ThreadCpu.Side.LOAD_GENERATOR);
+        assertThat(ThreadCpu.side("PDUReaderWorker-0a1b2c3d", simulatorSessions)).isEqualTo(ThreadCpu.Side.PLATFORM);
+        assertThat(ThreadCpu.side("group-commit-text-intake", simulatorSessions)).isEqualTo(ThreadCpu.Side.PLATFORM);
+        assertThat(ThreadCpu.side("ForkJoinPool-1-worker-2", simulatorSessions)).isEqualTo(ThreadCpu.Side.PLATFORM);
+        assertThat(ThreadCpu.side("main", simulatorSessions)).isEqualTo(ThreadCpu.Side.BENCH);
+        assertThat(ThreadCpu.side("bench-totals-freshness", simulatorSessions)).isEqualTo(ThreadCpu.Side.BENCH);
+        assertThat(ThreadCpu.side("Reference Handler", simulatorSessions)).isEqualTo(ThreadCpu.Side.JVM);
         assertThat(ThreadCpu.sideGroup("PDUReaderWorker-fabb7140", ThreadCpu.Side.LOAD_GENERATOR)).isEqualTo("PDUReaderWorker-# (simulator)");
         assertThat(ThreadCpu.sideGroup("PDUReaderWorker-0a1b2c3d", ThreadCpu.Side.PLATFORM)).isEqualTo("PDUReaderWorker-#");
         assertThat(ThreadCpu.sideGroup("sim-timer-3", ThreadCpu.Side.LOAD_GENERATOR)).isEqualTo("sim-timer-#");
@@ -35,28 +37,31 @@ class ThreadCpuTest {
 
     @Test
     void aThreadThatEndedCountsOnceOnItsSide() throws InterruptedException {
-        // Proves a generator that ends inside the window is counted from what it read at its end, and a
-        // live thread's own reading wins over an ended record with the same id, so nothing counts twice.
-        ThreadCpu before = ThreadCpu.now(List.of());
+        // Proves a generator that ends inside the window is counted from what it read at its end, on the load generator's
+        // side, and a live thread's own reading wins over an ended record with the same id, so nothing counts twice. The
+        // names are this test's own, so no other test's threads in the same JVM share their groups.
+        ThreadCpu before = ThreadCpu.now(List::of, Set::of);
         long startNanos = System.nanoTime();
         AtomicLong spentNanos = new AtomicLong();
-        Thread generator = new Thread(() -> spentNanos.set(burn(50_000_000L)), "sim-traffic-0");
+        Thread generator = new Thread(() -> spentNanos.set(burn(50_000_000L)), "sim-cputest-ended");
         generator.start();
         generator.join();
         ThreadCpu.Ended ended = new ThreadCpu.Ended(generator.threadId(), generator.getName(), spentNanos.get());
-        ThreadCpu after = ThreadCpu.now(List.of(ended));
+        ThreadCpu after = ThreadCpu.now(() -> List.of(ended), Set::of);
         long wallNanos = System.nanoTime() - startNanos;
 
         double expected = spentNanos.get() / (double) wallNanos;
-        assertThat(after.coresSince(before, wallNanos, 0).get("sim-traffic-#")).isCloseTo(expected, offset(0.0011));
+        assertThat(after.coresSince(before, wallNanos, 0).get("sim-cputest-ended")).isCloseTo(expected, offset(0.0011));
         Map<String, Double> sides = after.sidesSince(before, wallNanos, 0);
         assertThat(sides.keySet()).containsExactly("platform", "loadGenerator", "bench", "jvm");
         assertThat(sides.get("loadGenerator")).as("other tests' idle simulator threads may add a little").isGreaterThanOrEqualTo(expected - 0.0011);
 
-        // The same id alive in a reading: its own time is taken, the ended record ignored.
-        long ownId = Thread.currentThread().threadId();
-        ThreadCpu withLive = ThreadCpu.now(List.of(new ThreadCpu.Ended(ownId, "sim-traffic-9", Long.MAX_VALUE / 4)));
-        assertThat(withLive.coresSince(before, wallNanos, 0)).doesNotContainKey("sim-traffic-#");
+        // This thread, alive, under an ended record with its id and a huge time: its own reading is taken, under its own name.
+        Thread self = Thread.currentThread();
+        ThreadCpu withLive = ThreadCpu.now(() -> List.of(new ThreadCpu.Ended(self.threadId(), "sim-cputest-live", Long.MAX_VALUE / 4)), Set::of);
+        Map<String, Double> groups = withLive.coresSince(before, wallNanos, 0);
+        assertThat(groups).doesNotContainKey("sim-cputest-live").containsKey(ThreadCpu.group(self.getName()));
+        assertThat(groups.get(ThreadCpu.group(self.getName()))).isLessThan(1.0);
     }
 
     @Test
