@@ -102,6 +102,11 @@ final class BindGate implements AutoCloseable {
         return serverSocket.getLocalPort();
     }
 
+    /** The ids of every session this gate has opened, bound or not, ended or not. */
+    Set<String> sessionIds() {
+        return Set.copyOf(sessionIds);
+    }
+
     /**
      * Accepts like {@link ServerSocketConnection#accept()}, with Nagle's algorithm off: jSMPP writes
      * each PDU on its own and never sets TCP_NODELAY, so a deliver_sm written while an earlier one
@@ -109,11 +114,6 @@ final class BindGate implements AutoCloseable {
      * about 50 ms under the text acknowledgement p99 at any rate, even 70 texts/s (bench --sweep).
      * The platform's side sets it in its own connection factory (BindSlot).
      */
-    /** The ids of every session this gate has opened, bound or not, ended or not. */
-    Set<String> sessionIds() {
-        return Set.copyOf(sessionIds);
-    }
-
     private CombiningConnection acceptWithoutDelay() throws IOException {
         Socket socket = serverSocket.accept();
         try {

@@ -26,8 +26,8 @@ import org.appealdesk.platform.EmbeddedPostgresServer;
 import org.appealdesk.platform.GroupCommitter;
 import org.appealdesk.platform.PhoneVault;
 import org.appealdesk.platform.StatementStatistics;
-import org.appealdesk.sim.SimLedger;
 import org.appealdesk.sim.ReceiptIdStyle;
+import org.appealdesk.sim.SimLedger;
 import org.appealdesk.sim.SimSettings;
 import org.appealdesk.sim.SimulatedSmsc;
 import org.appealdesk.sim.ThankYouTally;
@@ -192,7 +192,8 @@ final class BenchRun {
                             GroupCommitter.Stats texts, GroupCommitter.Stats events, long ledgerLockNanos, GroupCommitter.Stats acting,
                             long thankYous, long answered, long walSegment) {
         static Readings take(ProcessMeter meter, PostgresProbe probe, Application application, SimulatedSmsc smsc) {
-            return new Readings(System.nanoTime(), meter.cpuTime(), ThreadCpu.now(() -> endedGenerators(smsc), smsc::sessionIds), meter.machineTime(), probe.counters(),
+            return new Readings(System.nanoTime(), meter.cpuTime(), ThreadCpu.now(() -> endedGenerators(smsc), smsc::sessionIds),
+                    meter.machineTime(), probe.counters(),
                     probe.tableUpdates(), BenchRun.jitMillis(),
                     application.core.texts.stats(), application.core.events.stats(), application.core.events.ledgerLockHeldNanos(),
                     application.core.texts.actingStats(), smsc.thankYous(),

@@ -93,7 +93,8 @@ record RunResult(
      *                              Java thread accounts for, GC and JIT compiler threads above all, is listed last)
      * @param jvmCoresBySide        the JVM's cores by whom they worked for: "platform" (what a production node runs),
      *                              "loadGenerator" (the simulated network), "bench" (the instrument) and "jvm"
-     *                              (collection, compilation and housekeeping, which all share)
+     *                              (collection, compilation and housekeeping, which all share, and the remainder
+     *                              no listed thread accounts for); null when the JVM cannot time its threads
      * @param machineBusyCores      the whole machine's busy CPU over the window (/proc/stat), in cores
      * @param otherProcessesCores   busy cores not taken by this JVM or the PostgreSQL: other work on a shared machine
      * @param stealCores            CPU the hypervisor gave to other guests while this one wanted it
