@@ -7,9 +7,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -78,8 +75,8 @@ public final class SmppGateway implements AutoCloseable {
     private final AtomicInteger nextSlot = new AtomicInteger();
     private final ReentrantLock capacityLock = new ReentrantLock();
     private final Condition capacityChanged = capacityLock.newCondition();
-    // Submits waiting for a send turn more than SEND_AHEAD_NANOS away; the rest need no thread.
-    private final ExecutorService senders = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("smpp-submit-", 0).factory());
+    // Per bind, by index: submits waiting for a send turn more than SEND_AHEAD_NANOS away; the rest need no thread.
+    private final List<PacedSubmits> paced;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
     private volatile boolean sweeping;
@@ -104,6 +101,18 @@ public final class SmppGateway implements AutoCloseable {
             created.add(new BindSlot(index, settings, inbound, replies, writes, metrics, this::signalCapacity));
         }
         this.slots = List.copyOf(created);
+        PacedSubmits.Sends sends = new PacedSubmits.Sends() {
+            @Override
+            public void submit(BindSlot slot, OutboundMessage message, SubmitRequest request) {
+                SmppGateway.this.submit(slot, message, request);
+            }
+
+            @Override
+            public void notSent(BindSlot slot, OutboundMessage message, String why) {
+                released(slot, message, new NotSent(why, BindSlot.NOT_SENT_RETRY_DELAY));
+            }
+        };
+        this.paced = slots.stream().map(slot -> new PacedSubmits(slot, sends)).toList();
     }
 
     /** Starts binding and sending; returns at once (see {@link #boundSessions()}). */
@@ -157,7 +166,7 @@ public final class SmppGateway implements AutoCloseable {
         signalCapacity();
         long deadlineMs = settings.responseTimeoutMs() + settings.outboxPollMs() + CLOSE_GRACE_MS;
         joinDispatcher(deadlineMs);
-        senders.shutdown();
+        paced.forEach(PacedSubmits::close);
         awaitSubmitsEnded(deadlineMs);
         sweeping = false;
         replies.close(); // answers already committed go out before the sessions unbind
@@ -284,21 +293,8 @@ public final class SmppGateway implements AutoCloseable {
             submit(slot, message, request);
             return;
         }
-        try {
-            senders.execute(() -> {
-                try {
-                    Thread.sleep(Duration.ofNanos(waitNanos));
-                } catch (InterruptedException e) {
-                    released(slot, message, new NotSent("interrupted before sending", BindSlot.NOT_SENT_RETRY_DELAY));
-                    return;
-                }
-                submit(slot, message, request);
-                slot.flush();
-            });
-        } catch (RejectedExecutionException e) {
-            // close() gave up waiting for the dispatcher; nothing was written.
-            released(slot, message, new NotSent("gateway closed", BindSlot.NOT_SENT_RETRY_DELAY));
-        }
+        // Its turn is further off: it waits with the bind's other paced submits, and those due together leave in one write.
+        paced.get(slot.index).add(message, request, waitNanos);
     }
 
     private void submit(BindSlot slot, OutboundMessage message, SubmitRequest request) {
