@@ -7,6 +7,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import org.appealdesk.sms.OutboundMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Submits whose send turn is further away than {@link BindSlot#SEND_AHEAD_NANOS}, held for one
@@ -24,6 +26,8 @@ import org.appealdesk.sms.OutboundMessage;
  * Thread-safe.
  */
 final class PacedSubmits {
+
+    private static final Logger log = LoggerFactory.getLogger(PacedSubmits.class);
 
     /** What the gateway does with a paced submit when its turn comes, or when it cannot be sent. */
     interface Sends {
@@ -109,10 +113,23 @@ final class PacedSubmits {
                 failAll("interrupted before sending");
                 return;
             }
-            for (Paced paced : takeDue()) {
-                sends.submit(slot, paced.message(), paced.request());
+            List<Paced> due = takeDue();
+            int tried = 0;
+            try {
+                for (Paced paced : due) {
+                    tried++;
+                    sends.submit(slot, paced.message(), paced.request());
+                }
+                slot.flush();
+            } catch (RuntimeException e) {
+                // Neither throws by contract. If one did, a thread left marked as sending would hold the
+                // waiting submits' window permits for good: the one that threw is left to the gateway's
+                // timeouts and the janitor, the rest are reported not sent.
+                log.error("paced submits of bind {} failed; those not yet written are not sent", slot.index, e);
+                due.subList(tried, due.size()).forEach(paced -> sends.notSent(slot, paced.message(), "paced sending failed"));
+                failAll("paced sending failed");
+                return;
             }
-            slot.flush();
             passes.incrementAndGet();
         }
     }
