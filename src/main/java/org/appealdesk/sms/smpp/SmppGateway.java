@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * one write. No thread waits for an answer: jSMPP's reader hands each submit_sm_resp to its submit
  * ({@link SubmittingSession}), which reports the outcome to the outbox in exactly one way; the
  * permit comes back once the outbox has recorded it. A sweep ends unanswered submits at their
- * response timeout. A message whose send turn is further off than a millisecond waits for it on
- * its own virtual thread. Limits: at most {@code windowSize} submits in flight per bind,
+ * response timeout. A message whose send turn is further off than a millisecond waits for it in
+ * its bind's queue ({@link PacedSubmits}), and those due together leave in one write. Limits: at most {@code windowSize} submits in flight per bind,
  * {@code submitsPerSecondMax} per second per bind, {@code outboxClaimBatchSize} messages claimed
  * and not yet sending, {@code windowWaitMsMax} spent waiting for a permit.
  *
@@ -47,8 +47,8 @@ import org.slf4j.LoggerFactory;
  * outbox itself fails to record an outcome, the message stays claimed and the janitor finds it.
  *
  * <p>Configuration is frozen at construction; {@link #start()} once, {@link #close()} once.
- * Threads: one supervisor per bind, one dispatcher, one timeout sweep and one per submit waiting
- * for a distant send turn, all virtual; jSMPP adds per session a reader, which also processes each
+ * Threads: one supervisor per bind, one dispatcher, one timeout sweep and, per bind while submits
+ * wait for their send turns, one sender of them, all virtual; jSMPP adds per session a reader, which also processes each
  * received PDU (or, with {@code receiveConcurrencyPerBind} of 1 or more, hands it to that many
  * platform threads), and an enquire_link sender; one more platform thread composes the answers to
  * deliver_sm once their commits are known ({@link DeferredReplies}), and each session has at most
@@ -168,6 +168,12 @@ public final class SmppGateway implements AutoCloseable {
         joinDispatcher(deadlineMs);
         paced.forEach(PacedSubmits::close);
         awaitSubmitsEnded(deadlineMs);
+        // Submits still waiting for their turns (a long throttle pause, a slow pace) were never written:
+        // they go back to be sent again, not to a bind after it stopped.
+        int abandoned = paced.stream().mapToInt(PacedSubmits::abandon).sum();
+        if (abandoned > 0) {
+            log.warn("SMPP gateway closing: {} submits still waiting for their send turns go back unsent", abandoned);
+        }
         sweeping = false;
         replies.close(); // answers already committed go out before the sessions unbind
         for (BindSlot slot : slots) {
