@@ -205,7 +205,9 @@ final class PacedSubmits {
                 tried++;
                 sends.submit(slot, paced.message(), paced.request());
             }
-            passes.incrementAndGet();
+            if (!due.isEmpty()) {
+                passes.incrementAndGet(); // none due: what waited was abandoned meanwhile
+            }
             return true;
         } catch (RuntimeException | Error e) {
             // The one that threw is left to the gateway's timeouts and the janitor; the rest were never written.

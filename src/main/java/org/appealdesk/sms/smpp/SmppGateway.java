@@ -36,9 +36,10 @@ import org.slf4j.LoggerFactory;
  * ({@link SubmittingSession}), which reports the outcome to the outbox in exactly one way; the
  * permit comes back once the outbox has recorded it. A sweep ends unanswered submits at their
  * response timeout. A message whose send turn is further off than a millisecond waits for it in
- * its bind's queue ({@link PacedSubmits}), and those due together leave in one write. Limits: at most {@code windowSize} submits in flight per bind,
- * {@code submitsPerSecondMax} per second per bind, {@code outboxClaimBatchSize} messages claimed
- * and not yet sending, {@code windowWaitMsMax} spent waiting for a permit.
+ * its bind's queue ({@link PacedSubmits}), and those due together leave in one write. Limits: at
+ * most {@code windowSize} submits in flight per bind, {@code submitsPerSecondMax} per second per
+ * bind, {@code outboxClaimBatchSize} messages claimed and not yet sending, {@code windowWaitMsMax}
+ * spent waiting for a permit.
  *
  * <p>Hazard: a submit that may have reached the SMSC is never sent again by this class. A response
  * timeout, or a connection lost while writing, is {@link Outbox#noAnswer}: the charge is UNKNOWN and
@@ -48,9 +49,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Configuration is frozen at construction; {@link #start()} once, {@link #close()} once.
  * Threads: one supervisor per bind, one dispatcher, one timeout sweep and, per bind while submits
- * wait for their send turns, one sender of them, all virtual; jSMPP adds per session a reader, which also processes each
- * received PDU (or, with {@code receiveConcurrencyPerBind} of 1 or more, hands it to that many
- * platform threads), and an enquire_link sender; one more platform thread composes the answers to
+ * wait for their send turns, one sender of them, all virtual; jSMPP adds per session a reader,
+ * which also processes each received PDU (or, with {@code receiveConcurrencyPerBind} of 1 or more,
+ * hands it to that many platform threads), and an enquire_link sender; one more platform thread composes the answers to
  * deliver_sm once their commits are known ({@link DeferredReplies}), and each session has at most
  * one platform thread writing while it has bytes to write ({@link SessionWrites}).
  */
