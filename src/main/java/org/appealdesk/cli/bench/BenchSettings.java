@@ -2,7 +2,8 @@ package org.appealdesk.cli.bench;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Locale;
+import java.util.EnumSet;
+import java.util.Set;
 import org.appealdesk.app.Core;
 import org.appealdesk.donation.ChargeEventService;
 import org.appealdesk.platform.GroupCommitter;
@@ -36,6 +37,8 @@ public record BenchSettings(double ratePerSecond, Duration duration, Warmup warm
                             boolean statementStatistics, Core.Batching batching, boolean warmWal, MessageIdStyle messageIds) {
 
     public static final Duration DURATION_MAX = Duration.ofMinutes(30);
+    /** The simulator's message id styles a bench offers: its own counters, and random-looking ids (decimal adds nothing a run measures). */
+    static final Set<MessageIdStyle> MESSAGE_ID_STYLES = EnumSet.of(MessageIdStyle.HEX, MessageIdStyle.UUID);
     static final Duration CEILING_CASE_MAX = Duration.ofSeconds(60);
 
     public BenchSettings {
@@ -63,8 +66,8 @@ public record BenchSettings(double ratePerSecond, Duration duration, Warmup warm
         if (batching == null) {
             throw new IllegalArgumentException("the platform's batching is required");
         }
-        if (messageIds != MessageIdStyle.HEX && messageIds != MessageIdStyle.UUID) {
-            throw new IllegalArgumentException("--message-ids must be hex or uuid, got " + messageIds);
+        if (!MESSAGE_ID_STYLES.contains(messageIds)) {
+            throw notAMessageIdStyle(messageIds);
         }
     }
 
@@ -88,13 +91,14 @@ public record BenchSettings(double ratePerSecond, Duration duration, Warmup warm
                 .withEventLinger(Core.Batching.linger("--event-linger-ms", eventLingerMs));
     }
 
-    /** {@code --message-ids}: "hex" or "uuid", any case. */
+    /** {@code --message-ids}: one of {@link #MESSAGE_ID_STYLES} by name, any case. */
     public static MessageIdStyle messageIds(String option) {
-        return switch (option == null ? "" : option.toLowerCase(Locale.ROOT)) {
-            case "hex" -> MessageIdStyle.HEX;
-            case "uuid" -> MessageIdStyle.UUID;
-            default -> throw new IllegalArgumentException("--message-ids must be hex or uuid, got " + option);
-        };
+        return MESSAGE_ID_STYLES.stream().filter(style -> style.name().equalsIgnoreCase(option)).findFirst()
+                .orElseThrow(() -> notAMessageIdStyle(option));
+    }
+
+    private static IllegalArgumentException notAMessageIdStyle(Object given) {
+        return new IllegalArgumentException("--message-ids must be hex or uuid, got " + given);
     }
 
     BenchSettings withRate(double newRate) {
