@@ -118,6 +118,10 @@ final class BenchCommand implements Callable<Integer> {
                     + " aggregators write them; each lands at a random place in the indexes on message ids) (default: ${DEFAULT-VALUE})")
     String messageIds;
 
+    @Option(names = "--deliveries-apart", description = "the simulator writes each text and receipt on its own when due, as it did"
+            + " before 2026-11-27, for comparing with figures measured so (default: those due in the same millisecond leave in one write)")
+    boolean deliveriesApart;
+
     @Option(names = "--json", description = "where to write the JSON report (default: bench-results/bench-<UTC time>.json)")
     Path json;
 
@@ -132,7 +136,7 @@ final class BenchCommand implements Callable<Integer> {
         Duration ceiling = noCeiling ? Duration.ZERO : ceilingCase != null ? ceilingCase : Duration.ofSeconds(2);
         BenchSettings settings = new BenchSettings(rate, measured, warm, binds, messageWindow, seed, BenchMode.parse(mode), realistic, config, ceiling,
                 statements, BenchSettings.batching(intakeWriters, eventWriters, handoff, textLingerMs, eventLingerMs), warmWal,
-                BenchSettings.messageIds(messageIds));
+                BenchSettings.messageIds(messageIds), deliveriesApart);
         Path report = json != null ? json : Bench.defaultReportFile(Instant.now());
         String commandLine = "appealdesk " + String.join(" ", commandWords());
         return sweep ? Bench.sweep(settings, sweepSteps, report, commandLine, System.out) : Bench.run(settings, report, commandLine, System.out);

@@ -15,6 +15,9 @@ import java.io.OutputStream;
  * <ul>
  * <li>A delivery written while another thread is writing to the session is added to that thread's
  *     next write ({@link #send}), so deliveries made due together leave in one write.</li>
+ * <li>A thread that makes several deliveries due at once (a traffic run's texts due in the same
+ *     millisecond, a timer's receipts) holds them all ({@link #hold}) and then writes them in one
+ *     write ({@link #sendHeld}).</li>
  * <li>A submit_sm_resp (acceptance or refusal) made on the session's reader thread is held
  *     ({@link #answer}) until the reader is about to read the socket again ({@link #beforeRead},
  *     called by {@link CombiningConnection} when jSMPP's input buffer is exhausted): a burst of
@@ -101,6 +104,22 @@ final class CombinedWrites extends OutputStream {
     }
 
     /**
+     * Adds one whole PDU to the next write without writing it: the caller writes what it holds
+     * with {@link #sendHeld} once it has added all it has now (the deliveries a traffic run or a
+     * timer makes due together), so they leave in one write instead of one each.
+     */
+    void hold(byte[] pdu) {
+        synchronized (unwritten) {
+            unwritten.writeBytes(pdu);
+        }
+    }
+
+    /** Writes what is held, or leaves it to the thread writing to this session now, as {@link #send} does. */
+    void sendHeld() throws IOException {
+        send(NOTHING);
+    }
+
+    /**
      * One whole answer to a PDU just read: held for the reader's next write when this is the
      * reader thread, sent at once otherwise (see the class comment).
      */
@@ -109,9 +128,7 @@ final class CombinedWrites extends OutputStream {
             send(pdu);
             return;
         }
-        synchronized (unwritten) {
-            unwritten.writeBytes(pdu);
-        }
+        hold(pdu);
     }
 
     /** Whether {@code thread} is the session's reader, whose answers wait for its next read. */

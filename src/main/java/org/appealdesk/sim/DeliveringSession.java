@@ -63,6 +63,20 @@ final class DeliveringSession extends SMPPServerSession {
         writes.send(pdu);
     }
 
+    /** Adds one whole PDU to this session's next write; {@link #sendHeld} writes it ({@link CombinedWrites#hold}). */
+    void hold(byte[] pdu) {
+        writes.hold(pdu);
+    }
+
+    /**
+     * Writes what is held, or hands it to the thread writing to this session now.
+     *
+     * @throws IOException when this thread's write failed (the PDUs it carried are lost)
+     */
+    void sendHeld() throws IOException {
+        writes.sendHeld();
+    }
+
     /** Socket writes made on this session so far; for tests. */
     long socketWrites() {
         return writes.socketWrites();

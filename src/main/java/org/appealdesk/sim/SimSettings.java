@@ -37,6 +37,12 @@ import java.net.UnknownHostException;
  * @param deliverResponseTimeoutMs    how long the SMSC waits for a deliver_sm_resp before redelivering
  * @param redeliveryDelayMs           first wait before a refused or unanswered deliver_sm is sent
  *                                    again; doubles per attempt up to {@link #REDELIVERY_DELAY_MS_MAX}
+ * @param deliveriesTogether          whether deliveries due together leave in one socket write per
+ *                                    session: a traffic run's texts due in the same millisecond,
+ *                                    receipts due in the same millisecond, what the dispatcher
+ *                                    finds queued (the default); false writes each deliver_sm on
+ *                                    its own the moment it is due, as the simulator did before
+ *                                    2026-11-27 (for comparing with figures measured so)
  */
 public record SimSettings(
         String host,
@@ -62,7 +68,8 @@ public record SimSettings(
         int windowSize,
         boolean sendMoIds,
         long deliverResponseTimeoutMs,
-        long redeliveryDelayMs) {
+        long redeliveryDelayMs,
+        boolean deliveriesTogether) {
 
     public static final String HOST_DEFAULT = "127.0.0.1";
     /** idSalt meaning "a fresh salt at every start". */
@@ -147,7 +154,7 @@ public record SimSettings(
                 0.01, 0.02, 0.03, 30_000, 2_000,
                 MessageIdStyle.HEX, ReceiptIdStyle.SAME, 0.005,
                 MO_ID_TAG_DEFAULT, NETWORK_TAG_DEFAULT, REQUEST_ID_TAG_DEFAULT, PRICE_TAG_DEFAULT,
-                BillingRules.defaults(), 32, true, 5_000, 250);
+                BillingRules.defaults(), 32, true, 5_000, 250, true);
     }
 
     /** A well-behaved operator for tests that check one thing: everything delivered once, promptly. */
@@ -235,6 +242,7 @@ public record SimSettings(
         private boolean sendMoIds;
         private long deliverResponseTimeoutMs;
         private long redeliveryDelayMs;
+        private boolean deliveriesTogether;
 
         private Builder(SimSettings s) {
             host = s.host;
@@ -261,6 +269,7 @@ public record SimSettings(
             sendMoIds = s.sendMoIds;
             deliverResponseTimeoutMs = s.deliverResponseTimeoutMs;
             redeliveryDelayMs = s.redeliveryDelayMs;
+            deliveriesTogether = s.deliveriesTogether;
         }
 
         public Builder host(String value) { host = value; return this; }
@@ -286,13 +295,14 @@ public record SimSettings(
         public Builder sendMoIds(boolean value) { sendMoIds = value; return this; }
         public Builder deliverResponseTimeoutMs(long value) { deliverResponseTimeoutMs = value; return this; }
         public Builder redeliveryDelayMs(long value) { redeliveryDelayMs = value; return this; }
+        public Builder deliveriesTogether(boolean value) { deliveriesTogether = value; return this; }
 
         public SimSettings build() {
             return new SimSettings(host, port, systemId, password, seed, idSalt, failureMix,
                     duplicateMoProbability, duplicateReceiptProbability, lateReceiptProbability,
                     lateReceiptDelayMsMax, receiptDelayMsMax, messageIdStyle, receiptIdStyle,
                     throttleProbability, moIdTag, networkTag, requestIdTag, priceTag, billing,
-                    windowSize, sendMoIds, deliverResponseTimeoutMs, redeliveryDelayMs);
+                    windowSize, sendMoIds, deliverResponseTimeoutMs, redeliveryDelayMs, deliveriesTogether);
         }
     }
 }

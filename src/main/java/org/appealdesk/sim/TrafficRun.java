@@ -3,6 +3,8 @@ package org.appealdesk.sim;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -22,6 +24,15 @@ import org.slf4j.LoggerFactory;
  * waits for room and records how late each text left ({@link #scheduleLagMicros()}) instead of
  * queueing without limit. It gives up ("stalled") if no room appears for {@link #HANDOFF_WAIT_MS_MAX}.
  *
+ * <p>Texts leave at the end of the millisecond of the run they fall due in ({@link #SEND_TICK_NANOS}),
+ * all of that millisecond's together, in one socket write per session where they can start at
+ * once: never early, less than a millisecond late (counted in the schedule lag and the thank-you
+ * latency, which run from the text's due time). Why: a wake-up and a write for each text cost the
+ * generator most of its CPU, CPU the platform under test shares on a small machine (BENCHMARKS.md,
+ * "Deliveries due together, written together"). A real SMSC's links batch too: TCP carries what
+ * is ready in one segment. With {@link SimSettings#deliveriesTogether} off, each text leaves alone
+ * when due, as before.
+ *
  * <p>Determinism: the texts (donor, template, order, moId) come from the seed and the run's
  * number only; the schedule has its own random stream, so changing the rate does not change the
  * texts.
@@ -34,6 +45,10 @@ public final class TrafficRun {
     public static final long HANDOFF_WAIT_MS_MAX = 60_000;
     /** Latencies above an hour are recorded as an hour. */
     public static final long LATENCY_MICROS_MAX = 3_600_000_000L;
+    /** Texts due in the same tick of the run leave together at its end. */
+    static final long SEND_TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+    /** At most this many texts leave together; a generator that is behind sends in groups of this. */
+    static final int LEAVING_MAX = 64;
     private static final long PARK_NANOS_MAX = TimeUnit.MILLISECONDS.toNanos(20);
     private static final long ROOM_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static final long PROGRESS_WAIT_MS = 20;
@@ -90,12 +105,15 @@ public final class TrafficRun {
 
     private void generate() {
         String reason = "count reached";
+        // Texts made and not yet handed to the courier: those due in the same tick.
+        List<Delivery.Mo> leaving = new ArrayList<>(LEAVING_MAX);
         try {
             SplittableRandom content = new SplittableRandom(Draws.mix(seed * 0x5DEECE66DL + index) ^ 0x434F4E54454E54L);
             SplittableRandom gaps = new SplittableRandom(Draws.mix(seed * 0x2545F491L + index) ^ 0x47415053L);
             DonorPool donors = DonorPool.generate(seed, plan.donorPoolSize(), plan.networkShares());
             double[] cumulative = cumulativeWeights();
             double meanGapNanos = 1e9 / plan.ratePerSecond();
+            boolean together = courier.deliveriesTogether();
             long start = System.nanoTime();
             long end = start + plan.durationMax().toNanos();
             long due = start;
@@ -108,7 +126,12 @@ public final class TrafficRun {
                 // Drawn before any waiting, so what is sent never depends on timing.
                 DonorPool.Donor donor = donors.pick(content);
                 TextTemplate template = plan.mix().get(DonorPool.pick(cumulative, content.nextDouble())).template();
-                if (!waitUntil(due)) {
+                long leaves = together ? start + Math.ceilDiv(due - start, SEND_TICK_NANOS) * SEND_TICK_NANOS : due;
+                // Those waiting leave before this thread waits for anything, or when there are enough.
+                if (!leaving.isEmpty() && (leaves - System.nanoTime() > 0 || leaving.size() >= LEAVING_MAX || !courier.hasTrafficRoom())) {
+                    leave(leaving);
+                }
+                if (!waitUntil(leaves)) {
                     reason = stopRequested ? "stopped" : "simulator closed";
                     break;
                 }
@@ -121,18 +144,35 @@ public final class TrafficRun {
                 generated.incrementAndGet();
                 truth.textGenerated(text);
                 thanks.textDue(onThanked, text, due);
-                courier.sendText(new Delivery.Mo(text, false, 0, this));
+                leaving.add(new Delivery.Mo(text, false, 0, this));
+                if (!together) {
+                    leave(leaving);
+                }
             }
         } catch (RuntimeException e) {
             reason = "failed: " + e;
             LOG.error("traffic run {} failed after {} texts", index, generated.get(), e);
         } finally {
+            // Texts made are counted as generated: they must go (or be dropped, counted) whatever ended the run.
+            try {
+                leave(leaving);
+            } catch (RuntimeException e) {
+                reason = "failed: " + e;
+                LOG.error("traffic run {} failed handing over its last {} texts", index, leaving.size(), e);
+            }
             endReason = reason;
             generationFinished = true;
             wakeWaiters();
             LOG.info("traffic run {} ended ({}) after {} texts, lag max {} ms", index, reason, generated.get(), lagMsMax());
             // Last, so little of the thread's time is left out; a reader that still sees -1 sees the thread alive.
             generatorCpuNanos = ownCpuNanos();
+        }
+    }
+
+    private void leave(List<Delivery.Mo> texts) {
+        if (!texts.isEmpty()) {
+            courier.sendTexts(texts);
+            texts.clear();
         }
     }
 

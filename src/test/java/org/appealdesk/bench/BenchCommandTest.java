@@ -39,6 +39,7 @@ class BenchCommandTest {
                 "Warming up for 0.5 s at 40 texts/s", "(warm-up 0.5 s at 40 texts/s)");
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertThat(json.path("settings").path("warmupRate").asDouble()).isEqualTo(40.0);
+        assertThat(json.path("settings").path("deliveries").asText()).isEqualTo("together");
         // The warm-up's texts are those recorded beyond the window's: about 20 at 40/s for 0.5 s, where 50 would be the window's rate.
         assertThat(json.path("run").path("throughput").path("textsRecorded").asLong() - json.path("run").path("traffic").path("textsGenerated").asLong())
                 .as("texts of the warm-up").isBetween(1L, 39L);
@@ -146,13 +147,15 @@ class BenchCommandTest {
         // Proves --message-ids uuid has the simulated network answer with random-looking 36-character ids and receipts naming
         // them as given, and the platform still matches every receipt to its charge: every gift charged, none left charging
         // or unknown, the checks passed; the report's settings name the style. An unknown style is refused by the option's name.
+        // The same run has the simulator write each delivery apart (--deliveries-apart), which the settings record too.
         Path report = directory.resolve("uuid.json");
         RunOutput output = bench("--rate", "100", "--for", "1s", "--no-warmup", "--no-ceiling", "--binds", "1", "--message-ids", "uuid",
-                "--json", report.toString());
+                "--deliveries-apart", "--json", report.toString());
 
         assertThat(output.exitCode()).as(output.text()).isZero();
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertThat(json.path("settings").path("messageIds").asText()).isEqualTo("uuid");
+        assertThat(json.path("settings").path("deliveries").asText()).isEqualTo("apart");
         JsonNode throughput = json.path("run").path("throughput");
         assertThat(json.path("run").path("passed").asBoolean()).isTrue();
         assertThat(throughput.path("donationsCharged").asLong()).isPositive();

@@ -52,6 +52,20 @@ class CombinedWritesTest {
     }
 
     @Test
+    void holdsDeliveriesMadeDueTogetherUntilTheirThreadSendsThemInOneWrite() throws Exception {
+        // Proves held deliveries cost no write until sendHeld, then one write, in the order held, with an answer held before them.
+        RecordingSocket socket = new RecordingSocket();
+        CombinedWrites writes = readerHolding(socket, ANSWER_1);
+        writes.hold(DELIVERY);
+        writes.hold(ANSWER_2);
+        assertThat(socket.received).isEmpty();
+        writes.sendHeld();
+        assertThat(socket.received).containsExactly(bytes(ANSWER_1, DELIVERY, ANSWER_2));
+        writes.sendHeld();
+        assertThat(writes.socketWrites()).as("nothing held, nothing written").isOne();
+    }
+
+    @Test
     void writesAnAnswerMadeOffTheReaderThreadAtOnce() throws Exception {
         // Proves an answer from a thread that does not read the socket (jSMPP's PDU threads) is not held.
         RecordingSocket socket = new RecordingSocket();

@@ -54,6 +54,28 @@ class CombiningConnectionTest {
         assertThat(reading.refused()).isEqualTo(reading.answered());
     }
 
+    @Test
+    void sendsReceiptsDueInTheSameMillisecondInOneWrite() throws Exception {
+        // Proves receipts falling due together share a write: 200 billed submits at once, their receipts spread over
+        // 0-50 ms, take fewer than 100 writes (about 160 before: one a receipt), each receipt once.
+        int burst = 200;
+        try (RawEsme esme = startAndBind(SimSettings.perfect(37))) {
+            long writesBefore = smsc.socketWrites();
+            List<byte[]> submits = new ArrayList<>();
+            for (int sequence = 1; sequence <= burst; sequence++) {
+                submits.add(RawEsme.billedSubmit(sequence, "447700" + (900_000 + sequence), 500, "req-together-" + sequence));
+            }
+            esme.write(RawEsme.together(submits));
+            AtomicInteger receipts = new AtomicInteger();
+            Reading reading = readUntil(esme, r -> r.answered() == burst && receipts.get() == burst, receipts);
+            assertThat(reading.answersBySequence()).hasSize(burst);
+            assertThat(receipts.get()).isEqualTo(burst);
+            assertThat(reading.unexpected()).isEmpty();
+            long writes = smsc.socketWrites() - writesBefore;
+            assertThat(writes).as("socket writes for %d answers and %d receipts", burst, burst).isLessThan(burst / 2);
+        }
+    }
+
     /** Writes 200 free submits at once on a fresh bind; checks each is answered once, in under 50 socket writes. */
     private Reading burstOf200(SimSettings settings) throws Exception {
         int burst = 200;

@@ -159,7 +159,7 @@ final class BenchRun {
             // Receipts name a UUID as given: no other form of it exists to convert to.
             base = base.withIdStyles(settings.messageIds(), ReceiptIdStyle.SAME);
         }
-        return base.toBuilder().windowSize(settings.window()).build();
+        return base.toBuilder().windowSize(settings.window()).deliveriesTogether(!settings.deliveriesApart()).build();
     }
 
     /** The configuration's SMSC profile (billing, tags, receipt ids) pointed at the simulator, with the bench's binds, window and pace. */

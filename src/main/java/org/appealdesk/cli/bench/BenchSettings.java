@@ -31,10 +31,13 @@ import org.appealdesk.sms.smpp.SmppSettings;
  * @param warmWal             start from WAL segments ready for reuse, as a server that has been running ({@link WalWarmer})
  * @param messageIds          how the simulated network writes its message ids: {@link MessageIdStyle#HEX} (its own
  *                            default, counters) or {@link MessageIdStyle#UUID} (random-looking, receipts naming them as given)
+ * @param deliveriesApart     the simulator writes each deliver_sm on its own when due, as before 2026-11-27, instead of
+ *                            those due together in one write ({@link SimSettings#deliveriesTogether})
  */
 public record BenchSettings(double ratePerSecond, Duration duration, Warmup warmup, int binds, int window, long seed,
                      BenchMode mode, boolean realistic, Path config, Duration ceilingCase,
-                            boolean statementStatistics, Core.Batching batching, boolean warmWal, MessageIdStyle messageIds) {
+                            boolean statementStatistics, Core.Batching batching, boolean warmWal, MessageIdStyle messageIds,
+                            boolean deliveriesApart) {
 
     public static final Duration DURATION_MAX = Duration.ofMinutes(30);
     /** The simulator's message id styles a bench offers: its own counters, and random-looking ids (decimal adds nothing a run measures). */
@@ -116,7 +119,7 @@ public record BenchSettings(double ratePerSecond, Duration duration, Warmup warm
     /** This run with another rate, warm-up and ceiling case, the only things a sweep's steps change; the rest copied once, here. */
     private BenchSettings copy(double rate, Warmup warm, Duration ceiling) {
         return new BenchSettings(rate, duration, warm, binds, window, seed, mode, realistic, config, ceiling, statementStatistics, batching, warmWal,
-                messageIds);
+                messageIds, deliveriesApart);
     }
 
     /** The rate the warm-up runs at: its own, or the window's. */
