@@ -28,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * Delivers MOs and receipts to the ESME with deliver_sm until each is acknowledged. A delivery due
  * while a bound session has a free window slot (round robin) and nothing is queued goes straight to
  * its session at once; otherwise one dispatcher thread takes deliveries in order from a bounded queue and
- * hands each over once a slot is free. No thread waits for the deliver_sm_resp: jSMPP's reader
+ * hands each over once a slot is free. Deliveries made due together (a millisecond's texts or
+ * receipts, the queued ones the dispatcher finds slots for) leave in one write per session, after
+ * the last of them is started ({@link SimSettings#deliveriesTogether}). No thread waits for the deliver_sm_resp: jSMPP's reader
  * hands it to the delivery ({@link DeliveringSession}), and a sweep every
  * {@link #TIMEOUT_SWEEP_MS} ends those unanswered within the response timeout. A refusal, a timeout or a broken session sends the same
  * delivery again after a capped exponential delay, to whichever session is bound then, so texts
@@ -145,7 +147,13 @@ final class Courier implements AutoCloseable {
         HeldWrites held = heldWrites();
         try {
             for (Delivery delivery : deliveries) {
-                enqueue(delivery, held);
+                try {
+                    enqueue(delivery, held);
+                } catch (RuntimeException e) {
+                    // A bug, not a network outcome: one delivery is dropped (counted), not the rest of the group.
+                    LOG.error("cannot start {}: dropping it", kind(delivery), e);
+                    drop(delivery);
+                }
             }
         } finally {
             if (held != null) {
@@ -170,6 +178,10 @@ final class Courier implements AutoCloseable {
      */
     private void enqueue(Delivery delivery, HeldWrites held) {
         if (startNow(delivery, held)) {
+            return;
+        }
+        if (!running) {
+            drop(delivery); // closing: the queue may already have been emptied, and nothing would drop it there
             return;
         }
         if (!ready.offer(delivery)) {
@@ -200,6 +212,10 @@ final class Courier implements AutoCloseable {
             drop(delivery);
             return;
         }
+        if (!settings.deliveriesTogether()) {
+            scheduleAlone(delivery, delayMs);
+            return;
+        }
         long dueMilli = Math.ceilDiv(System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(delayMs), NANOS_PER_MILLI);
         boolean first;
         synchronized (dueByMilli) {
@@ -226,6 +242,20 @@ final class Courier implements AutoCloseable {
                 scheduled.addAndGet(-due.size());
                 due.forEach(this::drop);
             }
+        }
+    }
+
+    /** One timer task for one delivery, as before deliveries were grouped ({@link SimSettings#deliveriesTogether} off). */
+    private void scheduleAlone(Delivery delivery, long delayMs) {
+        try {
+            timers.schedule(() -> {
+                scheduled.decrementAndGet();
+                enqueue(delivery, null);
+            }, delayMs, TimeUnit.MILLISECONDS);
+        } catch (RejectedExecutionException e) {
+            // Only while closing: the delivery dies with the simulator.
+            scheduled.decrementAndGet();
+            drop(delivery);
         }
     }
 
@@ -258,8 +288,7 @@ final class Courier implements AutoCloseable {
                 }
                 Delivery delivery = held;
                 held = null;
-                startWithFollowers(bound, delivery);
-                dispatcherHolding = false;
+                startWithFollowers(bound, delivery); // no longer holding once it returns, whatever happened
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
@@ -277,11 +306,12 @@ final class Courier implements AutoCloseable {
      * find a free window slot now, up to {@link #TOGETHER_MAX}, in one write per session. Under
      * load the ready queue is where every delivery waits, and one write each was the dispatcher's
      * share of the cost {@link #startTogether} saves. Nothing overtakes them meanwhile: the
-     * dispatcher still counts as holding, so new deliveries queue behind.
+     * dispatcher counts as holding until they are all started, so new deliveries queue behind.
      */
     private void startWithFollowers(SessionPool.Bound bound, Delivery delivery) {
         HeldWrites held = heldWrites();
         if (held == null) {
+            dispatcherHolding = false;
             start(bound, delivery, null);
             return;
         }
@@ -300,6 +330,9 @@ final class Courier implements AutoCloseable {
                 start(next, follower, held);
             }
         } finally {
+            // Before the write: what is held is already ahead of anything started from now on, which
+            // joins it in the session's next write, in order (CombinedWrites).
+            dispatcherHolding = false;
             held.send();
         }
     }
@@ -518,7 +551,9 @@ final class Courier implements AutoCloseable {
      * The sessions one thread has held deliveries on ({@link DeliveringSession#hold}), each written
      * once by {@link #send}. A write that fails loses what it carried, as any combined write does
      * ({@link CombinedWrites}): those deliveries are never answered, and the timeout sweep sends
-     * them again.
+     * them again after the response timeout, counted as timed out. (A delivery written alone is
+     * withdrawn at once when its write fails, counted as refused: which of the held ones a failed
+     * write carried is not known, as an earlier write of the same call may have carried some.)
      */
     private static final class HeldWrites {
         private final List<DeliveringSession> sessions = new ArrayList<>(4);

@@ -41,8 +41,9 @@ import java.net.UnknownHostException;
  *                                    session: a traffic run's texts due in the same millisecond,
  *                                    receipts due in the same millisecond, what the dispatcher
  *                                    finds queued (the default); false writes each deliver_sm on
- *                                    its own the moment it is due, as the simulator did before
- *                                    2026-11-27 (for comparing with figures measured so)
+ *                                    its own the moment it is due, with a timer task for each
+ *                                    receipt, as the simulator did before 2026-11-27 (for comparing
+ *                                    with figures measured so)
  */
 public record SimSettings(
         String host,

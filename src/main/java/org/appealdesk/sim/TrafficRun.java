@@ -158,7 +158,7 @@ public final class TrafficRun {
                 leave(leaving);
             } catch (RuntimeException e) {
                 reason = "failed: " + e;
-                LOG.error("traffic run {} failed handing over its last {} texts", index, leaving.size(), e);
+                LOG.error("traffic run {} failed handing over its last texts", index, e);
             }
             endReason = reason;
             generationFinished = true;
@@ -169,10 +169,12 @@ public final class TrafficRun {
         }
     }
 
+    /** Hands {@code texts} to the courier and empties the list first, so nothing is handed over twice. */
     private void leave(List<Delivery.Mo> texts) {
         if (!texts.isEmpty()) {
-            courier.sendTexts(texts);
+            List<Delivery.Mo> group = List.copyOf(texts);
             texts.clear();
+            courier.sendTexts(group);
         }
     }
 
