@@ -235,15 +235,16 @@ public final class TrafficRun {
             duplicatesAcked.incrementAndGet();
             return;
         }
-        acked.incrementAndGet();
+        // Recorded before it is counted: a waiter that sees the count (awaitAcked) then finds its latency.
         ackLatencyMicros.recordValue(Math.min(LATENCY_MICROS_MAX, elapsedNanos / 1_000));
+        acked.incrementAndGet();
         wakeWaiters();
     }
 
     /** One of this run's gifts was thanked, {@code latencyNanos} after its text was due (see {@link ThankYouMatcher}). */
     void thanked(long latencyNanos) {
-        thankYous.incrementAndGet();
         thankYouLatencyMicros.recordValue(Math.min(LATENCY_MICROS_MAX, Math.max(0, latencyNanos / 1_000)));
+        thankYous.incrementAndGet();
     }
 
     void failed(Delivery.Mo mo, boolean timeout) {
