@@ -79,6 +79,8 @@ final class Courier implements AutoCloseable {
     private final Map<Long, List<Delivery>> dueByMilli = new HashMap<>();
     private final AtomicLong outstanding = new AtomicLong();
     private final AtomicLong dropsWarned = new AtomicLong();
+    // deliver_sm PDUs made and handed to a session's writes (each attempt), for PDUs-per-write figures.
+    private final AtomicLong deliverSmWritten = new AtomicLong();
     private final int trafficBacklogMax;
     private final PDUComposer composer = new DefaultComposer();
     private final long responseTimeoutNanos;
@@ -103,6 +105,11 @@ final class Courier implements AutoCloseable {
     void start() {
         dispatcher.start();
         timers.scheduleAtFixedRate(this::expireOverdue, TIMEOUT_SWEEP_MS, TIMEOUT_SWEEP_MS, TimeUnit.MILLISECONDS);
+    }
+
+    /** deliver_sm PDUs handed to a session to write so far, every attempt counted. */
+    long deliverSmWritten() {
+        return deliverSmWritten.get();
     }
 
     long outstanding() {
@@ -377,6 +384,7 @@ final class Courier implements AutoCloseable {
             return;
         }
         inFlight.add(awaited);
+        deliverSmWritten.incrementAndGet();
         if (held != null) {
             held.hold(bound.session(), pdu);
             return;

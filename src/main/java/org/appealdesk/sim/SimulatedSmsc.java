@@ -203,8 +203,13 @@ public final class SimulatedSmsc implements AutoCloseable {
         return true;
     }
 
-    /** Socket writes the simulator made on the sessions open now; for tests. */
-    long socketWrites() {
+    /** deliver_sm PDUs (texts and receipts, every attempt) the simulator has handed to its sessions to write. */
+    public long deliverSmWritten() {
+        return courier.deliverSmWritten();
+    }
+
+    /** Socket writes the simulator made on the sessions open now (deliveries, answers, jSMPP's own PDUs). */
+    public long socketWrites() {
         return gate.socketWrites();
     }
 

@@ -1,6 +1,7 @@
 package org.appealdesk.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,6 +59,15 @@ class BenchCommandTest {
         assertThat(run.path("throughput").path("textsAcknowledgedPerSecond").asDouble()).isPositive();
         assertThat(run.path("throughput").path("donationsCompletedPerSecond").asDouble()).isPositive();
         assertThat(run.path("throughput").path("donationsCharged").asLong()).isPositive();
+        // Both sides' socket writes in the window, and the PDUs they carried: texts, receipts and submits went both ways.
+        JsonNode writes = run.path("traffic").path("writes");
+        assertThat(writes.path("simulatorPerSecond").asDouble()).isPositive();
+        assertThat(writes.path("platformPerSecond").asDouble()).isPositive();
+        assertThat(writes.path("pdusPerSecond").asDouble()).isGreaterThan(run.path("throughput").path("textsAcknowledgedPerSecond").asDouble());
+        assertThat(writes.path("simulatorPdusPerWrite").asDouble()).isCloseTo(
+                writes.path("pdusPerSecond").asDouble() / writes.path("simulatorPerSecond").asDouble(), within(0.2));
+        assertThat(writes.path("platformPdusPerWrite").asDouble()).isGreaterThanOrEqualTo(1.0);
+        assertThat(output.text()).contains("Socket writes: the simulator");
         for (String latency : new String[]{"textAcknowledgement", "textToThankYou", "scheduleLag"}) {
             JsonNode figures = run.path("latency").path(latency);
             assertThat(figures.path("count").asLong()).as(latency).isPositive();

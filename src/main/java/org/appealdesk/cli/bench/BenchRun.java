@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
+import io.micrometer.core.instrument.Counter;
 import org.HdrHistogram.Histogram;
 import org.appealdesk.app.AppConfig;
 import org.appealdesk.app.Application;
@@ -145,7 +146,7 @@ final class BenchRun {
                 try {
                     gateway.start();
                     awaitBound(gateway, smsc);
-                    return measure(smsc, application, database, postgresDirectory, probe);
+                    return measure(smsc, gateway, application, database, postgresDirectory, probe);
                 } finally {
                     gateway.close();
                 }
@@ -190,15 +191,38 @@ final class BenchRun {
     private record Readings(long atNanos, ProcessMeter.CpuTime cpu, ThreadCpu threads, ProcessMeter.MachineTime machine,
                             PostgresProbe.Counters postgres, Map<String, PostgresProbe.TableUpdates> tableUpdates, long jitMillis,
                             GroupCommitter.Stats texts, GroupCommitter.Stats events, long ledgerLockNanos, GroupCommitter.Stats acting,
-                            long thankYous, long answered, long walSegment) {
-        static Readings take(ProcessMeter meter, PostgresProbe probe, Application application, SimulatedSmsc smsc) {
+                            long thankYous, long answered, long walSegment, Wire wire) {
+        static Readings take(ProcessMeter meter, PostgresProbe probe, Application application, SimulatedSmsc smsc, SmppGateway gateway) {
             return new Readings(System.nanoTime(), meter.cpuTime(), ThreadCpu.now(() -> endedGenerators(smsc), smsc::sessionIds),
                     meter.machineTime(), probe.counters(),
                     probe.tableUpdates(), BenchRun.jitMillis(),
                     application.core.texts.stats(), application.core.events.stats(), application.core.events.ledgerLockHeldNanos(),
                     application.core.texts.actingStats(), smsc.thankYous(),
-                    BenchRun.answered(smsc.thankYouTally()), probe.walSegment());
+                    BenchRun.answered(smsc.thankYouTally()), probe.walSegment(),
+                    new Wire(smsc.socketWrites(), gateway.socketWrites(), smsc.deliverSmWritten(), submitsAnswered(application)));
         }
+    }
+
+    /** Socket writes of each side, and the PDUs they carried: deliver_sm the simulator wrote, submits the platform had answered. */
+    private record Wire(long simulatorWrites, long platformWrites, long deliverSm, long submits) {
+    }
+
+    /** Submits the gateway has had an outcome for, whatever it was (its metrics: one a submit_sm_resp, or a timeout). */
+    private static long submitsAnswered(Application application) {
+        return Math.round(application.metrics.find("appealdesk.smpp.submits").counters().stream().mapToDouble(Counter::count).sum());
+    }
+
+    /**
+     * The window's socket writes a second on each side, and the PDUs a write. Each deliver_sm has
+     * its deliver_sm_resp and each submit_sm its submit_sm_resp, so both sides send about as many
+     * PDUs: deliver_sm plus submits (jSMPP's few enquire_links left out).
+     */
+    private static RunResult.Writes writes(Readings before, Readings after, double windowSeconds) {
+        long simulator = after.wire().simulatorWrites() - before.wire().simulatorWrites();
+        long platform = after.wire().platformWrites() - before.wire().platformWrites();
+        long pdus = after.wire().deliverSm() - before.wire().deliverSm() + after.wire().submits() - before.wire().submits();
+        return new RunResult.Writes(round(simulator / windowSeconds), round(platform / windowSeconds), round(pdus / windowSeconds),
+                simulator == 0 ? 0 : round((double) pdus / simulator), platform == 0 ? 0 : round((double) pdus / platform));
     }
 
     /** The traffic generators that have ended, with their CPU time: gone from a reading of live threads, as the window's is by its end. */
@@ -207,7 +231,7 @@ final class BenchRun {
                 .map(run -> new ThreadCpu.Ended(run.generatorThreadId(), run.generatorThreadName(), run.generatorCpuNanos())).toList();
     }
 
-    private RunResult measure(SimulatedSmsc smsc, Application application, DatabaseSettings database, Path postgresDirectory,
+    private RunResult measure(SimulatedSmsc smsc, SmppGateway gateway, Application application, DatabaseSettings database, Path postgresDirectory,
                               PostgresProbe probe) {
         Appeal appeal = application.core.catalog.all().getFirst();
         ProcessMeter meter = new ProcessMeter(postgresDirectory);
@@ -221,12 +245,12 @@ final class BenchRun {
         if (settings.statementStatistics()) {
             probe.resetStatements();
         }
-        Readings before = Readings.take(meter, probe, application, smsc);
+        Readings before = Readings.take(meter, probe, application, smsc, gateway);
 
         TrafficRun run = smsc.play(plan(settings.ratePerSecond(), settings.duration()));
         List<RunResult.Second> timeline = window(run, smsc, sampler, before);
 
-        Readings after = Readings.take(meter, probe, application, smsc);
+        Readings after = Readings.take(meter, probe, application, smsc, gateway);
         gcPauses.close();
         List<StatementStatistics.StatementTime> statements = settings.statementStatistics() ? probe.topStatements(STATEMENTS_REPORTED) : null;
         long ackedInWindow = run.acked();
@@ -246,7 +270,7 @@ final class BenchRun {
 
         double windowSeconds = (after.atNanos() - before.atNanos()) / 1e9;
         RunResult.Traffic traffic = new RunResult.Traffic(run.generated(), run.acked(), round(run.generated() / windowSeconds),
-                run.dropped(), run.redelivered(), run.endReason());
+                run.dropped(), run.redelivered(), run.endReason(), writes(before, after, windowSeconds));
         RunResult.Latency latency = new RunResult.Latency(Percentiles.ofMicros(run.ackLatencyMicros()),
                 Percentiles.ofMicros(run.textToThankYouMicros()), Percentiles.ofMicros(run.scheduleLagMicros()));
         List<RunResult.GroupCommit> groupCommit = List.of(

@@ -40,7 +40,16 @@ record RunResult(
      * generator kept to its schedule.
      */
     record Traffic(long textsGenerated, long textsAcknowledged, double achievedRatePerSecond, long textsDropped,
-                   long moRedeliveries, String generatorEndReason) {
+                   long moRedeliveries, String generatorEndReason, Writes writes) {
+    }
+
+    /**
+     * Socket writes in the window, a second, on each side of the binds, and the PDUs each side sent
+     * a second ({@code pdusPerSecond}: deliver_sm plus submits; each has its answer from the other
+     * side, so both sides send about that many) over its writes. How many PDUs leave together.
+     */
+    record Writes(double simulatorPerSecond, double platformPerSecond, double pdusPerSecond, double simulatorPdusPerWrite,
+                  double platformPdusPerWrite) {
     }
 
     /**

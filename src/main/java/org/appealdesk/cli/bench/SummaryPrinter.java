@@ -60,6 +60,10 @@ final class SummaryPrinter {
             printSlowSpells(out, run.timeline());
         }
         out.println("Generator lag:        " + run.latency().scheduleLag() + " (" + run.traffic().generatorEndReason() + ")");
+        RunResult.Writes w = run.traffic().writes();
+        out.printf("Socket writes: the simulator %,.0f a second, the platform %,.0f, for about %,.0f PDUs a second each way"
+                + " (%.1f and %.1f PDUs a write)%n", w.simulatorPerSecond(), w.platformPerSecond(), w.pdusPerSecond(),
+                w.simulatorPdusPerWrite(), w.platformPdusPerWrite());
         out.printf("Memory: JVM peak RSS %d MB, PostgreSQL peak %d MB, together at most %d MB (sum of peaks %d MB); heap used at end %d MB%n",
                 r.jvmPeakRssMb(), r.postgresPeakMb(), r.combinedPeakMb(), r.sumOfPeaksMb(), r.heapUsedMbAtEnd());
         // The JIT's share apart: at low rates it is still compiling well into the window (a third of

@@ -7,6 +7,7 @@ import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +33,8 @@ final class SessionWrites {
 
     // Bytes waiting per session while that session's one write task runs; no entry = no task.
     private final Map<OutputStream, ByteArrayOutputStream> pendingBySession = new IdentityHashMap<>();
+    // Socket writes made, every session together: for the bench's PDUs-per-write figures.
+    private final LongAdder socketWrites = new LongAdder();
     private final ExecutorService sessionWriters = Executors.newCachedThreadPool(
             Thread.ofPlatform().name("smpp-write-", 0).daemon().factory());
 
@@ -51,6 +54,11 @@ final class SessionWrites {
             pendingBySession.put(stream, first);
         }
         sessionWriters.execute(() -> drain(stream));
+    }
+
+    /** Socket writes made so far, on every session. */
+    long socketWrites() {
+        return socketWrites.sum();
     }
 
     /** Whether {@code stream}'s write task is running (it has bytes, or is writing them); for tests. */
@@ -78,6 +86,7 @@ final class SessionWrites {
                     stream.write(chunk);
                     stream.flush();
                 }
+                socketWrites.increment();
             } catch (IOException e) {
                 synchronized (pendingBySession) {
                     pendingBySession.remove(stream);

@@ -72,6 +72,7 @@ public final class SmppGateway implements AutoCloseable {
     private final Outbox outbox;
     private final SmppMetrics metrics;
     private final DeferredReplies replies;
+    private final SessionWrites writes;
     private final List<BindSlot> slots;
     private final AtomicInteger nextSlot = new AtomicInteger();
     private final ReentrantLock capacityLock = new ReentrantLock();
@@ -93,7 +94,7 @@ public final class SmppGateway implements AutoCloseable {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.outbox = Objects.requireNonNull(outbox, "outbox");
         this.metrics = new SmppMetrics(Objects.requireNonNull(registry, "registry"), this::boundSessions);
-        SessionWrites writes = new SessionWrites();
+        this.writes = new SessionWrites();
         this.replies = new DeferredReplies(settings.commitWaitMsMax(), writes);
         InboundHandler inbound = new InboundHandler(settings, Objects.requireNonNull(texts, "texts"),
                 Objects.requireNonNull(reports, "reports"), Objects.requireNonNull(clock, "clock"), metrics, replies);
@@ -137,6 +138,14 @@ public final class SmppGateway implements AutoCloseable {
     }
 
     /** Sessions bound right now, 0 to {@code binds}. */
+    /**
+     * Socket writes this gateway's sessions have made (acknowledgements, replies and submits; not
+     * jSMPP's own enquire_link and unbind): with the PDUs sent, how many leave together.
+     */
+    public long socketWrites() {
+        return writes.socketWrites();
+    }
+
     public int boundSessions() {
         List<BindSlot> current = slots;
         if (current == null) {
