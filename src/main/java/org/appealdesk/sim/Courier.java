@@ -30,8 +30,8 @@ import org.slf4j.LoggerFactory;
  * its session at once; otherwise one dispatcher thread takes deliveries in order from a bounded queue and
  * hands each over once a slot is free. Deliveries made due together (a millisecond's texts or
  * receipts, the queued ones the dispatcher finds slots for) leave in one write per session, after
- * the last of them is started ({@link SimSettings#deliveriesTogether}). No thread waits for the deliver_sm_resp: jSMPP's reader
- * hands it to the delivery ({@link DeliveringSession}), and a sweep every
+ * the last of them is started ({@link SimSettings#deliveriesTogether}). No thread waits for the
+ * deliver_sm_resp: jSMPP's reader hands it to the delivery ({@link DeliveringSession}), and a sweep every
  * {@link #TIMEOUT_SWEEP_MS} ends those unanswered within the response timeout. A refusal, a timeout or a broken session sends the same
  * delivery again after a capped exponential delay, to whichever session is bound then, so texts
  * survive an ESME restart.
@@ -146,9 +146,10 @@ final class Courier implements AutoCloseable {
     /**
      * Hands due deliveries over, in order, as {@link #enqueue} does, but each session's share of
      * those started at once leaves in one socket write, after the last is started. Why: a write is
-     * a system call here, and the ESME's reader wakes for each segment; one a delivery was most of
-     * the traffic generator's and the receipt timer's CPU at 2,000 texts/s (BENCHMARKS.md,
-     * "Deliveries due together, written together").
+     * a system call here, and the ESME's reader wakes for each segment. One a delivery was about a
+     * third of the traffic generator's and the receipt timer's CPU at 2,000 texts/s, where a
+     * millisecond's few deliveries spread over the binds seldom share a write; at 10,000 texts/s
+     * about three deliver_sm share one (BENCHMARKS.md, "Deliveries due together, written together").
      */
     private void startTogether(List<? extends Delivery> deliveries) {
         HeldWrites held = heldWrites();
@@ -210,7 +211,7 @@ final class Courier implements AutoCloseable {
      * Makes {@code delivery} due on a timer thread after {@code delayMs}, 0 included, at the end of
      * the millisecond that falls in (never early, less than a millisecond late). Deliveries due in
      * the same millisecond share one timer task and leave together ({@link #startTogether}): at
-     * 2,000 texts/s a task and a write each for the receipts were 0.07 cores.
+     * 2,000 texts/s the timer threads, with a task and a write a receipt, took 0.07 cores.
      */
     private void schedule(Delivery delivery, long delayMs) {
         if (scheduled.incrementAndGet() > SCHEDULED_MAX) {
