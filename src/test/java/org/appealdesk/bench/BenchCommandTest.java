@@ -105,6 +105,18 @@ class BenchCommandTest {
                     .isLessThanOrEqualTo(table.path("updates").asLong());
         });
         assertThat(output.text()).contains("Autovacuum in the window (vacuums / analyses):");
+        // The WAL of the window's last seconds counted a gift: every gift inserts its text, donation, part, messages,
+        // journal and postings, and the charge parts' indexes take entries; the same line in the summary.
+        JsonNode census = run.path("postgres").path("walCensus");
+        assertThat(census.path("unit").asText()).isEqualTo("gift");
+        assertThat(census.path("units").asLong()).as(census.toString()).isPositive();
+        assertThat(census.path("seconds").asDouble()).isBetween(0.5, 5.5);
+        assertThat(census.path("perUnit").path("rowsInserted").asDouble()).as(census.toString()).isGreaterThan(5);
+        assertThat(census.path("perUnit").path("indexEntries").asDouble()).isGreaterThan(census.path("perUnit").path("rowsInserted").asDouble());
+        assertThat(census.path("byTable").path("charge_part").path("indexEntries").asDouble()).as(census.toString()).isPositive();
+        assertThat(census.path("byTable").path("posting").path("rowsInserted").asDouble()).as("two postings a gift").isGreaterThan(1);
+        assertThat(output.text()).containsPattern("WAL of the window's last \\d s \\(pg_walinspect\\), a gift: [\\d,]+ bytes; .* index entries")
+                .contains("  by table, a gift (inserts/HOT/other updates/deletes/locks/index entries): ");
         assertThat(run.path("groupCommit").findValuesAsText("name")).as("recording, charge events, acting")
                 .containsExactly("text-intake", "charge-events (2 writers)", "text-acting");
         assertThat(json.path("settings").path("eventWriters").asInt()).isEqualTo(2);
@@ -150,6 +162,9 @@ class BenchCommandTest {
         assertThat(output.text()).contains("Warming the WAL: 8 segments");
         assertThat(run.path("postgres").path("walFilesWarmed").asLong()).isGreaterThanOrEqualTo(8);
         assertThat(run.path("postgres").path("windowWithinWarmedWal").asBoolean()).as("a short run stays within what was warmed").isTrue();
+        JsonNode census = run.path("postgres").path("walCensus");
+        assertThat(census.path("unit").asText()).as("intake counts a text acknowledged").isEqualTo("text");
+        assertThat(census.path("byTable").path("inbound_message").path("rowsInserted").asDouble()).as(census.toString()).isGreaterThan(0.5);
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryUsage;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -69,6 +70,11 @@ final class BenchRun {
     static final long SAMPLE_EVERY_MS = 1_000;
     /** Statements listed with --statements, costliest first. */
     static final int STATEMENTS_REPORTED = 25;
+    /**
+     * The window's last seconds whose WAL is counted by kind and table ({@link WalCensus}): reading it
+     * back costs PostgreSQL about a second for every 30 MB, so not the whole window.
+     */
+    static final int WAL_CENSUS_SECONDS = 5;
     private static final long POLL_MS = 50;
     private static final long BYTES_PER_MB = 1024 * 1024;
 
@@ -245,10 +251,12 @@ final class BenchRun {
         if (settings.statementStatistics()) {
             probe.resetStatements();
         }
+        sampler.walMark(probe.walInsertLsn(), 0, 0);
         Readings before = Readings.take(meter, probe, application, smsc, gateway);
 
         TrafficRun run = smsc.play(plan(settings.ratePerSecond(), settings.duration()));
         List<RunResult.Second> timeline = window(run, smsc, sampler, before);
+        sampler.walMark(probe.walInsertLsn(), run.acked(), smsc.thankYous() - before.thankYous());
 
         Readings after = Readings.take(meter, probe, application, smsc, gateway);
         gcPauses.close();
@@ -264,6 +272,7 @@ final class BenchRun {
 
         RunResult.Settle settle = settle(smsc, probe);
         progress.println("Since start (warm-up included), " + application.core.events.handoffSummary());
+        WalCensus walCensus = walCensus(probe, sampler.walMarks);
         sampler.memory();
         SimLedger truth = smsc.ledger();
         List<RunResult.Check> checks = Checks.after(settings.mode(), truth, run, settle, application, probe, appeal);
@@ -281,8 +290,46 @@ final class BenchRun {
                 settings.warmupRate(),
                 settings.binds(), settings.window(), settings.seed(), settings.realistic(), traffic,
                 throughput(probe, smsc, before, after, ackedInWindow, appeal), latency, resources(meter, sampler, before, after, gcPauses.result()),
-                fresh, postgres(probe, sampler, before, after, ackedInWindow, statements), groupCommit, smsc.thankYouTally(), settle, timeline,
+                fresh, postgres(probe, sampler, before, after, ackedInWindow, statements, walCensus), groupCommit, smsc.thankYouTally(), settle, timeline,
                 checks, checks.stream().allMatch(RunResult.Check::passed));
+    }
+
+    /**
+     * The WAL of the window's last {@link #WAL_CENSUS_SECONDS} seconds, counted by kind and table a gift
+     * (a thank-you received, in full mode) or a text acknowledged (intake); null when the WAL's
+     * position could not be read at the window's end, or the WAL itself could not be (said why).
+     * Read after the settling, when the platform is quiet; the stretch is then seconds to a minute
+     * old, well inside what PostgreSQL keeps (max_wal_size, spread checkpoints).
+     */
+    private WalCensus walCensus(PostgresProbe probe, List<WalMark> marks) {
+        WalMark to = marks.getLast();
+        if (to.lsn() == null) {
+            return null;
+        }
+        // The latest readable mark at least the census's length (less half a second) before the end: the
+        // window's end comes just after its last second's mark, so counting marks back would give a second less.
+        long lengthNanos = (WAL_CENSUS_SECONDS * 1_000L - 500) * 1_000_000;
+        WalMark from = null;
+        for (int i = marks.size() - 2; i >= 0 && (from == null || to.atNanos() - from.atNanos() < lengthNanos); i--) {
+            if (marks.get(i).lsn() != null) {
+                from = marks.get(i);
+            }
+        }
+        if (from == null) {
+            return null;
+        }
+        boolean gifts = settings.mode() == BenchMode.FULL;
+        long units = gifts ? to.thankYous() - from.thankYous() : to.acked() - from.acked();
+        try {
+            return probe.walCensus(from.lsn(), to.lsn(), round((to.atNanos() - from.atNanos()) / 1e9), gifts ? "gift" : "text", units);
+        } catch (SQLException | RuntimeException e) {
+            progress.println("The WAL census could not be read: " + e.getMessage());
+            return null;
+        }
+    }
+
+    /** Where the WAL stood at one moment of the window, with the texts acknowledged and thank-yous received in it so far. */
+    private record WalMark(long atNanos, String lsn, long acked, long thankYous) {
     }
 
     /** Plays the window out: until the generator ends its schedule, or is stopped a little after; samples each second. */
@@ -335,7 +382,7 @@ final class BenchRun {
     }
 
     private RunResult.Postgres postgres(PostgresProbe probe, Sampler sampler, Readings before, Readings after, long ackedInWindow,
-                                               List<StatementStatistics.StatementTime> statements) {
+                                               List<StatementStatistics.StatementTime> statements, WalCensus walCensus) {
         double windowSeconds = (after.atNanos() - before.atNanos()) / 1e9;
         PostgresProbe.Counters counters = after.postgres().minus(before.postgres());
         return new RunResult.Postgres(probe.version(), probe.setting("synchronous_commit"), probe.setting("fsync"),
@@ -344,7 +391,7 @@ final class BenchRun {
                 sampler.waits, sampler.waitSamples, updatesInWindow(before.tableUpdates(), after.tableUpdates()), statements,
                 before.walSegment() < 0 || after.walSegment() < 0 ? -1 : after.walSegment() - before.walSegment(),
                 warmth == null ? 0 : warmth.files(),
-                warmth == null ? null : warmth.holds(after.walSegment()));
+                warmth == null ? null : warmth.holds(after.walSegment()), walCensus);
     }
 
     /** Each table's updates in the window, the HOT ones among them, and its autovacuum runs; tables with none are left out. */
@@ -457,6 +504,8 @@ final class BenchRun {
         final PostgresProbe probe;
         final Map<String, Long> waits = new TreeMap<>();
         int waitSamples;
+        /** The WAL's position at the window's start, at each second's end and at its end, for {@link #walCensus}. */
+        final List<WalMark> walMarks = new ArrayList<>();
         long postgresPeakKb;
         long combinedPeakKb;
 
@@ -466,11 +515,16 @@ final class BenchRun {
         }
 
         RunResult.Second second(int index, long acked, long thankYous, Double thankYouP99Ms) {
+            walMark(probe.walInsertLsn(), acked, thankYous);
             ProcessMeter.Memory memory = memory();
             probe.activeBackends().forEach((event, count) -> waits.merge(event, count, Long::sum));
             waitSamples++;
             return new RunResult.Second(index, acked, thankYous, thankYouP99Ms, memory.jvmRssKb() / 1024, memory.postgresKb() / 1024,
                     probe.background());
+        }
+
+        void walMark(String lsn, long acked, long thankYous) {
+            walMarks.add(new WalMark(System.nanoTime(), lsn, acked, thankYous));
         }
 
         ProcessMeter.Memory memory() {

@@ -116,6 +116,23 @@ final class PostgresProbe implements AutoCloseable {
         }
     }
 
+    /** Where PostgreSQL inserts its next WAL record now (e.g. "0/1A2B3C4D"); null if it cannot be read. */
+    String walInsertLsn() {
+        try {
+            return singleOrNull("select pg_current_wal_insert_lsn()::text");
+        } catch (SQLException e) {
+            return null; // a figure of the report, never a reason to lose the run
+        }
+    }
+
+    /**
+     * The WAL between two {@link #walInsertLsn} readings counted by kind and table ({@link WalCensus}),
+     * against {@code units} gifts or texts; an exception says why it could not be read.
+     */
+    WalCensus walCensus(String fromLsn, String toLsn, double seconds, String unit, long units) throws SQLException {
+        return WalCensus.read(connection, fromLsn, toLsn, seconds, unit, units);
+    }
+
     /**
      * Rows updated in one table so far, how many of those were HOT (no index touched, same page), how
      * many had to put the new row version on another page (never HOT: the page was full; among the

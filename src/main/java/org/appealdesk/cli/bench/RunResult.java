@@ -120,12 +120,15 @@ record RunResult(
     /**
      * The database's side of the window: durable commits and WAL flushes, what busy backends waited
      * on, and (with --statements) the statements that took its time.
+     *
+     * @param walCensus the WAL of the window's last seconds counted by kind and table, a gift or text
+     *                  ({@link WalCensus}); null when it could not be read
      */
     record Postgres(String version, String synchronousCommit, String fsync, double commitsPerSecond, double walSyncsPerSecond,
                     double walSyncMsPerSecond, double walBytesPerText, long walBuffersFull,
                     Map<String, Long> activeBackendSamples, int samples, Map<String, PostgresProbe.TableUpdates> updatesByTable,
                     List<StatementStatistics.StatementTime> topStatements, long walSegmentsFilledInWindow, long walFilesWarmed,
-                    Boolean windowWithinWarmedWal) {
+                    Boolean windowWithinWarmedWal, WalCensus walCensus) {
     }
 
     /**

@@ -101,6 +101,7 @@ final class SummaryPrinter {
             out.println(updates);
             out.println(autovacuum);
         }
+        printWalCensus(out, p.walCensus());
         if (p.topStatements() != null) {
             out.println("Costliest statements in the window (pg_stat_statements):");
             StatementStatistics.printTable(p.topStatements(), out, "  ");
@@ -139,6 +140,32 @@ final class SummaryPrinter {
                     run.throughput().donationsCompletedPerSecond(), step.verdict());
         }
         out.printf("Highest sustained rate: %,.0f texts/s%n", sweep.highestSustainedRate());
+    }
+
+    /** How many table rows a gift (or text) wrote, of each kind, and which tables: the database's work in counts. */
+    static void printWalCensus(PrintStream out, WalCensus census) {
+        if (census == null) {
+            return;
+        }
+        WalCensus.Kinds all = census.perUnit();
+        out.printf("WAL of the window's last %.0f s (pg_walinspect), a %s: %,d bytes; %.1f rows inserted, %.1f HOT and %.1f other updates,"
+                        + " %.1f deletes, %.1f row locks, %.1f index entries, %.1f full-page images (%,d %ss)%n",
+                census.seconds(), census.unit(), census.walBytesPerUnit(), all.rowsInserted(), all.hotUpdates(), all.otherUpdates(),
+                all.deletes(), all.rowLocks(), all.indexEntries(), all.fullPageImages(), census.units(), census.unit());
+        StringBuilder tables = new StringBuilder("  by table, a " + census.unit() + " (inserts/HOT/other updates/deletes/locks/index entries):");
+        census.byTable().forEach((table, k) -> {
+            // Tables with rows written, not those with only other records (a sequence's, a page pruned).
+            if (k.rowsInserted() + k.hotUpdates() + k.otherUpdates() + k.deletes() + k.rowLocks() + k.indexEntries() >= 0.05) {
+                tables.append(String.format(" %s %s/%s/%s/%s/%s/%s;", table, brief(k.rowsInserted()), brief(k.hotUpdates()),
+                        brief(k.otherUpdates()), brief(k.deletes()), brief(k.rowLocks()), brief(k.indexEntries())));
+            }
+        });
+        out.println(tables.substring(0, tables.length() - (tables.charAt(tables.length() - 1) == ';' ? 1 : 0)));
+    }
+
+    /** A count a unit, to one decimal, "0" for none. */
+    private static String brief(double value) {
+        return value == 0 ? "0" : String.format("%.1f", value);
     }
 
     /**
