@@ -2,9 +2,10 @@ package org.appealdesk.donation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.appealdesk.support.Plans.keptPlan;
+import static org.appealdesk.support.Plans.single;
 
 import java.sql.Connection;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Savepoint;
 import java.sql.Statement;
@@ -46,34 +47,13 @@ class MessageIdIndexTest {
 
                 sql.execute("set local enable_seqscan = off");
                 sql.execute("set local plan_cache_mode = force_generic_plan");
-                assertThat(plan(sql, "select id from charge_part where network_message_id = any($1::text[])", "text[]", "{m-1,m-9}"))
+                assertThat(keptPlan(sql, "select id from charge_part where network_message_id = any($1::text[])", "text[]", "{m-1,m-9}"))
                         .as("the receipts' look-up, a kept plan").contains("$1").contains(INDEX).doesNotContain("Seq Scan");
-                assertThat(plan(sql, "select pm.id from charge_part pm where pm.network_message_id = lower($1::text) limit 1", "text", "M-1"))
+                assertThat(keptPlan(sql, "select pm.id from charge_part pm where pm.network_message_id = lower($1::text) limit 1", "text", "M-1"))
                         .as("the settlement import's look-up").contains(INDEX).doesNotContain("Seq Scan");
             } finally {
                 connection.rollback();
             }
-        }
-    }
-
-    /** EXPLAIN (VERBOSE) of {@code query} prepared with one parameter of {@code type}, executed with {@code value}. */
-    private static String plan(Statement sql, String query, String type, String value) throws SQLException {
-        String name = "message_id_plan_" + System.nanoTime();
-        sql.execute("prepare " + name + "(" + type + ") as " + query);
-        StringBuilder lines = new StringBuilder();
-        try (ResultSet plan = sql.executeQuery("explain (verbose) execute " + name + "('" + value + "')")) {
-            while (plan.next()) {
-                lines.append(plan.getString(1)).append('\n');
-            }
-        }
-        sql.execute("deallocate " + name);
-        return lines.toString();
-    }
-
-    private static String single(Statement sql, String query) throws SQLException {
-        try (ResultSet row = sql.executeQuery(query)) {
-            row.next();
-            return row.getString(1);
         }
     }
 }

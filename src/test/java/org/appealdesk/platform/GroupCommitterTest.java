@@ -3,6 +3,8 @@ package org.appealdesk.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+import static org.appealdesk.support.Plans.keptPlan;
+import static org.appealdesk.support.Plans.single;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -204,27 +206,6 @@ class GroupCommitterTest {
     }
 
     private static final String SETTINGS = "select current_setting('plan_cache_mode') || ' ' || current_setting('enable_seqscan')";
-
-    /** The plan PostgreSQL keeps for {@code query} (one parameter of {@code type}) under the session's settings, as EXPLAIN (VERBOSE) prints it: a kept plan shows its parameter ($1) unbound. */
-    private static String keptPlan(Statement sql, String query, String type, String value) throws SQLException {
-        String name = "kept_plan_" + System.nanoTime();
-        sql.execute("prepare " + name + "(" + type + ") as " + query);
-        StringBuilder lines = new StringBuilder();
-        try (ResultSet plan = sql.executeQuery("explain (verbose) execute " + name + "('" + value + "')")) {
-            while (plan.next()) {
-                lines.append(plan.getString(1)).append('\n');
-            }
-        }
-        sql.execute("deallocate " + name);
-        return lines.toString();
-    }
-
-    private static String single(Statement sql, String query) throws SQLException {
-        try (ResultSet row = sql.executeQuery(query)) {
-            row.next();
-            return row.getString(1);
-        }
-    }
 
     @Test
     void aBadItemFailsAloneAndItsNeighboursCommit() throws Exception {
