@@ -12,9 +12,10 @@
 -- proves when it plans them, generic plans included. No statement names the constraint
 -- (no ON CONFLICT on this column).
 --
--- Building the index takes a lock that holds up writes to charge_part while it reads every part;
--- run it outside an appeal's peak. "if not exists" and "if exists": MigrationsTest takes a
--- database back to V5 and migrates it again.
+-- Building the index takes a lock that holds up writes to charge_part while it reads every part,
+-- and dropping the constraint then holds up reads too, for a moment; run it outside an appeal's
+-- peak. "if not exists" and "if exists": MigrationsTest takes a database back to V5 and migrates
+-- it again.
 create unique index if not exists charge_part_network_message_id_given on charge_part (network_message_id)
     where network_message_id is not null;
 alter table charge_part drop constraint if exists charge_part_network_message_id_key;

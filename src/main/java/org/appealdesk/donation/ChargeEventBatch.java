@@ -321,8 +321,9 @@ final class ChargeEventBatch {
     /**
      * An accepted billed message tells us its part's network message id. The link is made here in
      * memory, so a report later in this batch finds its part, and written with the part's new state
-     * in {@link #writeParts}: one row version per part and batch instead of two (each version of a
-     * charge part costs an entry in each of its six indexes). A part linked before keeps its id.
+     * in {@link #writeParts}: one row version per part and batch instead of two (a version that is
+     * not HOT, as the acceptance's is, costs an entry in each index that covers it: six of the
+     * seven). A part linked before keeps its id.
      */
     private void linkAcceptedParts(Map<Long, String> acceptedIds) {
         acceptedIds.forEach((outboxId, messageId) -> {

@@ -110,6 +110,7 @@ class BenchCommandTest {
         JsonNode census = run.path("postgres").path("walCensus");
         assertThat(census.path("unit").asText()).isEqualTo("gift");
         assertThat(census.path("units").asLong()).as(census.toString()).isPositive();
+        assertThat(census.path("textsAcknowledged").asLong()).as("the stretch's texts, beside its gifts").isPositive();
         assertThat(census.path("seconds").asDouble()).isBetween(0.5, 5.5);
         assertThat(census.path("perUnit").path("rowsInserted").asDouble()).as(census.toString()).isGreaterThan(5);
         assertThat(census.path("perUnit").path("indexEntries").asDouble()).isGreaterThan(census.path("perUnit").path("rowsInserted").asDouble());

@@ -39,17 +39,17 @@ class MessageIdIndexTest {
                 sql.execute("insert into charge_part (id, donation_id, part_no, amount_pence, request_id, outbox_id, state)"
                         + " values (-1, -1, 1, 300, 'message-id-index-1', -1, 'PENDING'), (-2, -2, 1, 300, 'message-id-index-2', -2, 'PENDING'),"
                         + " (-3, -3, 1, 300, 'message-id-index-3', -3, 'PENDING')");
-                sql.execute("update charge_part set state = 'SUBMITTED', network_message_id = 'm-1' where id = -1");
+                sql.execute("update charge_part set state = 'SUBMITTED', network_message_id = 'message-id-index-m1' where id = -1");
                 Savepoint beforeTwin = connection.setSavepoint();
-                assertThatThrownBy(() -> sql.execute("update charge_part set state = 'SUBMITTED', network_message_id = 'm-1' where id = -2"))
+                assertThatThrownBy(() -> sql.execute("update charge_part set state = 'SUBMITTED', network_message_id = 'message-id-index-m1' where id = -2"))
                         .isInstanceOf(SQLException.class).hasMessageContaining(INDEX);
                 connection.rollback(beforeTwin);
 
                 sql.execute("set local enable_seqscan = off");
                 sql.execute("set local plan_cache_mode = force_generic_plan");
-                assertThat(keptPlan(sql, "select id from charge_part where network_message_id = any($1::text[])", "text[]", "{m-1,m-9}"))
+                assertThat(keptPlan(sql, "select id from charge_part where network_message_id = any($1::text[])", "text[]", "{message-id-index-m1,message-id-index-m9}"))
                         .as("the receipts' look-up, a kept plan").contains("$1").contains(INDEX).doesNotContain("Seq Scan");
-                assertThat(keptPlan(sql, "select pm.id from charge_part pm where pm.network_message_id = lower($1::text) limit 1", "text", "M-1"))
+                assertThat(keptPlan(sql, "select pm.id from charge_part pm where pm.network_message_id = lower($1::text) limit 1", "text", "MESSAGE-ID-INDEX-M1"))
                         .as("the settlement import's look-up").contains(INDEX).doesNotContain("Seq Scan");
             } finally {
                 connection.rollback();

@@ -251,8 +251,8 @@ final class BenchRun {
         if (settings.statementStatistics()) {
             probe.resetStatements();
         }
-        sampler.walMark(probe.walInsertLsn(), 0, 0);
         Readings before = Readings.take(meter, probe, application, smsc, gateway);
+        sampler.walMark(probe.walInsertLsn(), 0, 0);
 
         TrafficRun run = smsc.play(plan(settings.ratePerSecond(), settings.duration()));
         List<RunResult.Second> timeline = window(run, smsc, sampler, before);
@@ -296,40 +296,58 @@ final class BenchRun {
 
     /**
      * The WAL of the window's last {@link #WAL_CENSUS_SECONDS} seconds, counted by kind and table a gift
-     * (a thank-you received, in full mode) or a text acknowledged (intake); null when the WAL's
-     * position could not be read at the window's end, or the WAL itself could not be (said why).
-     * Read after the settling, when the platform is quiet; the stretch is then seconds to a minute
-     * old, well inside what PostgreSQL keeps (max_wal_size, spread checkpoints).
+     * (a thank-you received, in full mode) or a text acknowledged (intake); null, said why, when the
+     * WAL's position could not be read, when no gift or text came in the stretch (a figure a gift
+     * needs gifts), or when the WAL itself could not be read. Read after the settling, when the
+     * platform is quiet; the stretch is then seconds to a minute old, well inside what PostgreSQL
+     * keeps (max_wal_size, spread checkpoints).
      */
     private WalCensus walCensus(PostgresProbe probe, List<WalMark> marks) {
-        WalMark to = marks.getLast();
-        if (to.lsn() == null) {
+        WalMark[] stretch = censusStretch(marks, WAL_CENSUS_SECONDS * 1_000_000_000L);
+        if (stretch == null) {
+            progress.println("The WAL census was left out: the WAL's position could not be read at the window's end or start");
             return null;
         }
-        // The latest readable mark at least the census's length (less half a second) before the end: the
-        // window's end comes just after its last second's mark, so counting marks back would give a second less.
-        long lengthNanos = (WAL_CENSUS_SECONDS * 1_000L - 500) * 1_000_000;
-        WalMark from = null;
-        for (int i = marks.size() - 2; i >= 0 && (from == null || to.atNanos() - from.atNanos() < lengthNanos); i--) {
-            if (marks.get(i).lsn() != null) {
-                from = marks.get(i);
-            }
-        }
-        if (from == null) {
-            return null;
-        }
+        WalMark from = stretch[0];
+        WalMark to = stretch[1];
         boolean gifts = settings.mode() == BenchMode.FULL;
-        long units = gifts ? to.thankYous() - from.thankYous() : to.acked() - from.acked();
+        long texts = to.acked() - from.acked();
+        long units = gifts ? to.thankYous() - from.thankYous() : texts;
+        if (units <= 0) {
+            progress.println("The WAL census was left out: no " + (gifts ? "gift" : "text") + " came in the window's last seconds");
+            return null;
+        }
         try {
-            return probe.walCensus(from.lsn(), to.lsn(), round((to.atNanos() - from.atNanos()) / 1e9), gifts ? "gift" : "text", units);
+            return probe.walCensus(from.lsn(), to.lsn(), round((to.atNanos() - from.atNanos()) / 1e9), gifts ? "gift" : "text", units, texts);
         } catch (SQLException | RuntimeException e) {
             progress.println("The WAL census could not be read: " + e.getMessage());
             return null;
         }
     }
 
+    /**
+     * The stretch a census reads: from the latest readable mark at least {@code lengthNanos} (less half
+     * a second) before the last mark, or the earliest readable one, to the last mark; null when the last
+     * mark or every earlier one is unreadable. The window's end is marked just after its last second, so
+     * counting marks back would give a second less.
+     */
+    static WalMark[] censusStretch(List<WalMark> marks, long lengthNanos) {
+        if (marks.size() < 2 || marks.getLast().lsn() == null) {
+            return null;
+        }
+        WalMark to = marks.getLast();
+        long atLeast = lengthNanos - 500_000_000L;
+        WalMark from = null;
+        for (int i = marks.size() - 2; i >= 0 && (from == null || to.atNanos() - from.atNanos() < atLeast); i--) {
+            if (marks.get(i).lsn() != null) {
+                from = marks.get(i);
+            }
+        }
+        return from == null ? null : new WalMark[]{from, to};
+    }
+
     /** Where the WAL stood at one moment of the window, with the texts acknowledged and thank-yous received in it so far. */
-    private record WalMark(long atNanos, String lsn, long acked, long thankYous) {
+    record WalMark(long atNanos, String lsn, long acked, long thankYous) {
     }
 
     /** Plays the window out: until the generator ends its schedule, or is stopped a little after; samples each second. */

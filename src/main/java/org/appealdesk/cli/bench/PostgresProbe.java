@@ -127,10 +127,11 @@ final class PostgresProbe implements AutoCloseable {
 
     /**
      * The WAL between two {@link #walInsertLsn} readings counted by kind and table ({@link WalCensus}),
-     * against {@code units} gifts or texts; an exception says why it could not be read.
+     * against {@code units} gifts or texts, beside the {@code texts} acknowledged meanwhile; an
+     * exception says why it could not be read.
      */
-    WalCensus walCensus(String fromLsn, String toLsn, double seconds, String unit, long units) throws SQLException {
-        return WalCensus.read(connection, fromLsn, toLsn, seconds, unit, units);
+    WalCensus walCensus(String fromLsn, String toLsn, double seconds, String unit, long units, long texts) throws SQLException {
+        return WalCensus.read(connection, fromLsn, toLsn, seconds, unit, units, texts);
     }
 
     /**

@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.StringJoiner;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.appealdesk.platform.StatementStatistics;
@@ -149,18 +150,18 @@ final class SummaryPrinter {
         }
         WalCensus.Kinds all = census.perUnit();
         out.printf("WAL of the window's last %.0f s (pg_walinspect), a %s: %,d bytes; %.1f rows inserted, %.1f HOT and %.1f other updates,"
-                        + " %.1f deletes, %.1f row locks, %.1f index entries, %.1f full-page images (%,d %ss)%n",
+                        + " %.1f deletes, %.1f row locks, %.1f index entries, %.1f full-page images (%,d %ss, %,d texts acknowledged)%n",
                 census.seconds(), census.unit(), census.walBytesPerUnit(), all.rowsInserted(), all.hotUpdates(), all.otherUpdates(),
-                all.deletes(), all.rowLocks(), all.indexEntries(), all.fullPageImages(), census.units(), census.unit());
-        StringBuilder tables = new StringBuilder("  by table, a " + census.unit() + " (inserts/HOT/other updates/deletes/locks/index entries):");
+                all.deletes(), all.rowLocks(), all.indexEntries(), all.fullPageImages(), census.units(), census.unit(), census.textsAcknowledged());
+        StringJoiner tables = new StringJoiner("; ", "  by table, a " + census.unit() + " (inserts/HOT/other updates/deletes/locks/index entries): ", "");
         census.byTable().forEach((table, k) -> {
             // Tables with rows written, not those with only other records (a sequence's, a page pruned).
-            if (k.rowsInserted() + k.hotUpdates() + k.otherUpdates() + k.deletes() + k.rowLocks() + k.indexEntries() >= 0.05) {
-                tables.append(String.format(" %s %s/%s/%s/%s/%s/%s;", table, brief(k.rowsInserted()), brief(k.hotUpdates()),
+            if (k.rowWork() >= 0.05) {
+                tables.add(String.format("%s %s/%s/%s/%s/%s/%s", table, brief(k.rowsInserted()), brief(k.hotUpdates()),
                         brief(k.otherUpdates()), brief(k.deletes()), brief(k.rowLocks()), brief(k.indexEntries())));
             }
         });
-        out.println(tables.substring(0, tables.length() - (tables.charAt(tables.length() - 1) == ';' ? 1 : 0)));
+        out.println(tables);
     }
 
     /** A count a unit, to one decimal, "0" for none. */

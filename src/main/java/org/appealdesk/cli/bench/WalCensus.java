@@ -19,24 +19,35 @@ import java.util.Map;
  *
  * <p>Each WAL record is counted once, for the relation of its first block (an update's new page, a
  * B-tree insert's leaf), and an index's records for the table it indexes. Full-page images are
- * counted on every block. Reading the WAL back costs PostgreSQL about a second for every 30 MB
- * (11 s for the 300 MB of 30 s at 2,000 texts/s on the bench's machine), so the bench reads a few
- * seconds of it, after the window.
+ * counted on every block. An index entry is a B-tree leaf insert, or a page split, which logs the
+ * entry that caused it (an internal page's rare split is counted too). Not counted by kind: rows
+ * that COPY inserts several to a record (the platform uses none), and records that name no block
+ * (commits), which {@code records} and {@code bytes} leave out and {@code walBytes} holds. Reading
+ * the WAL back costs PostgreSQL about a second for every 30 MB (11 s for the 300 MB of 30 s at
+ * 2,000 texts/s on the bench's machine), so the bench reads a few seconds of it, after the window.
  *
  * @param seconds   the stretch's length
  * @param unit      what {@code units} counts: "gift" (thank-yous received, in full mode) or "text" (acknowledged)
  * @param units     gifts or texts in the stretch; the figures a unit are the totals over this
+ * @param textsAcknowledged texts acknowledged in the stretch: against the gifts, it says whether the
+ *                  stretch's writes belong to its gifts (a run falling behind writes for texts
+ *                  whose gifts come later)
  * @param walBytes  the stretch's WAL, every record included
  * @param perUnit   every table together, a unit
  * @param byTable   each table's share, a unit, the tables with most records first
  */
-record WalCensus(double seconds, String unit, long units, long walBytes, Kinds perUnit, Map<String, Kinds> byTable) {
+record WalCensus(double seconds, String unit, long units, long textsAcknowledged, long walBytes, Kinds perUnit, Map<String, Kinds> byTable) {
 
     /** How much of each kind of work (in records, or bytes for {@code bytes}). */
     record Kinds(double rowsInserted, double hotUpdates, double otherUpdates, double deletes, double rowLocks,
                  double indexEntries, double speculativeConfirms, double fullPageImages, double records, double bytes) {
 
         static final Kinds NONE = new Kinds(0, 0, 0, 0, 0, 0, 0, 0, 0, 0);
+
+        /** The table rows and index entries written: what a table's line in the summary is about. */
+        double rowWork() {
+            return rowsInserted + hotUpdates + otherUpdates + deletes + rowLocks + indexEntries;
+        }
 
         Kinds plus(Kinds other) {
             return new Kinds(rowsInserted + other.rowsInserted, hotUpdates + other.hotUpdates, otherUpdates + other.otherUpdates,
@@ -60,23 +71,27 @@ record WalCensus(double seconds, String unit, long units, long walBytes, Kinds p
     /** The table a record is counted for when its relation is not one of this database's (a shared catalog, a dropped table). */
     static final String OTHER = "(other)";
 
+    /** How long {@link #read} waits for the stretch to be flushed before reading it anyway. */
+    private static final long FLUSH_WAIT_MS_MAX = 5_000;
+
     /**
      * One row per table: its records by kind. {@code show_data => false} leaves out the blocks'
-     * contents, which the counts do not need. A record's first block (block_id 0) names its relation;
-     * an index is counted for its table.
+     * contents, which the counts do not need. A record's first block (block_id 0) names its relation
+     * ({@code first}: each record once); an index is counted for its table.
      */
     private static final String BY_TABLE = "select coalesce(ix.indrelid, c.oid)::regclass::text,"
-            + " count(*) filter (where b.block_id = 0 and b.resource_manager = 'Heap' and b.record_type in ('INSERT', 'INSERT+INIT')),"
-            + " count(*) filter (where b.block_id = 0 and b.resource_manager = 'Heap' and b.record_type in ('HOT_UPDATE', 'HOT_UPDATE+INIT')),"
-            + " count(*) filter (where b.block_id = 0 and b.resource_manager = 'Heap' and b.record_type in ('UPDATE', 'UPDATE+INIT')),"
-            + " count(*) filter (where b.block_id = 0 and b.resource_manager = 'Heap' and b.record_type = 'DELETE'),"
-            + " count(*) filter (where b.block_id = 0 and b.resource_manager = 'Heap' and b.record_type = 'LOCK'),"
-            + " count(*) filter (where b.block_id = 0 and b.resource_manager = 'Btree' and b.record_type in ('INSERT_LEAF', 'INSERT_POST')),"
-            + " count(*) filter (where b.block_id = 0 and b.resource_manager = 'Heap' and b.record_type = 'HEAP_CONFIRM'),"
+            + " count(*) filter (where first and kind in ('Heap/INSERT', 'Heap/INSERT+INIT')),"
+            + " count(*) filter (where first and kind in ('Heap/HOT_UPDATE', 'Heap/HOT_UPDATE+INIT')),"
+            + " count(*) filter (where first and kind in ('Heap/UPDATE', 'Heap/UPDATE+INIT')),"
+            + " count(*) filter (where first and kind = 'Heap/DELETE'),"
+            + " count(*) filter (where first and kind = 'Heap/LOCK'),"
+            + " count(*) filter (where first and kind in ('Btree/INSERT_LEAF', 'Btree/INSERT_POST', 'Btree/SPLIT_L', 'Btree/SPLIT_R')),"
+            + " count(*) filter (where first and kind = 'Heap/HEAP_CONFIRM'),"
             + " count(*) filter (where b.block_fpi_length > 0),"
-            + " count(*) filter (where b.block_id = 0),"
-            + " coalesce(sum(b.record_length) filter (where b.block_id = 0), 0)"
-            + " from pg_get_wal_block_info(?::pg_lsn, ?::pg_lsn, false) b"
+            + " count(*) filter (where first),"
+            + " coalesce(sum(b.record_length) filter (where first), 0)"
+            + " from (select w.*, w.block_id = 0 as first, w.resource_manager || '/' || w.record_type as kind"
+            + "   from pg_get_wal_block_info(?::pg_lsn, ?::pg_lsn, false) w) b"
             + " left join pg_class c on c.relfilenode = b.relfilenode"
             + "   and b.reldatabase = (select oid from pg_database where datname = current_database())"
             + " left join pg_index ix on ix.indexrelid = c.oid"
@@ -85,9 +100,11 @@ record WalCensus(double seconds, String unit, long units, long walBytes, Kinds p
     /**
      * Reads the WAL from {@code fromLsn} to {@code toLsn} (as PostgreSQL writes positions, e.g.
      * "0/1A2B3C4D") on {@code connection}, a superuser's, and counts it against {@code units} of
-     * {@code unit}. Creates the pg_walinspect extension if the database lacks it.
+     * {@code unit}, beside the {@code texts} acknowledged in it. Creates the pg_walinspect extension
+     * if the database lacks it.
      */
-    static WalCensus read(Connection connection, String fromLsn, String toLsn, double seconds, String unit, long units) throws SQLException {
+    static WalCensus read(Connection connection, String fromLsn, String toLsn, double seconds, String unit, long units, long texts)
+            throws SQLException {
         try (Statement statement = connection.createStatement()) {
             statement.execute("create extension if not exists pg_walinspect");
         }
@@ -114,11 +131,8 @@ record WalCensus(double seconds, String unit, long units, long walBytes, Kinds p
                 }
             }
         }
-        return of(seconds, unit, units, walBytes, tables);
+        return of(seconds, unit, units, texts, walBytes, tables);
     }
-
-    /** How long {@link #read} waits for the stretch to be flushed before reading it anyway. */
-    private static final long FLUSH_WAIT_MS_MAX = 5_000;
 
     /**
      * Waits, boundedly, until PostgreSQL has flushed the WAL up to {@code lsn}: pg_walinspect reads
@@ -147,7 +161,7 @@ record WalCensus(double seconds, String unit, long units, long walBytes, Kinds p
     }
 
     /** The census of {@code tables}' counts (several entries of one table are added), a unit; the busiest tables first. */
-    static WalCensus of(double seconds, String unit, long units, long walBytes, List<Map.Entry<String, Kinds>> tables) {
+    static WalCensus of(double seconds, String unit, long units, long texts, long walBytes, List<Map.Entry<String, Kinds>> tables) {
         Map<String, Kinds> summed = new LinkedHashMap<>();
         tables.forEach(entry -> summed.merge(entry.getKey(), entry.getValue(), Kinds::plus));
         Kinds total = summed.values().stream().reduce(Kinds.NONE, Kinds::plus);
@@ -155,7 +169,7 @@ record WalCensus(double seconds, String unit, long units, long walBytes, Kinds p
         summed.entrySet().stream()
                 .sorted(Comparator.comparingDouble((Map.Entry<String, Kinds> e) -> -e.getValue().records()).thenComparing(Map.Entry::getKey))
                 .forEach(e -> byTable.put(e.getKey(), e.getValue().per(units)));
-        return new WalCensus(seconds, unit, units, walBytes, total.per(units), byTable);
+        return new WalCensus(seconds, unit, units, texts, walBytes, total.per(units), byTable);
     }
 
     /** The WAL bytes a unit, every record included. */

@@ -78,7 +78,7 @@ class PostgresProbeTest {
             connection.setAutoCommit(true);
             String to = probe.walInsertLsn();
 
-            WalCensus census = probe.walCensus(from, to, 1.0, "gift", 10);
+            WalCensus census = probe.walCensus(from, to, 1.0, "gift", 10, 12);
             assertThat(census.walBytes()).isPositive();
             WalCensus.Kinds mine = census.byTable().get(table);
             assertThat(mine).isNotNull();
@@ -86,6 +86,7 @@ class PostgresProbeTest {
                     .containsExactly(10.0, 5.0, 1.0, 0.5, 0.7, 22.0);
             assertThat(census.perUnit().indexEntries()).as("every table together holds at least this one's").isGreaterThanOrEqualTo(22.0);
             assertThat(census.walBytesPerUnit()).isEqualTo(Math.round(census.walBytes() / 10.0));
+            assertThat(census.textsAcknowledged()).as("kept as given, beside the units").isEqualTo(12);
         } finally {
             try (Connection connection = DriverManager.getConnection(settings.jdbcUrl(), settings.user(), settings.password());
                  Statement sql = connection.createStatement()) {
@@ -99,7 +100,7 @@ class PostgresProbeTest {
         // Proves entries of one table (an index's records come as their table's) are added, the tables are ordered by
         // records, and the figures a unit are rounded to hundredths.
         WalCensus.Kinds three = new WalCensus.Kinds(1, 0, 0, 0, 0, 2, 0, 0, 3, 300);
-        WalCensus census = WalCensus.of(5, "text", 3, 900, List.of(
+        WalCensus census = WalCensus.of(5, "text", 3, 3, 900, List.of(
                 Map.entry("donor", three), Map.entry("outbox", three), Map.entry("outbox", three)));
         assertThat(census.byTable().keySet()).containsExactly("outbox", "donor");
         assertThat(census.byTable().get("outbox").indexEntries()).isEqualTo(1.33);
