@@ -122,7 +122,7 @@ record RunResult(
      * on, and (with --statements) the statements that took its time.
      *
      * @param walCensus the WAL of the window's last seconds counted by kind and table, a gift or text
-     *                  ({@link WalCensus}); null when it could not be read
+     *                  ({@link WalCensus}); null when it could not be read, or no gift came in those seconds
      */
     record Postgres(String version, String synchronousCommit, String fsync, double commitsPerSecond, double walSyncsPerSecond,
                     double walSyncMsPerSecond, double walBytesPerText, long walBuffersFull,
