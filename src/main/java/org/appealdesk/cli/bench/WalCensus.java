@@ -58,13 +58,11 @@ record WalCensus(double seconds, String unit, long units, long textsAcknowledged
 
         Kinds per(long units) {
             double d = Math.max(1, units);
-            return new Kinds(round(rowsInserted / d), round(hotUpdates / d), round(otherUpdates / d), round(deletes / d),
-                    round(rowLocks / d), round(indexEntries / d), round(speculativeConfirms / d), round(fullPageImages / d),
-                    round(records / d), Math.round(bytes / d));
-        }
-
-        private static double round(double value) {
-            return Math.round(value * 100) / 100.0;
+            // Hundredths, as the rest of the report ({@link BenchRun#round}).
+            return new Kinds(BenchRun.round(rowsInserted / d), BenchRun.round(hotUpdates / d), BenchRun.round(otherUpdates / d),
+                    BenchRun.round(deletes / d), BenchRun.round(rowLocks / d), BenchRun.round(indexEntries / d),
+                    BenchRun.round(speculativeConfirms / d), BenchRun.round(fullPageImages / d), BenchRun.round(records / d),
+                    Math.round(bytes / d));
         }
     }
 
