@@ -122,6 +122,20 @@ final class BenchCommand implements Callable<Integer> {
             + " before 2026-11-27, for comparing with figures measured so (default: those due in the same millisecond leave in one write)")
     boolean deliveriesApart;
 
+    @Option(names = "--donors-before", defaultValue = "0",
+            description = "donors from earlier appeals in the database before the run, as on a server that has run for months (their"
+                    + " numbers outside the simulated network's; a new donor's index entry then lands among theirs), ending with a"
+                    + " checkpoint; 0-20000000 (default: ${DEFAULT-VALUE}, an empty database)")
+    long donorsBefore;
+
+    @Option(names = "--wal-compression", description = "PostgreSQL's wal_compression for the run: off, pglz, lz4 or zstd (the"
+            + " full-page images it writes after each checkpoint, compressed; default: the embedded server's own)")
+    String walCompression;
+
+    @Option(names = "--checkpoint-at-window", description = "a checkpoint as the window begins, as a running server has one every few"
+            + " minutes: the window then holds the minute after one, when each page's first change writes its whole image to the WAL")
+    boolean checkpointAtWindow;
+
     @Option(names = "--json", description = "where to write the JSON report (default: bench-results/bench-<UTC time>.json)")
     Path json;
 
@@ -136,7 +150,7 @@ final class BenchCommand implements Callable<Integer> {
         Duration ceiling = noCeiling ? Duration.ZERO : ceilingCase != null ? ceilingCase : Duration.ofSeconds(2);
         BenchSettings settings = new BenchSettings(rate, measured, warm, binds, messageWindow, seed, BenchMode.parse(mode), realistic, config, ceiling,
                 statements, BenchSettings.batching(intakeWriters, eventWriters, handoff, textLingerMs, eventLingerMs), warmWal,
-                BenchSettings.messageIds(messageIds), deliveriesApart);
+                BenchSettings.messageIds(messageIds), deliveriesApart, donorsBefore, walCompression, checkpointAtWindow);
         Path report = json != null ? json : Bench.defaultReportFile(Instant.now());
         String commandLine = "appealdesk " + String.join(" ", commandWords());
         return sweep ? Bench.sweep(settings, sweepSteps, report, commandLine, System.out) : Bench.run(settings, report, commandLine, System.out);

@@ -143,16 +143,30 @@ class BenchCommandTest {
         // holding the WAL segments made for reuse (at least WalWarmer's minimum of 8), and the report says how many and
         // that the window's WAL stayed within them. With no text linger (--text-linger-ms 0) each commit takes what is
         // queued at once, and the report's settings say so (the charge events' linger, not given, is the platform's).
+        // Started on 3,000 donors of earlier appeals (--donors-before) with the WAL's full-page images compressed
+        // (--wal-compression pglz) and a checkpoint as the window began (--checkpoint-at-window), the run still passes every
+        // check; the report says how many donors the database held, which compression PostgreSQL ran with and how long the
+        // checkpoint took, and gives the WAL each second of the window.
         Path report = directory.resolve("intake.json");
         RunOutput output = bench("--mode", "intake", "--rate", "100", "--for", "1s", "--no-warmup", "--no-ceiling", "--binds", "1",
-                "--warm-wal", "--text-linger-ms", "0", "--json", report.toString());
+                "--warm-wal", "--text-linger-ms", "0", "--donors-before", "3000", "--wal-compression", "pglz", "--checkpoint-at-window",
+                "--json", report.toString());
 
         assertThat(output.exitCode()).as(output.text()).isZero();
         JsonNode json = new ObjectMapper().readTree(report.toFile());
         assertThat(json.path("settings").path("textLingerMs").isIntegralNumber()).isTrue();
         assertThat(json.path("settings").path("textLingerMs").asLong()).isZero();
         assertThat(json.path("settings").path("eventLingerMs").asLong()).isEqualTo(Core.Batching.EVENT_LINGER_MS_DEFAULT);
+        assertThat(json.path("settings").path("donorsBefore").asLong()).isEqualTo(3_000);
         JsonNode run = json.path("run");
+        assertThat(run.path("postgres").path("earlierDonors").path("donors").asLong()).isEqualTo(3_000);
+        assertThat(run.path("postgres").path("walCompression").asText()).isEqualTo("pglz");
+        assertThat(run.path("postgres").path("checkpointAtWindow").path("seconds").asDouble()).isPositive();
+        assertThat(run.path("postgres").path("checkpointAtWindow").has("failure")).isFalse();
+        assertThat(run.path("timeline")).isNotEmpty();
+        run.path("timeline").forEach(second -> assertThat(second.path("walKb").asLong(-1)).as("each second's WAL").isNotNegative());
+        assertThat(output.text()).contains("Earlier donors: the database held 3,000 before the run").contains("WAL each second: median")
+                .contains("Checkpoint as the window began: took");
         assertThat(run.path("mode").asText()).isEqualTo("intake");
         assertThat(run.path("passed").asBoolean()).isTrue();
         assertThat(run.path("throughput").path("textsAcknowledgedPerSecond").asDouble()).isPositive();
@@ -194,16 +208,20 @@ class BenchCommandTest {
     }
 
     @Test
-    void aLingerOutOfRangeIsRefusedByItsOptionsName() {
-        // Proves --text-linger-ms and --event-linger-ms are checked before anything starts, with the option's name and
-        // bounds in the message.
-        RunOutput text = bench("--text-linger-ms", "51", "--no-ceiling");
-        assertThat(text.exitCode()).isEqualTo(2);
-        assertThat(text.text()).contains("appealdesk: --text-linger-ms must be 0-50 ms, got 51 ms");
+    void aLingerHistoryOrCompressionOutOfRangeIsRefusedByItsOptionsName() {
+        // Proves --text-linger-ms, --event-linger-ms, --donors-before and --wal-compression are checked before anything
+        // starts, with the option's name and bounds (or choices) in the message.
+        assertRefused("appealdesk: --text-linger-ms must be 0-50 ms, got 51 ms", "--text-linger-ms", "51");
+        assertRefused("appealdesk: --event-linger-ms must be 0-50 ms, got -1 ms", "--event-linger-ms", "-1");
+        assertRefused("appealdesk: --donors-before must be 0-20000000, got -1", "--donors-before", "-1");
+        assertRefused("appealdesk: --wal-compression must be one of off, pglz, lz4, zstd, got gzip", "--wal-compression", "gzip");
+    }
 
-        RunOutput events = bench("--event-linger-ms", "-1", "--no-ceiling");
-        assertThat(events.exitCode()).isEqualTo(2);
-        assertThat(events.text()).contains("appealdesk: --event-linger-ms must be 0-50 ms, got -1 ms");
+    /** A bench given {@code option value} (and no ceiling) exits with 2 and says {@code message}. */
+    private static void assertRefused(String message, String option, String value) {
+        RunOutput refused = bench(option, value, "--no-ceiling");
+        assertThat(refused.exitCode()).as(option).isEqualTo(2);
+        assertThat(refused.text()).contains(message);
     }
 
     @Test

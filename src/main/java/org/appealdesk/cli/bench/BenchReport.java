@@ -25,7 +25,8 @@ record BenchReport(String tool, String takenAt, String command, MachineInfo mach
     record BenchSettingsView(double rate, double forSeconds, double warmupSeconds, Double warmupRate, int binds, int window, long seed, String mode,
                              boolean realisticMix, String config, double ceilingCaseSeconds, boolean statementStatistics, int donorPoolSize,
                              int submitsPerSecondPerBind, int intakeWriters, int eventWriters, int handoffCapacity, long textLingerMs,
-                             long eventLingerMs, boolean warmWal, String messageIds, String deliveries) {
+                             long eventLingerMs, boolean warmWal, String messageIds, String deliveries,
+                             long donorsBefore, String walCompression, boolean checkpointAtWindow) {
         static BenchSettingsView of(BenchSettings s) {
             return new BenchSettingsView(s.ratePerSecond(), s.duration().toMillis() / 1000.0, s.warmup().length().toMillis() / 1000.0,
                     s.warmup().ratePerSecond(), s.binds(),
@@ -33,7 +34,8 @@ record BenchReport(String tool, String takenAt, String command, MachineInfo mach
                     s.statementStatistics(), BenchRun.DONOR_POOL_SIZE, BenchRun.SUBMITS_PER_SECOND_PER_BIND,
                     s.batching().textWriters(), s.batching().eventWriters(), s.batching().handoffCapacity(),
                     s.batching().texts().lingerMax().toMillis(), s.batching().events().lingerMax().toMillis(), s.warmWal(),
-                    s.messageIds().name().toLowerCase(Locale.ROOT), s.deliveriesApart() ? "apart" : "together");
+                    s.messageIds().name().toLowerCase(Locale.ROOT), s.deliveriesApart() ? "apart" : "together",
+                    s.donorsBefore(), s.walCompression(), s.checkpointAtWindow());
         }
     }
 

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -82,6 +83,10 @@ final class BenchRun {
     private final PrintStream progress;
     /** What --warm-wal left; null when the server creates its WAL as it goes. */
     private WalWarmer.Warmth warmth;
+    /** The donors written before the run ({@code --donors-before}); null when none were. */
+    private EarlierDonors.Filled earlierDonors;
+    /** The checkpoint forced as the window began ({@code --checkpoint-at-window}); null when none was. */
+    private RunResult.Checkpoint checkpointAtWindow;
 
     BenchRun(BenchSettings settings, PrintStream progress) {
         this.settings = settings;
@@ -107,6 +112,9 @@ final class BenchRun {
                 DatabaseSettings database = postgres.settings(file.databasePoolSize());
                 try (PostgresProbe probe = PostgresProbe.open(database)) {
                     probe.requireDurable();
+                    if (settings.walCompression() != null) {
+                        probe.setWalCompression(settings.walCompression());
+                    }
                     if (settings.warmWal()) {
                         warmWal(probe);
                     }
@@ -137,6 +145,16 @@ final class BenchRun {
         }
     }
 
+    /** Writes the earlier appeals' donors once the platform has migrated the database, before any text (see {@link EarlierDonors}). */
+    private void fillEarlierDonors(PostgresProbe probe, PhoneVault vault) {
+        progress.printf("Writing %,d donors from earlier appeals...%n", settings.donorsBefore());
+        try {
+            earlierDonors = EarlierDonors.fill(probe.connection(), vault, settings.donorsBefore(), Instant.now());
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("writing the earlier donors failed: " + e.getMessage(), e);
+        }
+    }
+
     private RunResult withPlatform(AppConfig file, DatabaseSettings database, Path directory, Path postgresDirectory, PostgresProbe probe) {
         SimSettings simSettings = simSettings();
         try (SimulatedSmsc smsc = SimulatedSmsc.start(simSettings)) {
@@ -145,7 +163,11 @@ final class BenchRun {
                     new HttpSettings("127.0.0.1", 0), file.phoneKeyEnvironmentVariable(), List.of(),
                     new ChargeSettings(REPORT_WAIT, file.charging().unknownExpiry(), REPORT_WAIT, file.charging().partMaxByNetwork()),
                     file.catalog(), WebGivingConfig.defaults(file.catalog()), settings.batching());
-            try (Application application = Application.start(config, PhoneVault.fromBase64Key(PhoneVault.newBase64Key()), directory)) {
+            PhoneVault vault = PhoneVault.fromBase64Key(PhoneVault.newBase64Key());
+            try (Application application = Application.start(config, vault, directory)) {
+                if (settings.donorsBefore() > 0) {
+                    fillEarlierDonors(probe, vault);
+                }
                 Outbox outbox = settings.mode() == BenchMode.INTAKE ? new SilentOutbox() : application.core.events;
                 SmppGateway gateway = new SmppGateway(smppSettings(file, smsc.port(), simSettings), application.core.texts,
                         application.core.events, outbox, application.metrics);
@@ -255,8 +277,13 @@ final class BenchRun {
         sampler.walMark(probe.walInsertLsn(), 0, 0);
 
         TrafficRun run = smsc.play(plan(settings.ratePerSecond(), settings.duration()));
+        WindowCheckpoint checkpoint = settings.checkpointAtWindow() ? WindowCheckpoint.start(database) : null;
         List<RunResult.Second> timeline = window(run, smsc, sampler, before);
         sampler.walMark(probe.walInsertLsn(), run.acked(), smsc.thankYous() - before.thankYous());
+        if (checkpoint != null) {
+            checkpoint.close();
+            checkpointAtWindow = new RunResult.Checkpoint(checkpoint.seconds(), checkpoint.failure());
+        }
 
         Readings after = Readings.take(meter, probe, application, smsc, gateway);
         gcPauses.close();
@@ -346,6 +373,15 @@ final class BenchRun {
         return from == null ? null : new WalMark[]{from, to};
     }
 
+    /** A WAL position as PostgreSQL writes it ("16/B374D848": the high and low 32 bits in hex) as a byte offset. */
+    static long lsnBytes(String lsn) {
+        int slash = lsn.indexOf('/');
+        if (slash < 1 || slash == lsn.length() - 1) {
+            throw new IllegalArgumentException("not a WAL position: " + lsn);
+        }
+        return (Long.parseLong(lsn.substring(0, slash), 16) << 32) + Long.parseLong(lsn.substring(slash + 1), 16);
+    }
+
     /** Where the WAL stood at one moment of the window, with the texts acknowledged and thank-yous received in it so far. */
     record WalMark(long atNanos, String lsn, long acked, long thankYous) {
     }
@@ -403,13 +439,13 @@ final class BenchRun {
                                                List<StatementStatistics.StatementTime> statements, WalCensus walCensus) {
         double windowSeconds = (after.atNanos() - before.atNanos()) / 1e9;
         PostgresProbe.Counters counters = after.postgres().minus(before.postgres());
-        return new RunResult.Postgres(probe.version(), probe.setting("synchronous_commit"), probe.setting("fsync"),
+        return new RunResult.Postgres(probe.version(), probe.setting("synchronous_commit"), probe.setting("fsync"), probe.setting("wal_compression"),
                 round(counters.commits() / windowSeconds), round(counters.walSyncs() / windowSeconds), round(counters.walSyncMs() / windowSeconds),
                 ackedInWindow == 0 ? 0 : Math.round((double) counters.walBytes() / ackedInWindow), counters.walBuffersFull(),
                 sampler.waits, sampler.waitSamples, updatesInWindow(before.tableUpdates(), after.tableUpdates()), statements,
                 before.walSegment() < 0 || after.walSegment() < 0 ? -1 : after.walSegment() - before.walSegment(),
                 warmth == null ? 0 : warmth.files(),
-                warmth == null ? null : warmth.holds(after.walSegment()), walCensus);
+                warmth == null ? null : warmth.holds(after.walSegment()), walCensus, earlierDonors, checkpointAtWindow);
     }
 
     /** Each table's updates in the window, the HOT ones among them, and its autovacuum runs; tables with none are left out. */
@@ -533,12 +569,15 @@ final class BenchRun {
         }
 
         RunResult.Second second(int index, long acked, long thankYous, Double thankYouP99Ms) {
-            walMark(probe.walInsertLsn(), acked, thankYous);
+            String previous = walMarks.isEmpty() ? null : walMarks.getLast().lsn();
+            String lsn = probe.walInsertLsn();
+            walMark(lsn, acked, thankYous);
+            Long walKb = previous == null || lsn == null ? null : (lsnBytes(lsn) - lsnBytes(previous)) / 1024;
             ProcessMeter.Memory memory = memory();
             probe.activeBackends().forEach((event, count) -> waits.merge(event, count, Long::sum));
             waitSamples++;
             return new RunResult.Second(index, acked, thankYous, thankYouP99Ms, memory.jvmRssKb() / 1024, memory.postgresKb() / 1024,
-                    probe.background());
+                    probe.background(), walKb);
         }
 
         void walMark(String lsn, long acked, long thankYous) {

@@ -3,6 +3,7 @@ package org.appealdesk.cli.bench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Set;
 import org.appealdesk.app.Core;
 import org.appealdesk.donation.ChargeEventService;
@@ -33,16 +34,21 @@ import org.appealdesk.sms.smpp.SmppSettings;
  *                            default, counters) or {@link MessageIdStyle#UUID} (random-looking, receipts naming them as given)
  * @param deliveriesApart     the simulator writes each deliver_sm on its own when due, as before 2026-11-27, instead of
  *                            those due together in one write ({@link SimSettings#deliveriesTogether})
+ * @param donorsBefore        donors from earlier appeals the database holds before the run starts ({@link EarlierDonors}); 0 for none
+ * @param walCompression      PostgreSQL's wal_compression for the run (off, pglz, lz4 or zstd); null keeps the server's own
+ * @param checkpointAtWindow  a checkpoint as the window begins ({@link WindowCheckpoint})
  */
 public record BenchSettings(double ratePerSecond, Duration duration, Warmup warmup, int binds, int window, long seed,
                      BenchMode mode, boolean realistic, Path config, Duration ceilingCase,
                             boolean statementStatistics, Core.Batching batching, boolean warmWal, MessageIdStyle messageIds,
-                            boolean deliveriesApart) {
+                            boolean deliveriesApart, long donorsBefore, String walCompression, boolean checkpointAtWindow) {
 
     public static final Duration DURATION_MAX = Duration.ofMinutes(30);
     /** The simulator's message id styles a bench offers: its own counters, and random-looking ids (decimal adds nothing a run measures). */
     static final Set<MessageIdStyle> MESSAGE_ID_STYLES = EnumSet.of(MessageIdStyle.HEX, MessageIdStyle.UUID);
     static final Duration CEILING_CASE_MAX = Duration.ofSeconds(60);
+    /** PostgreSQL's ways of compressing the full-page images in its WAL (lz4 and zstd when it was built with them), and none. */
+    static final List<String> WAL_COMPRESSIONS = List.of("off", "pglz", "lz4", "zstd");
 
     public BenchSettings {
         if (!(ratePerSecond > 0) || ratePerSecond > TrafficPlan.RATE_PER_SECOND_MAX) {
@@ -71,6 +77,10 @@ public record BenchSettings(double ratePerSecond, Duration duration, Warmup warm
         }
         if (!MESSAGE_ID_STYLES.contains(messageIds)) {
             throw notAMessageIdStyle(messageIds);
+        }
+        EarlierDonors.requireCount("--donors-before", donorsBefore);
+        if (walCompression != null && !WAL_COMPRESSIONS.contains(walCompression)) {
+            throw new IllegalArgumentException("--wal-compression must be one of " + String.join(", ", WAL_COMPRESSIONS) + ", got " + walCompression);
         }
     }
 
@@ -119,7 +129,7 @@ public record BenchSettings(double ratePerSecond, Duration duration, Warmup warm
     /** This run with another rate, warm-up and ceiling case, the only things a sweep's steps change; the rest copied once, here. */
     private BenchSettings copy(double rate, Warmup warm, Duration ceiling) {
         return new BenchSettings(rate, duration, warm, binds, window, seed, mode, realistic, config, ceiling, statementStatistics, batching, warmWal,
-                messageIds, deliveriesApart);
+                messageIds, deliveriesApart, donorsBefore, walCompression, checkpointAtWindow);
     }
 
     /** The rate the warm-up runs at: its own, or the window's. */

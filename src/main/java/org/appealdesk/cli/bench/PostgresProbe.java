@@ -117,6 +117,19 @@ final class PostgresProbe implements AutoCloseable {
     }
 
     /** Where PostgreSQL inserts its next WAL record now (e.g. "0/1A2B3C4D"); null if it cannot be read. */
+    /**
+     * Sets wal_compression for the whole server (this bench's temporary one) and reloads its
+     * configuration; a method the server was built without is refused with PostgreSQL's reason.
+     */
+    void setWalCompression(String method) {
+        try (Statement sql = connection.createStatement()) {
+            sql.execute("alter system set wal_compression = '" + method.replace("'", "") + "'");
+            sql.execute("select pg_reload_conf()");
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("--wal-compression " + method + ": " + e.getMessage(), e);
+        }
+    }
+
     String walInsertLsn() {
         try {
             return singleOrNull("select pg_current_wal_insert_lsn()::text");

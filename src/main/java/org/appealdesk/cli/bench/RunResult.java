@@ -124,11 +124,15 @@ record RunResult(
      * @param walCensus the WAL of the window's last seconds counted by kind and table, a gift or text
      *                  ({@link WalCensus}); null when it could not be read, or no gift came in those seconds
      */
-    record Postgres(String version, String synchronousCommit, String fsync, double commitsPerSecond, double walSyncsPerSecond,
+    record Postgres(String version, String synchronousCommit, String fsync, String walCompression, double commitsPerSecond, double walSyncsPerSecond,
                     double walSyncMsPerSecond, double walBytesPerText, long walBuffersFull,
                     Map<String, Long> activeBackendSamples, int samples, Map<String, PostgresProbe.TableUpdates> updatesByTable,
                     List<StatementStatistics.StatementTime> topStatements, long walSegmentsFilledInWindow, long walFilesWarmed,
-                    Boolean windowWithinWarmedWal, WalCensus walCensus) {
+                    Boolean windowWithinWarmedWal, WalCensus walCensus, EarlierDonors.Filled earlierDonors, Checkpoint checkpointAtWindow) {
+    }
+
+    /** The checkpoint forced as the window began ({@link WindowCheckpoint}): how long it took, or why it failed. */
+    record Checkpoint(Double seconds, String failure) {
     }
 
     /**
@@ -175,8 +179,12 @@ record RunResult(
      * @param thankYouP99Ms the text-to-thank-you p99 of the window's gifts thanked in this second; null when none was
      * @param background    what PostgreSQL's vacuums, analyses and checkpointer were doing at its end
      */
+    /**
+     * One second of the window. {@code walKb}: the WAL PostgreSQL wrote in it, in KB (null when a
+     * position could not be read): a burst of full-page images after a checkpoint shows here.
+     */
     record Second(int second, long textsAcknowledged, long thankYous, Double thankYouP99Ms, long jvmRssMb, long postgresMb,
-                  PostgresProbe.Background background) {
+                  PostgresProbe.Background background, Long walKb) {
     }
 
     record Check(String name, boolean passed, String detail) {

@@ -84,8 +84,8 @@ final class SummaryPrinter {
                     f.p50Ms(), f.p99Ms(), f.maxMs(), f.samples(), f.failure() == null ? "" : " (" + f.failure() + ")");
         }
         RunResult.Postgres p = run.postgres();
-        out.printf("PostgreSQL %s (synchronous_commit %s, fsync %s): %,.0f commits/s, %,.0f WAL syncs/s, %,.0f WAL bytes per text%n",
-                p.version(), p.synchronousCommit(), p.fsync(), p.commitsPerSecond(), p.walSyncsPerSecond(), p.walBytesPerText());
+        out.printf("PostgreSQL %s (synchronous_commit %s, fsync %s, wal_compression %s): %,.0f commits/s, %,.0f WAL syncs/s, %,.0f WAL bytes per text%n",
+                p.version(), p.synchronousCommit(), p.fsync(), p.walCompression(), p.commitsPerSecond(), p.walSyncsPerSecond(), p.walBytesPerText());
         out.println("Busy backends, summed over " + p.samples() + " one-second samples: " + p.activeBackendSamples());
         if (!p.updatesByTable().isEmpty()) {
             StringBuilder updates = new StringBuilder("Rows updated in the window (HOT share; share put on another page, the page full):");
@@ -103,6 +103,18 @@ final class SummaryPrinter {
             out.println(autovacuum);
         }
         printWalCensus(out, p.walCensus());
+        if (p.checkpointAtWindow() != null) {
+            RunResult.Checkpoint c = p.checkpointAtWindow();
+            out.println(c.failure() != null ? "Checkpoint as the window began: failed (" + c.failure() + ")"
+                    : c.seconds() == null ? "Checkpoint as the window began: not ended within 60 s"
+                    : String.format("Checkpoint as the window began: took %.1f s", c.seconds()));
+        }
+        printWalSeconds(out, run.timeline());
+        if (p.earlierDonors() != null) {
+            EarlierDonors.Filled d = p.earlierDonors();
+            out.printf("Earlier donors: the database held %,d before the run (table %,d MB, its indexes %,d MB; written in %.0f s, then a checkpoint)%n",
+                    d.donors(), d.tableMb(), d.indexesMb(), d.seconds());
+        }
         if (p.topStatements() != null) {
             out.println("Costliest statements in the window (pg_stat_statements):");
             StatementStatistics.printTable(p.topStatements(), out, "  ");
@@ -194,6 +206,22 @@ final class SummaryPrinter {
         StringBuilder text = new StringBuilder();
         cores.entrySet().stream().limit(count).forEach(e -> text.append(text.isEmpty() ? "" : ", ").append(e.getKey()).append(' ').append(e.getValue()));
         return text.toString();
+    }
+
+    /**
+     * The WAL written each second of the window: its median, and the largest second against it.
+     * The first seconds after a checkpoint write whole pages again; a window that starts on one
+     * (--checkpoint-at-window) shows that burst here, the more so on a big donor table
+     * (--donors-before; BENCHMARKS.md, "A database that has run for months").
+     */
+    static void printWalSeconds(PrintStream out, List<RunResult.Second> timeline) {
+        List<RunResult.Second> read = timeline.stream().filter(second -> second.walKb() != null).toList();
+        if (read.isEmpty()) {
+            return;
+        }
+        double[] kb = read.stream().mapToDouble(RunResult.Second::walKb).sorted().toArray();
+        RunResult.Second largest = read.stream().max(Comparator.comparingLong(RunResult.Second::walKb)).orElseThrow();
+        out.printf("WAL each second: median %.1f MB, the largest %.1f MB (second %d)%n", median(kb) / 1024, largest.walKb() / 1024.0, largest.second());
     }
 
     /**

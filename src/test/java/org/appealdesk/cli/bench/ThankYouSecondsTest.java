@@ -39,7 +39,7 @@ class ThankYouSecondsTest {
     }
 
     private static RunResult.Second second(int index, Double p99Ms, PostgresProbe.Background background) {
-        return new RunResult.Second(index, index * 10L, index * 5L, p99Ms, 300, 300, background);
+        return new RunResult.Second(index, index * 10L, index * 5L, p99Ms, 300, 300, background, null);
     }
 
     @Test

@@ -27,7 +27,7 @@ class WarmupTest {
 
     private static BenchSettings settings(Warmup warmup) {
         return new BenchSettings(3_600, Duration.ofSeconds(60), warmup, 4, 100, 1, BenchMode.FULL, false, Path.of("config/reference-appeal.json"),
-                Duration.ZERO, false, Core.Batching.defaults(), true, MessageIdStyle.HEX, false);
+                Duration.ZERO, false, Core.Batching.defaults(), true, MessageIdStyle.HEX, false, 0, null, false);
     }
 
     @Test
