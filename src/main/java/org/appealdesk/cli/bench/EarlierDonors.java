@@ -40,6 +40,7 @@ final class EarlierDonors {
     static final long FIRST_NUMBER = 447_800_000_000L;
     /** Donors a statement and a transaction: one array insert each, small enough to hold 2 MB of values. */
     static final int CHUNK = 10_000;
+    private static final long YEAR_SECONDS = Duration.ofDays(365).toSeconds();
 
     /** What a filling left: the donors, how long it took, and the table's and its indexes' size. */
     record Filled(long donors, double seconds, long tableMb, long indexesMb) {
@@ -68,6 +69,7 @@ final class EarlierDonors {
     static Filled fill(Connection connection, PhoneVault vault, long count, Instant now) throws SQLException {
         requireCount("earlier donors", count);
         long started = System.nanoTime();
+        Instant yearAgo = now.minus(Duration.ofDays(365));
         for (long first = 0; first < count; first += CHUNK) {
             int rows = (int) Math.min(CHUNK, count - first);
             byte[][] hashes = new byte[rows][];
@@ -77,8 +79,8 @@ final class EarlierDonors {
                 PhoneNumber number = number(first + i);
                 hashes[i] = vault.hash(number);
                 sealed[i] = vault.encrypt(number);
-                // Spread over the year before the run, a donor a few seconds apart.
-                created[i] = Timestamp.from(now.minus(Duration.ofDays(365)).plusSeconds((first + i) % (365L * 24 * 3600)));
+                // Spread evenly over the year before the run, the first a year ago.
+                created[i] = Timestamp.from(yearAgo.plusSeconds(YEAR_SECONDS * (first + i) / count));
             }
             try (PreparedStatement insert = ArrayInsert.into("donor", rows).generatedId("id", "donor_id_seq")
                     .column("phone_hash", "bytea", hashes).column("phone_encrypted", "bytea", sealed).column("created_at", "timestamptz", created)

@@ -116,7 +116,6 @@ final class PostgresProbe implements AutoCloseable {
         }
     }
 
-    /** Where PostgreSQL inserts its next WAL record now (e.g. "0/1A2B3C4D"); null if it cannot be read. */
     /**
      * Sets wal_compression for the whole server (this bench's temporary one) and reloads its
      * configuration; a method the server was built without is refused with PostgreSQL's reason.
@@ -130,6 +129,7 @@ final class PostgresProbe implements AutoCloseable {
         }
     }
 
+    /** Where PostgreSQL inserts its next WAL record now (e.g. "0/1A2B3C4D"); null if it cannot be read. */
     String walInsertLsn() {
         try {
             return singleOrNull("select pg_current_wal_insert_lsn()::text");

@@ -178,10 +178,8 @@ record RunResult(
      *
      * @param thankYouP99Ms the text-to-thank-you p99 of the window's gifts thanked in this second; null when none was
      * @param background    what PostgreSQL's vacuums, analyses and checkpointer were doing at its end
-     */
-    /**
-     * One second of the window. {@code walKb}: the WAL PostgreSQL wrote in it, in KB (null when a
-     * position could not be read): a burst of full-page images after a checkpoint shows here.
+     * @param walKb         the WAL PostgreSQL wrote in this second, in KB; null when a position could not be read.
+     *                      A burst of full-page images after a checkpoint shows here
      */
     record Second(int second, long textsAcknowledged, long thankYous, Double thankYouP99Ms, long jvmRssMb, long postgresMb,
                   PostgresProbe.Background background, Long walKb) {

@@ -112,7 +112,8 @@ final class SummaryPrinter {
         printWalSeconds(out, run.timeline());
         if (p.earlierDonors() != null) {
             EarlierDonors.Filled d = p.earlierDonors();
-            out.printf("Earlier donors: the database held %,d before the run (table %,d MB, its indexes %,d MB; written in %.0f s, then a checkpoint)%n",
+            out.printf("Earlier donors: the database held %,d before the run (table %,d MB, its indexes %,d MB; written, vacuumed and"
+                            + " checkpointed in %.0f s)%n",
                     d.donors(), d.tableMb(), d.indexesMb(), d.seconds());
         }
         if (p.topStatements() != null) {
