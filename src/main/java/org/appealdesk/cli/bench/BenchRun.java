@@ -280,12 +280,13 @@ final class BenchRun {
         WindowCheckpoint checkpoint = settings.checkpointAtWindow() ? WindowCheckpoint.start(database) : null;
         List<RunResult.Second> timeline = window(run, smsc, sampler, before);
         sampler.walMark(probe.walInsertLsn(), run.acked(), smsc.thankYous() - before.thankYous());
+
+        Readings after = Readings.take(meter, probe, application, smsc, gateway);
         if (checkpoint != null) {
+            // After the window's readings: a checkpoint longer than the window must not stretch its figures.
             checkpoint.close();
             checkpointAtWindow = new RunResult.Checkpoint(checkpoint.seconds(), checkpoint.failure());
         }
-
-        Readings after = Readings.take(meter, probe, application, smsc, gateway);
         gcPauses.close();
         List<StatementStatistics.StatementTime> statements = settings.statementStatistics() ? probe.topStatements(STATEMENTS_REPORTED) : null;
         long ackedInWindow = run.acked();

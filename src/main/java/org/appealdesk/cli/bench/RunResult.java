@@ -121,8 +121,11 @@ record RunResult(
      * The database's side of the window: durable commits and WAL flushes, what busy backends waited
      * on, and (with --statements) the statements that took its time.
      *
-     * @param walCensus the WAL of the window's last seconds counted by kind and table, a gift or text
-     *                  ({@link WalCensus}); null when it could not be read, or no gift came in those seconds
+     * @param walCompression     the server's wal_compression during the run (--wal-compression sets it)
+     * @param walCensus          the WAL of the window's last seconds counted by kind and table, a gift or text
+     *                           ({@link WalCensus}); null when it could not be read, or no gift came in those seconds
+     * @param earlierDonors      the donors written before the run (--donors-before); null when none were
+     * @param checkpointAtWindow the checkpoint started as the window began (--checkpoint-at-window); null when none was
      */
     record Postgres(String version, String synchronousCommit, String fsync, String walCompression, double commitsPerSecond, double walSyncsPerSecond,
                     double walSyncMsPerSecond, double walBytesPerText, long walBuffersFull,
