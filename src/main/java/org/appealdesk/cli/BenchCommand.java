@@ -125,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--donors-before", defaultValue = "0",
             description = "donors from earlier appeals in the database before the run, as on a server that has run for months (their"
                     + " numbers outside the simulated network's; a new donor's index entry then lands among theirs), ending with a"
-                    + " checkpoint; 0-20000000, about 10 s a million here, again at each step of a sweep (default: ${DEFAULT-VALUE},"
+                    + " checkpoint; 0-20000000, 10-14 s a million here, again at each step of a sweep (default: ${DEFAULT-VALUE},"
                     + " an empty database)")
     long donorsBefore;
 

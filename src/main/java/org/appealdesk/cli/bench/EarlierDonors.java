@@ -34,7 +34,7 @@ import org.appealdesk.platform.PhoneVault;
  */
 final class EarlierDonors {
 
-    /** Most donors a run may start with; writing them takes about 10 s a million on the 2-core machine of BENCHMARKS.md. */
+    /** Most donors a run may start with; writing them took 10-14 s a million on the 2-core machine of BENCHMARKS.md. */
     static final int COUNT_MAX = 20_000_000;
     /** Numbers 447800000000 up: twelve digits like the simulated donors', in a range they never use. */
     static final long FIRST_NUMBER = 447_800_000_000L;
