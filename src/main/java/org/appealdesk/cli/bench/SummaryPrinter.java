@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.StringJoiner;
 import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
 import java.util.stream.Collectors;
 import org.appealdesk.platform.StatementStatistics;
 
@@ -216,13 +217,30 @@ final class SummaryPrinter {
      * (--donors-before; BENCHMARKS.md, "A database that has run for months").
      */
     static void printWalSeconds(PrintStream out, List<RunResult.Second> timeline) {
-        List<RunResult.Second> read = timeline.stream().filter(second -> second.walKb() != null).toList();
-        if (read.isEmpty()) {
+        SecondsSpread wal = SecondsSpread.of(timeline, RunResult.Second::walKb);
+        if (wal == null) {
             return;
         }
-        double[] kb = read.stream().mapToDouble(RunResult.Second::walKb).sorted().toArray();
-        RunResult.Second largest = read.stream().max(Comparator.comparingLong(RunResult.Second::walKb)).orElseThrow();
-        out.printf("WAL each second: median %.1f MB, the largest %.1f MB (second %d)%n", median(kb) / 1024, largest.walKb() / 1024.0, largest.second());
+        out.printf("WAL each second: median %.1f MB, the largest %.1f MB (second %d)%n", wal.median() / 1024, wal.largest().walKb() / 1024.0,
+                wal.largest().second());
+    }
+
+    /**
+     * One per-second figure over the window's seconds that have it (a null is a second not read,
+     * never taken as 0): those seconds, the figure's median, and the second where it was largest
+     * (the first such).
+     */
+    private record SecondsSpread(List<RunResult.Second> read, double median, RunResult.Second largest) {
+        /** Null when no second has the figure. */
+        static SecondsSpread of(List<RunResult.Second> timeline, Function<RunResult.Second, ? extends Number> figure) {
+            List<RunResult.Second> read = timeline.stream().filter(second -> figure.apply(second) != null).toList();
+            if (read.isEmpty()) {
+                return null;
+            }
+            ToDoubleFunction<RunResult.Second> value = second -> figure.apply(second).doubleValue();
+            double[] sorted = read.stream().mapToDouble(value).sorted().toArray();
+            return new SecondsSpread(read, SummaryPrinter.median(sorted), read.stream().max(Comparator.comparingDouble(value)).orElseThrow());
+        }
     }
 
     /**
@@ -232,15 +250,14 @@ final class SummaryPrinter {
      * are in the line above, not here.
      */
     static void printThankYouSeconds(PrintStream out, List<RunResult.Second> timeline) {
-        List<RunResult.Second> thanked = timeline.stream().filter(second -> second.thankYouP99Ms() != null).toList();
-        if (thanked.isEmpty()) {
+        SecondsSpread thanked = SecondsSpread.of(timeline, RunResult.Second::thankYouP99Ms);
+        if (thanked == null) {
             return;
         }
-        double[] p99s = thanked.stream().mapToDouble(RunResult.Second::thankYouP99Ms).sorted().toArray();
-        RunResult.Second worst = thanked.stream().max(Comparator.comparingDouble(RunResult.Second::thankYouP99Ms)).orElseThrow();
-        long slowSeconds = thanked.stream().filter(SummaryPrinter::slow).count();
+        long slowSeconds = thanked.read().stream().filter(SummaryPrinter::slow).count();
         out.printf("  each second's p99 in the window: median %,.0f ms, the worst %,.0f ms (second %d); %d of %d seconds over %,.0f ms%n",
-                median(p99s), worst.thankYouP99Ms(), worst.second(), slowSeconds, thanked.size(), THANK_YOU_SECOND_SLOW_MS);
+                thanked.median(), thanked.largest().thankYouP99Ms(), thanked.largest().second(), slowSeconds, thanked.read().size(),
+                THANK_YOU_SECOND_SLOW_MS);
     }
 
     /**
