@@ -73,7 +73,7 @@ public final class Application implements AutoCloseable {
         Core core = new Core(database, config.catalog(), vault, config.charging(), batching, InstantSource.system(), TOTALS_REFRESH);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("appealdesk.texts.waiting", core.texts, TextIntakeService::waitingToAct)
-                .description("texts acknowledged and not yet acted on (new texts are refused at the limit)").register(metrics);
+                .description("texts acknowledged and not yet acted on, in memory or waiting in the database (new texts are refused past both limits)").register(metrics);
         Gauge.builder("appealdesk.texts.failing", core.texts, TextIntakeService::failingToAct)
                 .description("texts whose acting failed and has not succeeded since (tried again by the sweep, waits doubling to a minute)")
                 .register(metrics);

@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.appealdesk.appeal.Appeal;
 import org.appealdesk.appeal.AppealCatalog;
 import org.appealdesk.donor.Donors;
@@ -54,17 +55,33 @@ import org.slf4j.LoggerFactory;
  * delete returned. Texts reach this stage in memory after the first stage's commit; those that do
  * not (a crash, a failed batch, a full queue) are found again by the sweep, which reads what is
  * left in {@code text_pending}, so nothing recorded is ever left unacted on.
+ *
+ * <p>A burst: once this stage holds its in-memory backlog, further texts are still recorded and
+ * acknowledged but handed over in the database only (a spill): they wait in {@code text_pending},
+ * and are taken from there in order of arrival as room comes, without the sweep's grace. While
+ * any wait there, later texts join them, so no text overtakes an earlier one. Only past the
+ * spill's own limit does the intake refuse texts.
  */
 final class TextActing implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(TextActing.class);
 
     /**
-     * Most texts recorded but not yet acted on that this node holds in memory; past it the intake
-     * refuses texts with a temporary error (the network sends them again), so a slow second stage
-     * pushes back on the network instead of growing without bound. At 5,000 texts/s, four seconds.
+     * Most texts recorded but not yet acted on that this node holds in memory; past it further
+     * texts wait in the database only ({@link #SPILL_MAX_DEFAULT}). At 5,000 texts/s, four seconds.
      */
     static final int BACKLOG_MAX_DEFAULT = 20_000;
+    /**
+     * Most texts recorded and acknowledged that wait in the database only, beyond those held in
+     * memory; past it the intake refuses texts with a temporary error (the network sends them
+     * again), so a second stage that cannot keep up pushes back on the network instead of growing
+     * without bound. A network's retries are its own to time and to give up on, so a burst is
+     * better recorded than refused: at 5,000 texts/s acted on, a million is under four minutes of
+     * work, and none of it is held in memory.
+     */
+    static final int SPILL_MAX_DEFAULT = 1_000_000;
+    /** How often texts waiting in the database only are taken while there are any: soon after room comes, for each is late already. */
+    static final Duration SPILL_PERIOD = Duration.ofMillis(20);
     /** How often the sweep looks for recorded texts this stage does not hold. */
     static final Duration SWEEP_PERIOD = Duration.ofSeconds(1);
     /**
@@ -121,6 +138,11 @@ final class TextActing implements AutoCloseable {
     private final Set<Long> held = ConcurrentHashMap.newKeySet();
     /** Texts whose acting failed, even alone in its own transaction, by inbound id: when the sweep may take each again. */
     private final Map<Long, Retry> failing = new ConcurrentHashMap<>();
+    /** Texts recorded and handed over in the database only; {@link Spill#NONE} when there are none. */
+    private final AtomicReference<Spill> spill = new AtomicReference<>(Spill.NONE);
+    private final int spillMax;
+    /** The highest inbound id taken from the spill so far; the next spill page starts after it. Only the sweeper touches it. */
+    private long spillTakenUpTo;
     private final Thread sweeper;
     /** Counted down by {@link #close}: ends the sweep's wait at once, without interrupting a query it may be running. */
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -129,15 +151,20 @@ final class TextActing implements AutoCloseable {
      * @param parser     the recording stage's, for texts the sweep finds (parsed again with the catalogue of today)
      * @param batching   the writer's settings; its queue must hold {@code backlogMax}, what the first
      *                   stage may have queued when it last had room, and one sweep
-     * @param backlogMax most texts held here before the intake refuses more ({@link #BACKLOG_MAX_DEFAULT})
+     * @param backlogMax most texts held here in memory ({@link #BACKLOG_MAX_DEFAULT})
+     * @param spillMax   most texts waiting in the database only before the intake refuses more ({@link #SPILL_MAX_DEFAULT})
      * @param sender     the outbox the texts' messages go out from (see {@link TextIntakeService}); null writes them all for its claim
      */
     TextActing(Database database, AppealCatalog catalog, KeywordParser parser, Donors donors, ChargeSettings charging, InstantSource clock,
-               GroupCommitter.Settings batching, int backlogMax, ChargeEventService sender) {
+               GroupCommitter.Settings batching, int backlogMax, int spillMax, ChargeEventService sender) {
         if (backlogMax < 1 || backlogMax > batching.queueCapacity()) {
             throw new IllegalArgumentException("text acting backlog must be 1-" + batching.queueCapacity() + ", got " + backlogMax);
         }
+        if (spillMax < 0) {
+            throw new IllegalArgumentException("texts waiting in the database must be at least 0, got " + spillMax);
+        }
         this.backlogMax = backlogMax;
+        this.spillMax = spillMax;
         this.database = database;
         this.catalog = catalog;
         this.parser = parser;
@@ -156,13 +183,44 @@ final class TextActing implements AutoCloseable {
         return held.size() + count <= backlogMax;
     }
 
-    /** Texts queued or being acted on here. */
+    /** Texts queued or being acted on here, and those waiting in the database only. */
     int backlog() {
-        return held.size();
+        return held.size() + spill.get().waiting();
     }
 
+    /** The most texts that may wait, in memory and in the database only together, before the intake refuses more. */
     int backlogMax() {
-        return backlogMax;
+        return backlogMax + spillMax;
+    }
+
+    /**
+     * Whether the intake may take one more text: to hold in memory, when nothing waits in the
+     * database only and there is room; else to wait there, when the spill has room.
+     */
+    boolean canTake() {
+        Spill now = spill.get();
+        return now == Spill.NONE && hasRoom(1) || now.waiting() < spillMax;
+    }
+
+    /**
+     * Texts handed over in the database only: the highest inbound id among them and how many have
+     * not been taken since (a gauge's figure: texts that fail again are still counted until the spill ends).
+     */
+    record Spill(long upTo, int waiting) {
+        static final Spill NONE = new Spill(0, 0);
+    }
+
+    /**
+     * The first stage's hand-over of a text it has committed: queued here when there is room and
+     * nothing waits in the database only; otherwise left there, in the spill, to be taken in turn.
+     */
+    void handOver(RecordedText text) {
+        // While earlier texts wait in the database, later ones join them there: texts are acted on in the order they came.
+        if (spill.get() != Spill.NONE || !hasRoom(1)) {
+            spill.updateAndGet(before -> new Spill(Math.max(before.upTo(), text.inboundId()), before.waiting() + 1));
+            return;
+        }
+        submit(text);
     }
 
     /**
@@ -234,7 +292,7 @@ final class TextActing implements AutoCloseable {
     /** Waits until nothing is queued or being acted on here; for tests and orderly shutdowns. */
     boolean awaitIdle(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!held.isEmpty()) {
+        while (!held.isEmpty() || spill.get() != Spill.NONE) {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
@@ -251,20 +309,56 @@ final class TextActing implements AutoCloseable {
 
     private void sweepUntilClosed() {
         long after = 0;
+        long sweepDue = System.nanoTime();
         try {
             do {
                 try {
-                    if (hasRoom(SWEEP_ROWS_MAX)) {
-                        after = sweep(SWEEP_GRACE, SWEEP_ROWS_MAX, after).next();
+                    takeSpilled();
+                    if (System.nanoTime() - sweepDue >= 0) {
+                        sweepDue = System.nanoTime() + SWEEP_PERIOD.toNanos();
+                        if (hasRoom(SWEEP_ROWS_MAX)) {
+                            after = sweep(SWEEP_GRACE, SWEEP_ROWS_MAX, after).next();
+                        }
                     }
                 } catch (RuntimeException e) {
                     // The database may be away; the rows wait in text_pending until it is back.
                     log.warn("sweep of recorded texts failed: {}", e.toString());
                 }
-            } while (!closed.await(SWEEP_PERIOD.toMillis(), TimeUnit.MILLISECONDS));
+            } while (!closed.await((spill.get() == Spill.NONE ? SWEEP_PERIOD : SPILL_PERIOD).toMillis(), TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * Queues, in order of arrival, as many of the texts waiting in the database only as there is
+     * room for here, whatever their age; ends the spill once a page finds the last of them and none
+     * has joined since. Returns how many it queued. A text spilled with a lower id after the pages
+     * passed it (two recording writers commit out of id order) is left to the sweep, 10 s later.
+     */
+    int takeSpilled() {
+        Spill before = spill.get();
+        int room = Math.min(SWEEP_ROWS_MAX, backlogMax - held.size());
+        if (before == Spill.NONE || room <= 0) {
+            return 0;
+        }
+        long from = spillTakenUpTo;
+        List<RecordedText> found = database.inTransaction(connection -> pending(connection, Duration.ZERO, from, before.upTo(), room));
+        long now = System.nanoTime();
+        int queued = 0;
+        for (RecordedText text : found) {
+            spillTakenUpTo = text.inboundId();
+            if (!held.contains(text.inboundId()) && !waitingAfterFailure(text.inboundId(), now)) {
+                submit(text);
+                queued++;
+            }
+        }
+        if (found.size() < room && spill.compareAndSet(before, Spill.NONE)) {
+            return queued;
+        }
+        int taken = queued;
+        spill.updateAndGet(current -> new Spill(current.upTo(), Math.max(0, current.waiting() - taken)));
+        return queued;
     }
 
     /**
@@ -280,7 +374,7 @@ final class TextActing implements AutoCloseable {
      * {@code after}; those held here, or waiting after a failure, are passed over.
      */
     Swept sweep(Duration grace, int rowsMax, long after) {
-        List<RecordedText> found = database.inTransaction(connection -> pending(connection, grace, after, rowsMax));
+        List<RecordedText> found = database.inTransaction(connection -> pending(connection, grace, after, Long.MAX_VALUE, rowsMax));
         long now = System.nanoTime();
         failing.values().removeIf(retry -> now - retry.notBeforeNanos() > RETRY_FORGET_AFTER.toNanos());
         int queued = 0;
@@ -296,15 +390,18 @@ final class TextActing implements AutoCloseable {
         return new Swept(queued, found.size() == rowsMax ? found.getLast().inboundId() : 0);
     }
 
-    private List<RecordedText> pending(Connection connection, Duration grace, long after, int rowsMax) throws SQLException {
+    /** Pending rows with inbound ids in ({@code after}, {@code upTo}], at least {@code grace} old, in id order. */
+    private List<RecordedText> pending(Connection connection, Duration grace, long after, long upTo, int rowsMax) throws SQLException {
         List<RecordedText> found = new ArrayList<>();
         try (PreparedStatement select = connection.prepareStatement(
                 "select p.inbound_id, m.donor_id, m.channel, m.destination, m.body, m.network, d.phone_encrypted"
                         + " from text_pending p join inbound_message m on m.id = p.inbound_id join donor d on d.id = m.donor_id"
-                        + " where p.inbound_id > ? and p.recorded_at < now() - make_interval(secs => ?) order by p.inbound_id limit ?")) {
+                        + " where p.inbound_id > ? and p.inbound_id <= ? and p.recorded_at <= now() - make_interval(secs => ?)"
+                        + " order by p.inbound_id limit ?")) {
             select.setLong(1, after);
-            select.setDouble(2, grace.toMillis() / 1000.0);
-            select.setInt(3, rowsMax);
+            select.setLong(2, upTo);
+            select.setDouble(3, grace.toMillis() / 1000.0);
+            select.setInt(4, rowsMax);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
                     String shortcode = rows.getString(4);

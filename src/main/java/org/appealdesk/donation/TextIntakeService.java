@@ -68,18 +68,23 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
      */
     public TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging,
                              InstantSource clock, GroupCommitter.Settings batching, int writers, Duration actingLinger, ChargeEventService sender) {
-        this(database, catalog, donors, charging, clock, batching, writers, actingLinger, TextActing.BACKLOG_MAX_DEFAULT, sender);
+        this(database, catalog, donors, charging, clock, batching, writers, actingLinger, TextActing.BACKLOG_MAX_DEFAULT,
+                TextActing.SPILL_MAX_DEFAULT, sender);
     }
 
-    /** @param backlogMax most texts recorded and not yet acted on before texts are refused (tests set a small one) */
+    /**
+     * @param backlogMax most texts recorded and not yet acted on held in memory (tests set a small one)
+     * @param spillMax   most such texts beyond those, waiting in the database only, before texts are refused
+     */
     TextIntakeService(Database database, AppealCatalog catalog, Donors donors, ChargeSettings charging, InstantSource clock,
-                      GroupCommitter.Settings batching, int writers, Duration actingLinger, int backlogMax, ChargeEventService sender) {
+                      GroupCommitter.Settings batching, int writers, Duration actingLinger, int backlogMax, int spillMax,
+                      ChargeEventService sender) {
         GroupCommitter.requireWriters("text intake writers", writers);
         this.parser = new KeywordParser(catalog);
         this.donors = donors;
         this.clock = clock;
         this.acting = new TextActing(database, catalog, parser, donors, charging, clock, actingSettings(batching, writers, actingLinger, backlogMax),
-                backlogMax, sender);
+                backlogMax, spillMax, sender);
         this.writers = GroupCommitter.writers(batching, writers, database, Recording::new);
     }
 
@@ -95,10 +100,13 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         return new GroupCommitter.Settings("text-acting", Math.max(recording.batchSizeMax(), ACTING_BATCH_SIZE_MAX), capacity, linger);
     }
 
-    /** Refuses a text at once, as a full queue does, while the acting stage's backlog is full: the network sends it again later. */
+    /**
+     * Refuses a text at once, as a full queue does, while the acting stage's backlog is full, in
+     * memory and in the database: the network sends it again later.
+     */
     @Override
     public CompletableFuture<IntakeOutcome> submit(InboundText text) {
-        if (!acting.hasRoom(1)) {
+        if (!acting.canTake()) {
             return CompletableFuture.failedFuture(new RejectedExecutionException(
                     "text intake: " + acting.backlog() + " recorded texts wait to be acted on (at most " + acting.backlogMax() + ")"));
         }
@@ -119,7 +127,11 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         return acting.awaitIdle(timeout);
     }
 
-    /** Texts acknowledged on this node and not yet acted on: what an on-call engineer watches at a peak (new texts are refused at the backlog limit, 20,000 by default). */
+    /**
+     * Texts acknowledged on this node and not yet acted on, held in memory (20,000 at most by
+     * default) or waiting in the database only (a million more): what an on-call engineer watches
+     * at a peak. New texts are refused past both.
+     */
     public int waitingToAct() {
         return acting.backlog();
     }
@@ -159,7 +171,7 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
 
         @Override
         public void committed() {
-            recorded.forEach(acting::submit);
+            recorded.forEach(acting::handOver);
             recorded = List.of();
         }
 

@@ -34,8 +34,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The two stages of text intake on the real embedded PostgreSQL: a text is acknowledged once it is
- * recorded, acted on behind that exactly once, found again after a crash, and refused while the
- * acting stage is too far behind.
+ * recorded, acted on behind that exactly once, found again after a crash, kept in the database
+ * in order of arrival while the acting stage is behind, and refused once it is too far behind.
  */
 class TwoStageIntakeTest {
 
@@ -258,14 +258,14 @@ class TwoStageIntakeTest {
     }
 
     @Test
-    void recordingDoesNotWaitForADonorsLockAndRefusesTextsOnceTheActingBacklogIsFull() throws Exception {
+    void recordingDoesNotWaitForADonorsLockAndRefusesTextsOnceTheBacklogAndTheSpillAreFull() throws Exception {
         // Proves: while another transaction holds the donor's lock (as the acting stage does while it spends the cap), the same
-        // donor's texts are still recorded and acknowledged; once the backlog limit is reached the next text is refused with a
-        // temporary error (never lost: it was not acknowledged); when the lock goes, everything held is acted on.
+        // donor's texts are still recorded and acknowledged; past the backlog held in memory they are still recorded, waiting in
+        // the database only; once that is full too the next text is refused with a temporary error (never lost: it was not
+        // acknowledged); when the lock goes, everything recorded is acted on.
         int backlogMax = 3;
-        TextIntakeService intake = new TextIntakeService(database, Fixtures.catalog(10), new Donors(Fixtures.vault()), CHARGING,
-                InstantSource.system(), Core.Batching.defaults().texts(), 1, TextIntakeService.ACTING_LINGER_DEFAULT, backlogMax, null);
-        closing.add(intake);
+        int spillMax = 2;
+        TextIntakeService intake = intake(backlogMax, spillMax);
         assertThat(intake.submit(text(ANNA, "a-0", "SUN3")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
         assertThat(intake.awaitActed(WAIT)).isTrue();
         long annaId = count("select donor_id from inbound_message where external_id = 'a-0'");
@@ -276,21 +276,93 @@ class TwoStageIntakeTest {
                 lock.setLong(1, annaId);
                 lock.executeQuery().close();
             }
-            for (int i = 1; i <= backlogMax; i++) {
+            for (int i = 1; i <= backlogMax + spillMax; i++) {
                 assertThat(intake.submit(text(ANNA, "a-" + i, "SUN3")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
             }
             assertThatThrownBy(() -> intake.submit(text(ANNA, "a-9", "SUN3")).get(10, TimeUnit.SECONDS))
                     .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(RejectedExecutionException.class)
-                    .hasMessageContaining("3 recorded texts wait to be acted on (at most 3)");
-            assertThat(count("select count(*) from text_pending")).isEqualTo(backlogMax);
-            assertThat(intake.waitingToAct()).as("the gauge an on-call engineer watches").isEqualTo(backlogMax);
+                    .hasMessageContaining("5 recorded texts wait to be acted on (at most 5)");
+            assertThat(count("select count(*) from text_pending")).isEqualTo(backlogMax + spillMax);
+            assertThat(intake.waitingToAct()).as("the gauge an on-call engineer watches").isEqualTo(backlogMax + spillMax);
             holder.rollback();
         }
         assertThat(intake.awaitActed(WAIT)).isTrue();
         assertThat(count("select count(*) from text_pending")).isZero();
-        assertThat(count("select count(*) from inbound_message")).as("the refused text was not recorded").isEqualTo(1 + backlogMax);
-        assertThat(count("select count(*) from donation where state = 'CHARGING'")).isEqualTo(1 + backlogMax);
+        assertThat(intake.waitingToAct()).isZero();
+        assertThat(count("select count(*) from inbound_message")).as("the refused text was not recorded").isEqualTo(1 + backlogMax + spillMax);
+        assertThat(count("select count(*) from donation where state = 'CHARGING'")).isEqualTo(1 + backlogMax + spillMax);
         assertThat(intake.submit(text(ANNA, "a-9", "SUN3")).get(10, TimeUnit.SECONDS)).as("taken once there is room").isEqualTo(IntakeOutcome.RECORDED);
+    }
+
+    @Test
+    void textsPastTheBacklogWaitInTheDatabaseAndAreActedOnSoonNotAfterTheSweepsGrace() throws Exception {
+        // Proves: texts recorded while the backlog in memory is full (the acting stage here waits on a donor's lock) are
+        // acknowledged, counted, kept out of memory, and taken from the database as soon as there is room: all are acted on
+        // well within the 10 s the sweep leaves a pending row alone.
+        TextIntakeService intake = intake(3, 1_000);
+        assertThat(intake.submit(text(ANNA, "a-0", "SUN3")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
+        assertThat(intake.awaitActed(WAIT)).isTrue();
+        long annaId = count("select donor_id from inbound_message where external_id = 'a-0'");
+        int spilled = 12;
+        try (Connection holder = database.dataSource().getConnection()) {
+            holder.setAutoCommit(false);
+            try (PreparedStatement lock = holder.prepareStatement("select id from donor where id = ? for update")) {
+                lock.setLong(1, annaId);
+                lock.executeQuery().close();
+            }
+            for (int i = 1; i <= 3; i++) {
+                assertThat(intake.submit(text(ANNA, "a-" + i, "SUN3")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
+            }
+            for (int i = 0; i < spilled; i++) {
+                PhoneNumber donor = PhoneNumber.parse("4477009020" + String.format("%02d", i));
+                assertThat(intake.submit(text(donor, "s-" + i, "SUN5")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
+            }
+            assertThat(intake.waitingToAct()).isEqualTo(3 + spilled);
+            assertThat(count("select count(*) from text_pending")).isEqualTo(3 + spilled);
+            holder.rollback();
+        }
+        long released = System.nanoTime();
+        assertThat(intake.awaitActed(WAIT)).isTrue();
+        assertThat(Duration.ofNanos(System.nanoTime() - released)).as("not left for the sweep's grace").isLessThan(TextActing.SWEEP_GRACE);
+        assertThat(count("select count(*) from text_pending")).isZero();
+        assertThat(count("select count(*) from donation where amount_pence = 500")).isEqualTo(spilled);
+    }
+
+    @Test
+    void aBurstPastTheBacklogIsActedOnInTheOrderItCame() throws Exception {
+        // Proves: with a backlog in memory of 3, a burst of 60 texts in waves (later waves arriving while earlier texts still
+        // wait in the database) is acted on in the order it was recorded: a text arriving when there is room again joins the
+        // texts waiting in the database rather than overtaking them.
+        TextIntakeService intake = intake(3, 1_000);
+        for (int wave = 0; wave < 6; wave++) {
+            List<CompletableFuture<IntakeOutcome>> outcomes = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                int n = wave * 10 + i;
+                PhoneNumber donor = PhoneNumber.parse("4477009030" + String.format("%02d", n % 30));
+                outcomes.add(intake.submit(text(donor, "w-" + n, "SUN3")));
+            }
+            for (CompletableFuture<IntakeOutcome> outcome : outcomes) {
+                assertThat(outcome.get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
+            }
+        }
+        assertThat(intake.awaitActed(WAIT)).isTrue();
+        List<Long> inboundByDonation = new ArrayList<>();
+        database.inTransactionVoid(connection -> {
+            try (Statement select = connection.createStatement();
+                 var rows = select.executeQuery("select inbound_id from donation order by id")) {
+                while (rows.next()) {
+                    inboundByDonation.add(rows.getLong(1));
+                }
+            }
+        });
+        assertThat(inboundByDonation).hasSize(60).isSorted();
+    }
+
+    private TextIntakeService intake(int backlogMax, int spillMax) {
+        TextIntakeService intake = new TextIntakeService(database, Fixtures.catalog(10), new Donors(Fixtures.vault()), CHARGING,
+                InstantSource.system(), Core.Batching.defaults().texts(), 1, TextIntakeService.ACTING_LINGER_DEFAULT, backlogMax, spillMax, null);
+        closing.add(intake);
+        return intake;
     }
 
     @Test

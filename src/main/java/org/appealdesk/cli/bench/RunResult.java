@@ -172,8 +172,13 @@ record RunResult(
         }
     }
 
-    /** Waiting for the network and the platform to finish what the window started. */
-    record Settle(boolean settled, double seconds) {
+    /**
+     * Waiting for the network and the platform to finish what the window started.
+     *
+     * @param textsWaiting texts acknowledged and not yet acted on as the window ended (held in
+     *                     memory or waiting in the database after a burst), what the settling worked off
+     */
+    record Settle(boolean settled, double seconds, int textsWaiting) {
     }
 
     /**
