@@ -80,7 +80,10 @@ final class TextActing implements AutoCloseable {
      * work, and none of it is held in memory.
      */
     static final int SPILL_MAX_DEFAULT = 1_000_000;
-    /** How often texts waiting in the database only are taken while there are any: soon after room comes, for each is late already. */
+    /**
+     * How often texts waiting in the database only are taken while there are any, soon after room
+     * comes, for each is late already; and how soon the sweep reads its next page after a full one.
+     */
     static final Duration SPILL_PERIOD = Duration.ofMillis(20);
     /** How often the sweep looks for recorded texts this stage does not hold. */
     static final Duration SWEEP_PERIOD = Duration.ofSeconds(1);
@@ -310,21 +313,27 @@ final class TextActing implements AutoCloseable {
     private void sweepUntilClosed() {
         long after = 0;
         long sweepDue = System.nanoTime();
+        Duration wait;
         try {
             do {
+                wait = SWEEP_PERIOD;
                 try {
                     takeSpilled();
-                    if (System.nanoTime() - sweepDue >= 0) {
-                        sweepDue = System.nanoTime() + SWEEP_PERIOD.toNanos();
-                        if (hasRoom(SWEEP_ROWS_MAX)) {
-                            after = sweep(SWEEP_GRACE, SWEEP_ROWS_MAX, after).next();
-                        }
+                    if (System.nanoTime() - sweepDue >= 0 && hasRoom(SWEEP_ROWS_MAX)) {
+                        after = sweep(SWEEP_GRACE, SWEEP_ROWS_MAX, after).next();
+                        // A full page has more behind it (a crash's backlog, or another node's): the next page soon, not in a second,
+                        // or a million texts left by a crash would take a quarter of an hour to be found again.
+                        sweepDue = System.nanoTime() + (after != 0 ? SPILL_PERIOD : SWEEP_PERIOD).toNanos();
+                    }
+                    if (spill.get() != Spill.NONE || after != 0) {
+                        wait = SPILL_PERIOD;
                     }
                 } catch (RuntimeException e) {
-                    // The database may be away; the rows wait in text_pending until it is back.
+                    // The database may be away; the rows wait in text_pending until it is back. A second's wait, so the
+                    // database is not pressed nor the log flooded meanwhile.
                     log.warn("sweep of recorded texts failed: {}", e.toString());
                 }
-            } while (!closed.await((spill.get() == Spill.NONE ? SWEEP_PERIOD : SPILL_PERIOD).toMillis(), TimeUnit.MILLISECONDS));
+            } while (!closed.await(wait.toMillis(), TimeUnit.MILLISECONDS));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -134,6 +134,42 @@ class TwoStageIntakeTest {
         assertThat(count("select count(*) from donation")).isEqualTo(1);
     }
 
+    @Test
+    void aCrashsBacklogOfSeveralSweepPagesIsActedOnWhole() throws Exception {
+        // Proves: a backlog a crash left that fills several sweep pages (2,500 texts, pages of 1,000) is found again page after
+        // page and each text is acted on once.
+        int donorCount = 250;
+        int texts = TextActing.SWEEP_ROWS_MAX * 5 / 2;
+        Donors donors = new Donors(Fixtures.vault());
+        List<PhoneNumber> numbers = new ArrayList<>();
+        for (int i = 0; i < donorCount; i++) {
+            numbers.add(PhoneNumber.parse("44770091" + String.format("%04d", i)));
+        }
+        database.inTransactionVoid(c -> {
+            Long[] donorIds = donors.resolve(c, numbers, Instant.now()).values().toArray(new Long[0]);
+            // Ten texts of SUN3 a donor: within the daily cap of £30.
+            try (PreparedStatement insert = c.prepareStatement("insert into inbound_message (id, channel, external_id, donor_id,"
+                    + " destination, body, network, command, received_at) select 5000 + g, 'smpp', 'crashed-' || (5000 + g),"
+                    + " (?::bigint[])[1 + g % ?], '70141', 'SUN3', 'o2', 'DONATE', now() from generate_series(0, ? - 1) g")) {
+                insert.setArray(1, c.createArrayOf("bigint", donorIds));
+                insert.setInt(2, donorCount);
+                insert.setInt(3, texts);
+                insert.executeUpdate();
+            }
+            try (PreparedStatement pending = c.prepareStatement("insert into text_pending (inbound_id, recorded_at)"
+                    + " select 5000 + g, now() - interval '1 minute' from generate_series(0, ? - 1) g")) {
+                pending.setInt(1, texts);
+                pending.executeUpdate();
+            }
+        });
+
+        Core core = core();
+        awaitNoTextPending();
+        assertThat(core.texts.awaitActed(WAIT)).isTrue();
+        assertThat(count("select count(*) from donation where state = 'CHARGING'")).isEqualTo(texts);
+        assertThat(count("select count(distinct inbound_id) from donation")).isEqualTo(texts);
+    }
+
     /** What the first stage writes for one text, with the pending row a minute old (older than the sweep's grace). */
     private static void recordAsACrashedNodeDid(Connection connection, long inboundId, long donorId, String body, String command)
             throws SQLException {
