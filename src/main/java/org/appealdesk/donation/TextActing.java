@@ -11,17 +11,18 @@ import java.time.InstantSource;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.appealdesk.appeal.Appeal;
 import org.appealdesk.appeal.AppealCatalog;
 import org.appealdesk.donor.Donors;
@@ -57,10 +58,12 @@ import org.slf4j.LoggerFactory;
  * left in {@code text_pending}, so nothing recorded is ever left unacted on.
  *
  * <p>A burst: once this stage holds its in-memory backlog, further texts are still recorded and
- * acknowledged but handed over in the database only (a spill): they wait in {@code text_pending},
- * and are taken from there in order of arrival as room comes, without the sweep's grace. While
- * any wait there, later texts join them, so no text overtakes an earlier one. Only past the
- * spill's own limit does the intake refuse texts.
+ * acknowledged but handed over in the database only (spilled): they wait in {@code text_pending},
+ * and are taken from there, lowest inbound id first, as room comes, without the sweep's grace.
+ * While any wait there, later texts join them, so on one node a text does not overtake an earlier
+ * one (a donor's texts go to one recording writer, so their ids follow the order they came).
+ * Rows already pending at start, a crash's, are taken the same way before any new text. Only past
+ * the spill's own limit does the intake refuse texts.
  */
 final class TextActing implements AutoCloseable {
 
@@ -141,11 +144,17 @@ final class TextActing implements AutoCloseable {
     private final Set<Long> held = ConcurrentHashMap.newKeySet();
     /** Texts whose acting failed, even alone in its own transaction, by inbound id: when the sweep may take each again. */
     private final Map<Long, Retry> failing = new ConcurrentHashMap<>();
-    /** Texts recorded and handed over in the database only; {@link Spill#NONE} when there are none. */
-    private final AtomicReference<Spill> spill = new AtomicReference<>(Spill.NONE);
+    /**
+     * Batches of texts handed over in the database only, lowest ids first, until each is taken
+     * whole; guarded by itself. One entry a recording batch, so a million texts are a few thousand entries.
+     */
+    private final PriorityQueue<SpilledBatch> spilled = new PriorityQueue<>(Comparator.comparingLong(SpilledBatch::lowest));
+    /** Texts in {@link #spilled} not yet taken; written under its lock, read by the intake without it. */
+    private volatile int spilledWaiting;
     private final int spillMax;
-    /** The highest inbound id taken from the spill so far; the next spill page starts after it. Only the sweeper touches it. */
-    private long spillTakenUpTo;
+    /** When the sweep last said in the log what it found, and how many since (a crash's backlog is many pages a second). */
+    private long sweepLoggedAt = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
+    private int sweepFoundSinceLog;
     private final Thread sweeper;
     /** Counted down by {@link #close}: ends the sweep's wait at once, without interrupting a query it may be running. */
     private final CountDownLatch closed = new CountDownLatch(1);
@@ -178,6 +187,7 @@ final class TextActing implements AutoCloseable {
                 ? (connection, texts) -> act(connection, texts, null)
                 : sender.handedOffBatches(this::act);
         this.committer = new GroupCommitter<>(batching, database, work);
+        spillWhatIsPending();
         this.sweeper = Thread.ofVirtual().name("text-acting-sweep").start(this::sweepUntilClosed);
     }
 
@@ -188,7 +198,12 @@ final class TextActing implements AutoCloseable {
 
     /** Texts queued or being acted on here, and those waiting in the database only. */
     int backlog() {
-        return held.size() + spill.get().waiting();
+        return held.size() + spilledWaiting;
+    }
+
+    /** Texts recorded and waiting in the database only, not held in memory. */
+    int spilledWaiting() {
+        return spilledWaiting;
     }
 
     /** The most texts that may wait, in memory and in the database only together, before the intake refuses more. */
@@ -201,29 +216,86 @@ final class TextActing implements AutoCloseable {
      * database only and there is room; else to wait there, when the spill has room.
      */
     boolean canTake() {
-        Spill now = spill.get();
-        return now == Spill.NONE && hasRoom(1) || now.waiting() < spillMax;
+        int waiting = spilledWaiting;
+        return waiting == 0 && hasRoom(1) || waiting < spillMax;
     }
 
     /**
-     * Texts handed over in the database only: the highest inbound id among them and how many have
-     * not been taken since (a gauge's figure: texts that fail again are still counted until the spill ends).
+     * Texts of one recording batch handed over in the database only: their inbound ids lie in
+     * [{@code lowest}, {@code highest}] (another writer's or node's texts may lie between them).
+     * The sweeper records how far it has read the range and how many it has taken.
      */
-    record Spill(long upTo, int waiting) {
-        static final Spill NONE = new Spill(0, 0);
+    static final class SpilledBatch {
+        private final long lowest;
+        private final long highest;
+        private final int texts;
+        private long readUpTo;
+        private int taken;
+
+        SpilledBatch(long lowest, long highest, int texts) {
+            this.lowest = lowest;
+            this.highest = highest;
+            this.texts = texts;
+            this.readUpTo = lowest - 1;
+        }
+
+        long lowest() {
+            return lowest;
+        }
     }
 
     /**
-     * The first stage's hand-over of a text it has committed: queued here when there is room and
-     * nothing waits in the database only; otherwise left there, in the spill, to be taken in turn.
+     * The first stage's hand-over of a batch it has committed: queued here while there is room
+     * and nothing waits in the database only; the rest left there, spilled, to be taken in turn.
      */
-    void handOver(RecordedText text) {
-        // While earlier texts wait in the database, later ones join them there: texts are acted on in the order they came.
-        if (spill.get() != Spill.NONE || !hasRoom(1)) {
-            spill.updateAndGet(before -> new Spill(Math.max(before.upTo(), text.inboundId()), before.waiting() + 1));
+    void handOver(List<RecordedText> texts) {
+        if (texts.isEmpty()) {
             return;
         }
-        submit(text);
+        synchronized (spilled) {
+            int inMemory = 0;
+            // While earlier texts wait in the database, later ones join them there: a text does not overtake an earlier one.
+            while (spilled.isEmpty() && inMemory < texts.size() && hasRoom(1)) {
+                submit(texts.get(inMemory++));
+            }
+            if (inMemory < texts.size()) {
+                List<RecordedText> rest = texts.subList(inMemory, texts.size());
+                long lowest = rest.stream().mapToLong(RecordedText::inboundId).min().orElseThrow();
+                long highest = rest.stream().mapToLong(RecordedText::inboundId).max().orElseThrow();
+                spilled.add(new SpilledBatch(lowest, highest, rest.size()));
+                spilledWaiting += rest.size();
+            }
+        }
+    }
+
+    /**
+     * At start, what is already pending and older than the sweep's grace (a crash's backlog) is
+     * spilled, so it is taken at once and before any new text. Another node's rows among them are
+     * acted on once all the same (the delete decides), only with some work wasted. When the
+     * database cannot be read now, the sweep finds them later.
+     */
+    private void spillWhatIsPending() {
+        try {
+            database.inTransactionVoid(connection -> {
+                try (PreparedStatement select = connection.prepareStatement("select min(inbound_id), max(inbound_id), count(*)"
+                        + " from text_pending where recorded_at <= now() - make_interval(secs => ?)")) {
+                    select.setDouble(1, SWEEP_GRACE.toMillis() / 1000.0);
+                    try (ResultSet row = select.executeQuery()) {
+                        row.next();
+                        int count = (int) Math.min(Integer.MAX_VALUE, row.getLong(3));
+                        if (count > 0) {
+                            synchronized (spilled) {
+                                spilled.add(new SpilledBatch(row.getLong(1), row.getLong(2), count));
+                                spilledWaiting += count;
+                            }
+                            log.info("{} recorded texts were waiting to be acted on at start; they are taken before any new text", count);
+                        }
+                    }
+                }
+            });
+        } catch (RuntimeException e) {
+            log.warn("could not read the texts waiting to be acted on at start; the sweep takes them: {}", e.toString());
+        }
     }
 
     /**
@@ -295,7 +367,7 @@ final class TextActing implements AutoCloseable {
     /** Waits until nothing is queued or being acted on here; for tests and orderly shutdowns. */
     boolean awaitIdle(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!held.isEmpty() || spill.get() != Spill.NONE) {
+        while (!held.isEmpty() || spilledWaiting > 0) {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
@@ -319,13 +391,17 @@ final class TextActing implements AutoCloseable {
                 wait = SWEEP_PERIOD;
                 try {
                     takeSpilled();
+                } catch (RuntimeException e) {
+                    // The database may be away; the spilled texts wait in text_pending until it is back.
+                    log.warn("taking the texts waiting in the database failed: {}", e.toString());
+                }
+                try {
                     if (System.nanoTime() - sweepDue >= 0 && hasRoom(SWEEP_ROWS_MAX)) {
                         after = sweep(SWEEP_GRACE, SWEEP_ROWS_MAX, after).next();
-                        // A full page has more behind it (a crash's backlog, or another node's): the next page soon, not in a second,
-                        // or a million texts left by a crash would take a quarter of an hour to be found again.
+                        // A full page has more behind it (another node's backlog): the next page soon, not in a second.
                         sweepDue = System.nanoTime() + (after != 0 ? SPILL_PERIOD : SWEEP_PERIOD).toNanos();
                     }
-                    if (spill.get() != Spill.NONE || after != 0) {
+                    if (spilledWaiting > 0 || after != 0) {
                         wait = SPILL_PERIOD;
                     }
                 } catch (RuntimeException e) {
@@ -340,34 +416,46 @@ final class TextActing implements AutoCloseable {
     }
 
     /**
-     * Queues, in order of arrival, as many of the texts waiting in the database only as there is
-     * room for here, whatever their age; ends the spill once a page finds the last of them and none
-     * has joined since. Returns how many it queued. A text spilled with a lower id after the pages
-     * passed it (two recording writers commit out of id order) is left to the sweep, 10 s later.
+     * Queues, lowest inbound ids first, as many of the texts waiting in the database only as there
+     * is room for here, whatever their age, reading each spilled batch's range until a page of it
+     * comes back short; returns how many it queued. Called by the sweeper only.
      */
-    int takeSpilled() {
-        Spill before = spill.get();
-        int room = Math.min(SWEEP_ROWS_MAX, backlogMax - held.size());
-        if (before == Spill.NONE || room <= 0) {
-            return 0;
-        }
-        long from = spillTakenUpTo;
-        List<RecordedText> found = database.inTransaction(connection -> pending(connection, Duration.ZERO, from, before.upTo(), room));
-        long now = System.nanoTime();
+    private int takeSpilled() {
         int queued = 0;
-        for (RecordedText text : found) {
-            spillTakenUpTo = text.inboundId();
-            if (!held.contains(text.inboundId()) && !waitingAfterFailure(text.inboundId(), now)) {
-                submit(text);
-                queued++;
+        while (true) {
+            SpilledBatch batch;
+            synchronized (spilled) {
+                batch = spilled.peek();
+            }
+            int room = Math.min(SWEEP_ROWS_MAX, backlogMax - held.size());
+            if (batch == null || room <= 0) {
+                return queued;
+            }
+            long from = batch.readUpTo;
+            List<RecordedText> found = database.inTransaction(connection -> pending(connection, Duration.ZERO, from, batch.highest, room));
+            long now = System.nanoTime();
+            int queuedNow = 0;
+            for (RecordedText text : found) {
+                if (!held.contains(text.inboundId()) && !waitingAfterFailure(text.inboundId(), now)) {
+                    submit(text);
+                    queuedNow++;
+                }
+            }
+            queued += queuedNow;
+            synchronized (spilled) {
+                if (!found.isEmpty()) {
+                    batch.readUpTo = found.getLast().inboundId();
+                }
+                int counted = Math.min(queuedNow, batch.texts - batch.taken);
+                batch.taken += counted;
+                spilledWaiting -= counted;
+                if (found.size() < room) {
+                    // Its range read to the end: what it spilled is taken, or held here already, or waits after a failure for the sweep.
+                    spilled.remove(batch);
+                    spilledWaiting -= batch.texts - batch.taken;
+                }
             }
         }
-        if (found.size() < room && spill.compareAndSet(before, Spill.NONE)) {
-            return queued;
-        }
-        int taken = queued;
-        spill.updateAndGet(current -> new Spill(current.upTo(), Math.max(0, current.waiting() - taken)));
-        return queued;
     }
 
     /**
@@ -393,10 +481,18 @@ final class TextActing implements AutoCloseable {
                 queued++;
             }
         }
-        if (queued > 0) {
-            log.info("sweep found {} recorded texts not yet acted on", queued);
-        }
+        noteSwept(queued, now);
         return new Swept(queued, found.size() == rowsMax ? found.getLast().inboundId() : 0);
+    }
+
+    /** Says in the log what the sweep found, at most once a second (the sweeper's and a test's sweeps may overlap). */
+    private synchronized void noteSwept(int queued, long now) {
+        sweepFoundSinceLog += queued;
+        if (sweepFoundSinceLog > 0 && now - sweepLoggedAt > TimeUnit.SECONDS.toNanos(1)) {
+            log.info("sweep found {} recorded texts not yet acted on", sweepFoundSinceLog);
+            sweepFoundSinceLog = 0;
+            sweepLoggedAt = now;
+        }
     }
 
     /** Pending rows with inbound ids in ({@code after}, {@code upTo}], at least {@code grace} old, in id order. */

@@ -136,6 +136,11 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         return acting.backlog();
     }
 
+    /** Of {@link #waitingToAct}, those waiting in the database only, not held in memory. */
+    int waitingInDatabaseOnly() {
+        return acting.spilledWaiting();
+    }
+
     /**
      * Texts whose acting failed, even alone in its own transaction, and has not succeeded since: each
      * is tried again by the sweep once it is 10 s old and after a growing wait (1 s doubling to a
@@ -171,7 +176,7 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
 
         @Override
         public void committed() {
-            recorded.forEach(acting::handOver);
+            acting.handOver(recorded);
             recorded = List.of();
         }
 

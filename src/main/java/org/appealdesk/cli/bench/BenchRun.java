@@ -12,6 +12,7 @@ import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
@@ -287,6 +288,7 @@ final class BenchRun {
         sampler.walMark(probe.walInsertLsn(), run.acked(), smsc.thankYous() - before.thankYous());
 
         Readings after = Readings.take(meter, probe, application, smsc, gateway);
+        int textsWaitingAtEnd = application.core.texts.waitingToAct();
         if (checkpoint != null) {
             // After the window's readings: a checkpoint longer than the window must not stretch its figures.
             checkpoint.close();
@@ -303,7 +305,7 @@ final class BenchRun {
             fresh = freshness.result();
         }
 
-        RunResult.Settle settle = settle(smsc, probe, application.core.texts.waitingToAct());
+        RunResult.Settle settle = settle(smsc, probe, textsWaitingAtEnd);
         progress.println("Since start (warm-up included), " + application.core.events.handoffSummary());
         WalCensus walCensus = walCensus(probe, sampler.walMarks);
         sampler.memory();
@@ -484,13 +486,10 @@ final class BenchRun {
     }
 
     /**
-     * Waits (bounded) until the network has delivered and had acknowledged every text and receipt,
-     * every acknowledged text has been acted on and, in full mode, no donation awaits its charge and
-     * no message awaits sending.
-     */
-    /**
-     * Waits until nothing waits: at most {@link #SETTLE_MAX} without what waits shrinking, and
-     * {@link #SETTLE_BACKLOG_MAX} in all.
+     * Waits until the network has delivered and had acknowledged every text and receipt, every
+     * acknowledged text has been acted on and, in full mode, no donation awaits its charge and no
+     * message awaits sending: at most {@link #SETTLE_MAX} without any of those counts shrinking,
+     * and {@link #SETTLE_BACKLOG_MAX} in all.
      *
      * @param textsWaiting texts acknowledged and not yet acted on as the window ended, for the report
      */
@@ -501,18 +500,20 @@ final class BenchRun {
         if (settled) {
             settled = false;
             long stalledAt = System.nanoTime() + SETTLE_MAX.toNanos();
-            long fewest = Long.MAX_VALUE;
+            long[] fewest = null;
             while (System.nanoTime() - deadline < 0 && System.nanoTime() - stalledAt < 0) {
-                long waiting = waiting(probe);
-                if (waiting == 0) {
+                long[] waiting = waiting(probe);
+                if (Arrays.stream(waiting).sum() == 0) {
                     // In full mode what was waiting went out to the network: let it answer too.
-                    settled = settings.mode() != BenchMode.FULL || smsc.awaitQuiet(SETTLE_MAX);
+                    settled = settings.mode() != BenchMode.FULL
+                            || smsc.awaitQuiet(Duration.ofNanos(Math.max(1, Math.min(SETTLE_MAX.toNanos(), deadline - System.nanoTime()))));
                     break;
                 }
-                if (waiting < fewest) {
-                    fewest = waiting;
+                // Acting on a text moves it into the other counts, so progress is any one of them shrinking.
+                if (fewest == null || shrank(waiting, fewest)) {
                     stalledAt = System.nanoTime() + SETTLE_MAX.toNanos();
                 }
+                fewest = fewest == null ? waiting.clone() : lowest(fewest, waiting);
                 sleep(200);
             }
         }
@@ -520,13 +521,31 @@ final class BenchRun {
     }
 
     /** Texts waiting to be acted on and, in full mode, donations waiting for their charge and messages for sending. */
-    private long waiting(PostgresProbe probe) {
+    private long[] waiting(PostgresProbe probe) {
         long texts = probe.count("select count(*) from text_pending");
         if (settings.mode() != BenchMode.FULL) {
-            return texts;
+            return new long[] {texts};
         }
-        return texts + probe.count("select count(*) from donation where state = 'CHARGING'")
-                + probe.count("select count(*) from outbox where state in ('PENDING', 'SENDING')");
+        return new long[] {texts, probe.count("select count(*) from donation where state = 'CHARGING'"),
+                probe.count("select count(*) from outbox where state in ('PENDING', 'SENDING')")};
+    }
+
+    /** Whether any count is below the lowest it has been. */
+    private static boolean shrank(long[] now, long[] fewest) {
+        for (int i = 0; i < now.length; i++) {
+            if (now[i] < fewest[i]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static long[] lowest(long[] a, long[] b) {
+        long[] lowest = new long[a.length];
+        for (int i = 0; i < a.length; i++) {
+            lowest[i] = Math.min(a[i], b[i]);
+        }
+        return lowest;
     }
 
     /** Free messages the network has received: thank-yous and every other reply. */
