@@ -74,6 +74,10 @@ public final class Application implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         Gauge.builder("appealdesk.texts.waiting", core.texts, TextIntakeService::waitingToAct)
                 .description("texts acknowledged and not yet acted on, in memory or waiting in the database (new texts are refused past both limits)").register(metrics);
+        // The share of those that wait in the database only: above 0, a burst is past what the acting stage keeps up with.
+        Gauge.builder("appealdesk.texts.waiting.database", core.texts, TextIntakeService::waitingInDatabaseOnly)
+                .description("of the texts waiting, those in the database only, past the 20,000 held in memory (acted on in turn)")
+                .register(metrics);
         Gauge.builder("appealdesk.texts.failing", core.texts, TextIntakeService::failingToAct)
                 .description("texts whose acting failed and has not succeeded since (tried again by the sweep, waits doubling to a minute)")
                 .register(metrics);

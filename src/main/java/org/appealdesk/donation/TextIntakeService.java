@@ -136,8 +136,8 @@ public final class TextIntakeService implements TextIntake, AutoCloseable {
         return acting.backlog();
     }
 
-    /** Of {@link #waitingToAct}, those waiting in the database only, not held in memory. */
-    int waitingInDatabaseOnly() {
+    /** Of {@link #waitingToAct}, those waiting in the database only, not held in memory: a burst past what acting keeps up with. */
+    public int waitingInDatabaseOnly() {
         return acting.spilledWaiting();
     }
 

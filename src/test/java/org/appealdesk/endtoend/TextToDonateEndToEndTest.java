@@ -117,6 +117,10 @@ class TextToDonateEndToEndTest {
                         .isEqualTo(TestDatabase.count(database, "select count(*) from donation where state = 'CHARGED'"));
                 assertThat(totals.get("unknownCount").asLong() + totals.get("pendingCount").asLong())
                         .isEqualTo(TestDatabase.count(database, "select count(*) from donation where state in ('UNKNOWN', 'CHARGING')"));
+                // What an on-call engineer watches at a peak: every text acted on, none left waiting in memory or the database.
+                String scraped = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + application.web.port() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                assertThat(scraped).containsPattern("(?m)^appealdesk_texts_waiting 0\\.0$").containsPattern("(?m)^appealdesk_texts_waiting_database 0\\.0$");
                 // No donor's number reached a log line, and none is stored outside its encrypted column.
                 assertThat(logs.list).isNotEmpty();
                 java.util.Set<String> numbers = new java.util.HashSet<>();
