@@ -149,9 +149,20 @@ final class TextActing implements AutoCloseable {
      * whole; guarded by itself. One entry a recording batch, so a million texts are a few thousand entries.
      */
     private final PriorityQueue<SpilledBatch> spilled = new PriorityQueue<>(Comparator.comparingLong(SpilledBatch::lowest));
-    /** Texts in {@link #spilled} not yet taken; written under its lock, read by the intake without it. */
+    /**
+     * Texts in {@link #spilled} not yet taken; written under its lock, read by the intake without
+     * it. Exact once each batch's range is read to its end; until then a range's read may count
+     * rows that are not the batch's own, so whether anything is spilled is {@link #spilledBatches}.
+     */
     private volatile int spilledWaiting;
+    /** Entries in {@link #spilled}; written under its lock. */
+    private volatile int spilledBatches;
     private final int spillMax;
+    /**
+     * Room in memory the spill leaves for the sweep's page, when the backlog is large enough to
+     * spare it: texts that failed, or another node's, are then still found while a burst is worked off.
+     */
+    private final int sweepRoomKept;
     /** When the sweep last said in the log what it found, and how many since (a crash's backlog is many pages a second). */
     private long sweepLoggedAt = System.nanoTime() - TimeUnit.SECONDS.toNanos(2);
     private int sweepFoundSinceLog;
@@ -177,6 +188,7 @@ final class TextActing implements AutoCloseable {
         }
         this.backlogMax = backlogMax;
         this.spillMax = spillMax;
+        this.sweepRoomKept = backlogMax >= 2 * SWEEP_ROWS_MAX ? SWEEP_ROWS_MAX : 0;
         this.database = database;
         this.catalog = catalog;
         this.parser = parser;
@@ -216,8 +228,7 @@ final class TextActing implements AutoCloseable {
      * database only and there is room; else to wait there, when the spill has room.
      */
     boolean canTake() {
-        int waiting = spilledWaiting;
-        return waiting == 0 && hasRoom(1) || waiting < spillMax;
+        return spilledBatches == 0 && hasRoom(1) || spilledWaiting < spillMax;
     }
 
     /**
@@ -264,22 +275,21 @@ final class TextActing implements AutoCloseable {
                 long highest = rest.stream().mapToLong(RecordedText::inboundId).max().orElseThrow();
                 spilled.add(new SpilledBatch(lowest, highest, rest.size()));
                 spilledWaiting += rest.size();
+                spilledBatches = spilled.size();
             }
         }
     }
 
     /**
-     * At start, what is already pending and older than the sweep's grace (a crash's backlog) is
-     * spilled, so it is taken at once and before any new text. Another node's rows among them are
-     * acted on once all the same (the delete decides), only with some work wasted. When the
-     * database cannot be read now, the sweep finds them later.
+     * At start, whatever is already pending (a crash's backlog, however young) is spilled, so it is
+     * taken at once and before any new text. Another live node's rows among them are acted on once
+     * all the same (the delete decides), only with some work wasted. When the database cannot be
+     * read now, the sweep finds them later.
      */
     private void spillWhatIsPending() {
         try {
             database.inTransactionVoid(connection -> {
-                try (PreparedStatement select = connection.prepareStatement("select min(inbound_id), max(inbound_id), count(*)"
-                        + " from text_pending where recorded_at <= now() - make_interval(secs => ?)")) {
-                    select.setDouble(1, SWEEP_GRACE.toMillis() / 1000.0);
+                try (PreparedStatement select = connection.prepareStatement("select min(inbound_id), max(inbound_id), count(*) from text_pending")) {
                     try (ResultSet row = select.executeQuery()) {
                         row.next();
                         int count = (int) Math.min(Integer.MAX_VALUE, row.getLong(3));
@@ -287,6 +297,7 @@ final class TextActing implements AutoCloseable {
                             synchronized (spilled) {
                                 spilled.add(new SpilledBatch(row.getLong(1), row.getLong(2), count));
                                 spilledWaiting += count;
+                                spilledBatches = spilled.size();
                             }
                             log.info("{} recorded texts were waiting to be acted on at start; they are taken before any new text", count);
                         }
@@ -367,7 +378,7 @@ final class TextActing implements AutoCloseable {
     /** Waits until nothing is queued or being acted on here; for tests and orderly shutdowns. */
     boolean awaitIdle(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!held.isEmpty() || spilledWaiting > 0) {
+        while (!held.isEmpty() || spilledBatches > 0) {
             if (System.nanoTime() - deadline > 0) {
                 return false;
             }
@@ -385,15 +396,16 @@ final class TextActing implements AutoCloseable {
     private void sweepUntilClosed() {
         long after = 0;
         long sweepDue = System.nanoTime();
-        Duration wait;
         try {
             do {
-                wait = SWEEP_PERIOD;
+                boolean failed = false;
                 try {
                     takeSpilled();
-                } catch (RuntimeException e) {
-                    // The database may be away; the spilled texts wait in text_pending until it is back.
+                } catch (RuntimeException | Error e) {
+                    // The database may be away, or the heap full: the spilled texts wait in text_pending meanwhile. The thread
+                    // goes on whatever it was, for while anything is spilled every new text is, and only it takes them back.
                     log.warn("taking the texts waiting in the database failed: {}", e.toString());
+                    failed = true;
                 }
                 try {
                     if (System.nanoTime() - sweepDue >= 0 && hasRoom(SWEEP_ROWS_MAX)) {
@@ -401,15 +413,16 @@ final class TextActing implements AutoCloseable {
                         // A full page has more behind it (another node's backlog): the next page soon, not in a second.
                         sweepDue = System.nanoTime() + (after != 0 ? SPILL_PERIOD : SWEEP_PERIOD).toNanos();
                     }
-                    if (spilledWaiting > 0 || after != 0) {
-                        wait = SPILL_PERIOD;
-                    }
-                } catch (RuntimeException e) {
-                    // The database may be away; the rows wait in text_pending until it is back. A second's wait, so the
-                    // database is not pressed nor the log flooded meanwhile.
+                } catch (RuntimeException | Error e) {
                     log.warn("sweep of recorded texts failed: {}", e.toString());
+                    failed = true;
                 }
-            } while (!closed.await(wait.toMillis(), TimeUnit.MILLISECONDS));
+                // After a failure a second's wait, so a database that is away is not pressed nor the log flooded meanwhile.
+                boolean soon = !failed && (spilledBatches > 0 || after != 0);
+                if (closed.await((soon ? SPILL_PERIOD : SWEEP_PERIOD).toMillis(), TimeUnit.MILLISECONDS)) {
+                    return;
+                }
+            } while (true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -427,7 +440,7 @@ final class TextActing implements AutoCloseable {
             synchronized (spilled) {
                 batch = spilled.peek();
             }
-            int room = Math.min(SWEEP_ROWS_MAX, backlogMax - held.size());
+            int room = Math.min(SWEEP_ROWS_MAX, backlogMax - sweepRoomKept - held.size());
             if (batch == null || room <= 0) {
                 return queued;
             }
@@ -453,6 +466,7 @@ final class TextActing implements AutoCloseable {
                     // Its range read to the end: what it spilled is taken, or held here already, or waits after a failure for the sweep.
                     spilled.remove(batch);
                     spilledWaiting -= batch.texts - batch.taken;
+                    spilledBatches = spilled.size();
                 }
             }
         }

@@ -224,16 +224,12 @@ class TwoStageIntakeTest {
         // Proves: a sweep page made only of texts already held (their batch waiting on a donor's lock) hands the next page
         // the place after it, so the rows behind are reached; once the lock goes, every text is acted on once.
         Donors donors = new Donors(Fixtures.vault());
-        List<Long> donorIds = giftsLeftByACrash(donors, 3, 801, "4477009020");
-        // Just recorded: younger than the background sweep's grace, so left to this test's sweeps.
-        database.inTransactionVoid(c -> {
-            try (Statement young = c.createStatement()) {
-                young.executeUpdate("update text_pending set recorded_at = now()");
-            }
-        });
+        // Started first, so what follows is not pending at its start (that would be taken at once, before any new text).
         TextIntakeService intake = new TextIntakeService(database, Fixtures.catalog(10), donors, CHARGING, InstantSource.system(),
                 Core.Batching.defaults().texts(), 1, TextIntakeService.ACTING_LINGER_DEFAULT, null);
         closing.add(intake);
+        // Just recorded: younger than the background sweep's grace, so left to this test's sweeps.
+        List<Long> donorIds = giftsLeftByACrash(donors, 3, 801, "4477009020", true);
         try (Connection holder = database.dataSource().getConnection()) {
             holder.setAutoCommit(false);
             try (PreparedStatement lock = holder.prepareStatement("select id from donor where id = ? for update")) {
@@ -258,9 +254,14 @@ class TwoStageIntakeTest {
 
     /**
      * {@code count} texts of SUN3 from new donors (numbers {@code prefix} and two digits), recorded from inbound id
-     * {@code firstId} on as a crashed node left them; returns the donors' ids.
+     * {@code firstId} on as a crashed node left them, a minute ago; returns the donors' ids.
      */
     private List<Long> giftsLeftByACrash(Donors donors, int count, long firstId, String prefix) {
+        return giftsLeftByACrash(donors, count, firstId, prefix, false);
+    }
+
+    /** The same, {@code young}: recorded just now, younger than the sweep's grace (in the same transaction, so never seen older). */
+    private List<Long> giftsLeftByACrash(Donors donors, int count, long firstId, String prefix, boolean young) {
         List<Long> donorIds = new ArrayList<>();
         database.inTransactionVoid(c -> {
             for (int i = 0; i < count; i++) {
@@ -268,6 +269,11 @@ class TwoStageIntakeTest {
                 long donorId = donors.resolve(c, List.of(donor), Instant.now()).get(donor);
                 donorIds.add(donorId);
                 recordAsACrashedNodeDid(c, firstId + i, donorId, "SUN3", "DONATE");
+            }
+            if (young) {
+                try (Statement statement = c.createStatement()) {
+                    statement.executeUpdate("update text_pending set recorded_at = now()");
+                }
             }
         });
         return donorIds;
@@ -415,13 +421,18 @@ class TwoStageIntakeTest {
 
     @Test
     void aCrashsBacklogIsActedOnBeforeTextsThatArriveAfterTheRestart() throws Exception {
-        // Proves: texts a crashed node left pending, more than the backlog in memory holds, are all taken at the next start
-        // before any text recorded after it, so a donor's text from before the crash is not overtaken by their next one.
+        // Proves: texts a crashed node left pending, more than the backlog in memory holds and younger than the sweep's grace,
+        // are all taken at the next start before any text recorded after it, so a donor's text from before the crash is not
+        // overtaken by their next one.
         Donors donors = new Donors(Fixtures.vault());
         long annaId = database.inTransaction(c -> donors.resolve(c, List.of(ANNA), Instant.now()).get(ANNA));
         database.inTransactionVoid(c -> {
             for (int i = 0; i < 6; i++) {
                 recordAsACrashedNodeDid(c, 901 + i, annaId, "SUN3", "DONATE");
+            }
+            // Recorded just before the crash: younger than the sweep's grace, and still taken first.
+            try (Statement young = c.createStatement()) {
+                young.executeUpdate("update text_pending set recorded_at = now()");
             }
             // The crashed node took its ids from the same sequence: texts after the restart come after them.
             try (Statement sequence = c.createStatement()) {

@@ -496,26 +496,24 @@ final class BenchRun {
     private RunResult.Settle settle(SimulatedSmsc smsc, PostgresProbe probe, int textsWaiting) {
         long started = System.nanoTime();
         long deadline = started + SETTLE_BACKLOG_MAX.toNanos();
-        boolean settled = smsc.awaitQuiet(SETTLE_MAX);
-        if (settled) {
-            settled = false;
-            long stalledAt = System.nanoTime() + SETTLE_MAX.toNanos();
-            long[] fewest = null;
-            while (System.nanoTime() - deadline < 0 && System.nanoTime() - stalledAt < 0) {
-                long[] waiting = waiting(probe);
-                if (Arrays.stream(waiting).sum() == 0) {
-                    // In full mode what was waiting went out to the network: let it answer too.
-                    settled = settings.mode() != BenchMode.FULL
-                            || smsc.awaitQuiet(Duration.ofNanos(Math.max(1, Math.min(SETTLE_MAX.toNanos(), deadline - System.nanoTime()))));
-                    break;
-                }
-                // Acting on a text moves it into the other counts, so progress is any one of them shrinking.
-                if (fewest == null || shrank(waiting, fewest)) {
-                    stalledAt = System.nanoTime() + SETTLE_MAX.toNanos();
-                }
-                fewest = fewest == null ? waiting.clone() : lowest(fewest, waiting);
-                sleep(200);
+        long stalledAt = started + SETTLE_MAX.toNanos();
+        long[] fewest = null;
+        boolean settled = false;
+        while (System.nanoTime() - deadline < 0 && System.nanoTime() - stalledAt < 0) {
+            long[] waiting = waiting(probe);
+            // The network is quiet when it has had every text and receipt acknowledged; what was waiting here may since
+            // have gone out to it, so it is asked again once nothing waits here.
+            if (Arrays.stream(waiting).sum() == 0 && smsc.awaitQuiet(Duration.ofMillis(1))) {
+                settled = settings.mode() != BenchMode.FULL
+                        || smsc.awaitQuiet(Duration.ofNanos(Math.max(1, Math.min(SETTLE_MAX.toNanos(), deadline - System.nanoTime()))));
+                break;
             }
+            // Acting on a text moves it into the other counts, so progress is any one of them shrinking.
+            if (fewest == null || shrank(waiting, fewest)) {
+                stalledAt = System.nanoTime() + SETTLE_MAX.toNanos();
+            }
+            fewest = fewest == null ? waiting.clone() : lowest(fewest, waiting);
+            sleep(200);
         }
         return new RunResult.Settle(settled, round((System.nanoTime() - started) / 1e9), textsWaiting);
     }
