@@ -11,7 +11,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -414,7 +416,7 @@ class TwoStageIntakeTest {
                 }
             }
         });
-        java.util.Map<Long, List<Long>> byDonor = new java.util.HashMap<>();
+        Map<Long, List<Long>> byDonor = new HashMap<>();
         donorAndInbound.forEach(pair -> byDonor.computeIfAbsent(pair[0], d -> new ArrayList<>()).add(pair[1]));
         assertThat(byDonor.values()).allSatisfy(inboundIds -> assertThat(inboundIds).isSorted());
     }
