@@ -273,10 +273,17 @@ final class TextActing implements AutoCloseable {
                 List<RecordedText> rest = texts.subList(inMemory, texts.size());
                 long lowest = rest.stream().mapToLong(RecordedText::inboundId).min().orElseThrow();
                 long highest = rest.stream().mapToLong(RecordedText::inboundId).max().orElseThrow();
-                spilled.add(new SpilledBatch(lowest, highest, rest.size()));
-                spilledWaiting += rest.size();
-                spilledBatches = spilled.size();
+                addSpilled(new SpilledBatch(lowest, highest, rest.size()));
             }
+        }
+    }
+
+    /** Adds a batch to those waiting in the database only, with its texts to their count. */
+    private void addSpilled(SpilledBatch batch) {
+        synchronized (spilled) {
+            spilled.add(batch);
+            spilledWaiting += batch.texts;
+            spilledBatches = spilled.size();
         }
     }
 
@@ -287,25 +294,23 @@ final class TextActing implements AutoCloseable {
      * read now, the sweep finds them later.
      */
     private void spillWhatIsPending() {
+        SpilledBatch pending;
         try {
-            database.inTransactionVoid(connection -> {
-                try (PreparedStatement select = connection.prepareStatement("select min(inbound_id), max(inbound_id), count(*) from text_pending")) {
-                    try (ResultSet row = select.executeQuery()) {
-                        row.next();
-                        int count = (int) Math.min(Integer.MAX_VALUE, row.getLong(3));
-                        if (count > 0) {
-                            synchronized (spilled) {
-                                spilled.add(new SpilledBatch(row.getLong(1), row.getLong(2), count));
-                                spilledWaiting += count;
-                                spilledBatches = spilled.size();
-                            }
-                            log.info("{} recorded texts were waiting to be acted on at start; they are taken before any new text", count);
-                        }
-                    }
+            pending = database.inTransaction(connection -> {
+                try (PreparedStatement select = connection.prepareStatement("select min(inbound_id), max(inbound_id), count(*) from text_pending");
+                     ResultSet row = select.executeQuery()) {
+                    row.next();
+                    long count = row.getLong(3);
+                    return count == 0 ? null : new SpilledBatch(row.getLong(1), row.getLong(2), (int) Math.min(Integer.MAX_VALUE, count));
                 }
             });
         } catch (RuntimeException e) {
             log.warn("could not read the texts waiting to be acted on at start; the sweep takes them: {}", e.toString());
+            return;
+        }
+        if (pending != null) {
+            addSpilled(pending);
+            log.info("{} recorded texts were waiting to be acted on at start; they are taken before any new text", pending.texts);
         }
     }
 
@@ -446,14 +451,7 @@ final class TextActing implements AutoCloseable {
             }
             long from = batch.readUpTo;
             List<RecordedText> found = database.inTransaction(connection -> pending(connection, Duration.ZERO, from, batch.highest, room));
-            long now = System.nanoTime();
-            int queuedNow = 0;
-            for (RecordedText text : found) {
-                if (!held.contains(text.inboundId()) && !waitingAfterFailure(text.inboundId(), now)) {
-                    submit(text);
-                    queuedNow++;
-                }
-            }
+            int queuedNow = queueFound(found, System.nanoTime());
             queued += queuedNow;
             synchronized (spilled) {
                 if (!found.isEmpty()) {
@@ -488,6 +486,13 @@ final class TextActing implements AutoCloseable {
         List<RecordedText> found = database.inTransaction(connection -> pending(connection, grace, after, Long.MAX_VALUE, rowsMax));
         long now = System.nanoTime();
         failing.values().removeIf(retry -> now - retry.notBeforeNanos() > RETRY_FORGET_AFTER.toNanos());
+        int queued = queueFound(found, now);
+        noteSwept(queued, now);
+        return new Swept(queued, found.size() == rowsMax ? found.getLast().inboundId() : 0);
+    }
+
+    /** Queues the rows found that are neither held here already nor waiting after a failure; returns how many. */
+    private int queueFound(List<RecordedText> found, long now) {
         int queued = 0;
         for (RecordedText text : found) {
             if (!held.contains(text.inboundId()) && !waitingAfterFailure(text.inboundId(), now)) {
@@ -495,8 +500,7 @@ final class TextActing implements AutoCloseable {
                 queued++;
             }
         }
-        noteSwept(queued, now);
-        return new Swept(queued, found.size() == rowsMax ? found.getLast().inboundId() : 0);
+        return queued;
     }
 
     /** Says in the log what the sweep found, at most once a second (the sweeper's and a test's sweeps may overlap). */

@@ -232,12 +232,7 @@ class TwoStageIntakeTest {
         closing.add(intake);
         // Just recorded: younger than the background sweep's grace, so left to this test's sweeps.
         List<Long> donorIds = giftsLeftByACrash(donors, 3, 801, "4477009020", true);
-        try (Connection holder = database.dataSource().getConnection()) {
-            holder.setAutoCommit(false);
-            try (PreparedStatement lock = holder.prepareStatement("select id from donor where id = ? for update")) {
-                lock.setLong(1, donorIds.getFirst());
-                lock.executeQuery().close();
-            }
+        try (Connection holder = lockDonor(donorIds.getFirst())) {
             TextActing.Swept first = intake.sweepPending(Duration.ZERO, 1, 0);
             assertThat(first).as("801, whose batch then waits on the lock").isEqualTo(new TextActing.Swept(1, 801));
             assertThat(intake.sweepPending(Duration.ZERO, 1, 0)).as("from the start: only 801, held").isEqualTo(new TextActing.Swept(0, 801));
@@ -310,16 +305,9 @@ class TwoStageIntakeTest {
         int backlogMax = 3;
         int spillMax = 2;
         TextIntakeService intake = intake(backlogMax, spillMax);
-        assertThat(intake.submit(text(ANNA, "a-0", "SUN3")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
-        assertThat(intake.awaitActed(WAIT)).isTrue();
-        long annaId = count("select donor_id from inbound_message where external_id = 'a-0'");
+        long annaId = firstGiftOfAnna(intake);
 
-        try (Connection holder = database.dataSource().getConnection()) {
-            holder.setAutoCommit(false);
-            try (PreparedStatement lock = holder.prepareStatement("select id from donor where id = ? for update")) {
-                lock.setLong(1, annaId);
-                lock.executeQuery().close();
-            }
+        try (Connection holder = lockDonor(annaId)) {
             for (int i = 1; i <= backlogMax + spillMax; i++) {
                 assertThat(intake.submit(text(ANNA, "a-" + i, "SUN3")).get(10, TimeUnit.SECONDS)).isEqualTo(IntakeOutcome.RECORDED);
             }
@@ -407,17 +395,8 @@ class TwoStageIntakeTest {
         assertThat(count("select count(*) from text_pending")).isZero();
         assertThat(intake.waitingToAct()).isZero();
         assertThat(count("select count(*) from donation")).isEqualTo(1 + 3 + 60);
-        List<long[]> donorAndInbound = new ArrayList<>();
-        database.inTransactionVoid(connection -> {
-            try (Statement select = connection.createStatement();
-                 var rows = select.executeQuery("select donor_id, inbound_id from donation order by id")) {
-                while (rows.next()) {
-                    donorAndInbound.add(new long[] {rows.getLong(1), rows.getLong(2)});
-                }
-            }
-        });
         Map<Long, List<Long>> byDonor = new HashMap<>();
-        donorAndInbound.forEach(pair -> byDonor.computeIfAbsent(pair[0], d -> new ArrayList<>()).add(pair[1]));
+        donationsInTheOrderActedOn().forEach(donation -> byDonor.computeIfAbsent(donation.donorId(), d -> new ArrayList<>()).add(donation.inboundId()));
         assertThat(byDonor.values()).allSatisfy(inboundIds -> assertThat(inboundIds).isSorted());
     }
 
@@ -485,18 +464,27 @@ class TwoStageIntakeTest {
         }
     }
 
-    /** The inbound ids of the donations, in the order they were written (donation ids come from one sequence). */
-    private List<Long> inboundIdsInTheOrderActedOn() {
-        List<Long> inboundIds = new ArrayList<>();
+    /** A donation's donor and the text it came from. */
+    private record Donation(long donorId, long inboundId) {
+    }
+
+    /** The donations in the order they were written (donation ids come from one sequence, in the one acting writer). */
+    private List<Donation> donationsInTheOrderActedOn() {
+        List<Donation> donations = new ArrayList<>();
         database.inTransactionVoid(connection -> {
             try (Statement select = connection.createStatement();
-                 var rows = select.executeQuery("select inbound_id from donation order by id")) {
+                 var rows = select.executeQuery("select donor_id, inbound_id from donation order by id")) {
                 while (rows.next()) {
-                    inboundIds.add(rows.getLong(1));
+                    donations.add(new Donation(rows.getLong(1), rows.getLong(2)));
                 }
             }
         });
-        return inboundIds;
+        return donations;
+    }
+
+    /** The inbound ids of the donations, in the order they were written. */
+    private List<Long> inboundIdsInTheOrderActedOn() {
+        return donationsInTheOrderActedOn().stream().map(Donation::inboundId).toList();
     }
 
     private TextIntakeService intake(int backlogMax, int spillMax) {

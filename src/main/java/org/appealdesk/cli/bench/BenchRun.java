@@ -146,7 +146,7 @@ final class BenchRun {
         progress.printf("Warming the WAL: %d segments of 16 MB...%n", segments);
         try {
             warmth = WalWarmer.warm(probe.connection(), segments);
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("warming the WAL failed: " + e.getMessage(), e);
         }
     }
@@ -156,7 +156,7 @@ final class BenchRun {
         progress.printf("Writing %,d donors from earlier appeals...%n", settings.donorsBefore());
         try {
             earlierDonors = EarlierDonors.fill(probe.connection(), vault, settings.donorsBefore(), Instant.now());
-        } catch (java.sql.SQLException e) {
+        } catch (SQLException e) {
             throw new IllegalStateException("writing the earlier donors failed: " + e.getMessage(), e);
         }
     }
